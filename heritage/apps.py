@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class HeritageConfig(AppConfig):
+    name = "heritage"
+    verbose_name = "Heritage damage registry"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,81 @@
+"""``loaddata`` that validates every object and loads all or nothing.
+
+Replaces Django's command of the same name (the heritage app is listed first in
+INSTALLED_APPS). Same labels and options; the rules are in heritage/loading.py.
+Django's handle() wraps loaddata() in one transaction.atomic, so any CommandError
+raised here rolls back every object of every file.
+"""
+
+import sys
+
+from django.core import serializers
+from django.core.management.base import CommandError
+from django.core.management.commands import loaddata
+from django.db import connections
+
+from heritage import services
+from heritage.loading import FixtureError, load_records, read_json_fixture
+
+
+class Command(loaddata.Command):
+    help = (
+        "Load JSON fixtures, validating every object (fields and domain rules). "
+        "All files of one command load together or not at all; objects already in "
+        "the registry must match the fixture exactly."
+    )
+
+    def loaddata(self, fixture_labels):
+        connection = connections[self.using]
+        self.serialization_formats = serializers.get_public_serializer_formats()
+        files = []
+        for label in fixture_labels:
+            for fixture_file, _dir, _name in self.find_fixtures(label):
+                _, ser_fmt, cmp_fmt = self.parse_name(fixture_file.rsplit("/", 1)[-1])
+                if ser_fmt != "json":
+                    raise CommandError(
+                        f"{fixture_file}: only JSON fixtures are accepted (got {ser_fmt})."
+                    )
+                files.append((fixture_file, cmp_fmt))
+        if self.format and self.format != "json":
+            raise CommandError("Only --format=json is accepted.")
+
+        records = []
+        for fixture_file, cmp_fmt in files:
+            open_method, mode = self.compression_formats[cmp_fmt]
+            stream = open_method(fixture_file, mode)
+            try:
+                records.extend(read_json_fixture(fixture_file, stream))
+            except FixtureError as exc:
+                raise CommandError(str(exc)) from None
+            finally:
+                if stream is not sys.stdin:
+                    stream.close()
+
+        with connection.constraint_checks_disabled():
+            try:
+                result = load_records(
+                    records,
+                    using=self.using,
+                    excluded_models=self.excluded_models,
+                    excluded_apps=self.excluded_apps,
+                )
+            except FixtureError as exc:
+                raise CommandError(str(exc)) from None
+        try:
+            connection.check_constraints(
+                table_names=[model._meta.db_table for model in result.models]
+            )
+        except Exception as exc:
+            raise CommandError(f"Problem installing fixtures: {exc}") from None
+        if result.created:
+            self.reset_sequences(connection, result.models)
+        services.refresh_consensus(monument_ids=result.monument_ids, using=self.using)
+
+        self.loaded_object_count = result.created
+        self.fixture_object_count = len(records)
+        self.fixture_count = len(files)
+        if self.verbosity >= 1:
+            self.stdout.write(
+                f"Installed {result.created} object(s), {result.unchanged} already present "
+                f"and identical, from {len(files)} fixture(s)."
+            )

@@ -1,0 +1,509 @@
+"""The registry's records: places, sources, the claims sources make, photos.
+
+Every model a fixture can hold has a natural key (``natural_key()`` and
+``objects.get_by_natural_key()``), so fixtures refer to ``temple-of-bel`` or to a
+source's key, never to a numeric primary key.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
+from django.db import models
+from django.utils import timezone
+
+from heritage.images import validate_image
+
+# Messages that tests import, so a reworded rule and its test move together.
+OBSERVED_AFTER_PUBLICATION = "The observation cannot be after the source's publication date ({published})."
+OBSERVED_IN_FUTURE = "The observation date cannot be in the future."
+OBSERVED_RANGE_REVERSED = "The end of the observed range is before its start."
+OBSERVED_END_WITHOUT_START = "Give the start of the observed range too (the same date if exact)."
+INFERRED_NEEDS_NOTE = "Say why this vague reference is read as this monument."
+REJECTED_NEEDS_NOTE = "A rejected claim needs a note saying why."
+DRAFT_HAS_REVIEW = "A drafted claim has no reviewer or review time yet."
+COORDINATES_NEED_PRECISION = "Coordinates need a stated precision in metres."
+COORDINATES_INCOMPLETE = "Give both latitude and longitude, or neither."
+MEMBER_OF_ITSELF = "A monument cannot be a member of itself or of one of its members."
+PUBLISHED_IN_FUTURE = "The publication date cannot be in the future."
+
+MAX_EXCERPT_LENGTH = 1000
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    "Use lower-case letters, digits and single hyphens (like temple-of-bel).",
+)
+language_validator = RegexValidator(
+    r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$",
+    "Use a BCP 47 language tag such as en, ar, fr or ar-Latn.",
+)
+
+
+class DamageState(models.TextChoices):
+    """The state scale of a claim (UNOSAT / EAMENA, simplified). Codes are API values."""
+
+    INTACT = "intact", "intact"
+    DAMAGED = "damaged", "damaged"
+    SEVERELY_DAMAGED = "severely_damaged", "severely damaged"
+    DESTROYED = "destroyed", "destroyed"
+    RESTORED = "restored", "restored"
+
+
+class EvidenceKind(models.TextChoices):
+    """How the source knows what it claims."""
+
+    EYEWITNESS = "eyewitness", "eyewitness"
+    IMAGERY = "imagery", "imagery (satellite or photo)"
+    OFFICIAL = "official", "official or heritage authority"
+    MONITORING_GROUP = "monitoring_group", "monitoring group"
+    UNATTRIBUTED = "unattributed", "unattributed"
+
+
+class DamageCause(models.TextChoices):
+    EXPLOSIVES = "explosives", "explosives"
+    SHELLING = "shelling", "shelling or air strike"
+    FIGHTING = "fighting", "fighting"
+    LOOTING = "looting", "looting"
+    VANDALISM = "vandalism", "vandalism"
+    MISUSE = "misuse", "misuse (executions, military use)"
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFTED = "drafted", "drafted"
+    ACCEPTED = "accepted", "accepted"
+    REJECTED = "rejected", "rejected"
+
+
+class MonumentKind(models.TextChoices):
+    SITE = "site", "site as a whole"
+    TEMPLE = "temple", "temple"
+    ARCH = "arch", "arch"
+    TOMB_GROUP = "tomb_group", "tomb group"
+    TOMB = "tomb", "tomb"
+    STATUE = "statue", "statue"
+    MUSEUM = "museum", "museum"
+    FORTRESS = "fortress", "fortress"
+    THEATRE = "theatre", "theatre"
+    MONUMENT = "monument", "monument"
+    STREET = "street", "street"
+    MONASTERY = "monastery", "monastery"
+    MODERN_BUILDING = "modern_building", "modern building"
+
+
+class OutletKind(models.TextChoices):
+    NEWS_AGENCY = "news_agency", "news agency"
+    NEWSPAPER = "newspaper", "newspaper or news site"
+    BROADCASTER = "broadcaster", "broadcaster"
+    STATE_MEDIA = "state_media", "state media"
+    MONITORING_GROUP = "monitoring_group", "monitoring group"
+    HERITAGE_AUTHORITY = "heritage_authority", "heritage authority"
+    # "With agency inputs": a credit that names no agency, so it proves no common origin.
+    UNNAMED_AGENCIES = "unnamed_agencies", "unnamed agencies"
+
+
+class SourceKind(models.TextChoices):
+    ARTICLE = "article", "news article"
+    STATEMENT = "statement", "statement"
+    IMAGERY_REPORT = "imagery_report", "imagery report"
+    FIELD_REPORT = "field_report", "field report"
+
+
+class Located(models.Model):
+    """Coordinates are stored only with the precision they are known to."""
+
+    latitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    location_precision_m = models.PositiveIntegerField(
+        "precision (m)",
+        null=True,
+        blank=True,
+        help_text="How far the true position may be from these coordinates, in metres.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError({"longitude": COORDINATES_INCOMPLETE})
+        if self.latitude is not None and self.location_precision_m is None:
+            raise ValidationError({"location_precision_m": COORDINATES_NEED_PRECISION})
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug: str):
+        return self.get(slug=slug)
+
+
+class Site(Located):
+    """A place that contains monuments (an archaeological site, a town)."""
+
+    slug = models.SlugField(max_length=80, unique=True, validators=[slug_validator])
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code.")
+    description = models.TextField(blank=True, validators=[MaxLengthValidator(5000)])
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class MonumentQuerySet(models.QuerySet):
+    pass
+
+
+class MonumentManager(SlugManager.from_queryset(MonumentQuerySet)):
+    pass
+
+
+class Monument(Located):
+    """A monument, a group of monuments, or a site as a whole (kind ``site``)."""
+
+    slug = models.SlugField(max_length=80, unique=True, validators=[slug_validator])
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=MonumentKind.choices)
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="monuments")
+    part_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text="The group monument this one belongs to (a tower in the tower tombs).",
+    )
+    description = models.TextField(blank=True, validators=[MaxLengthValidator(5000)])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MonumentManager()
+
+    class Meta:
+        ordering = ["site__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def clean(self) -> None:
+        super().clean()
+        group = self.part_of
+        seen = set()
+        while group is not None and group.pk not in seen:
+            if group.pk == self.pk or group.slug == self.slug:
+                raise ValidationError({"part_of": MEMBER_OF_ITSELF})
+            seen.add(group.pk)
+            group = group.part_of
+
+
+class AliasManager(models.Manager):
+    def get_by_natural_key(self, monument_slug: str, language: str, name: str):
+        return self.get(monument__slug=monument_slug, language=language, name=name)
+
+
+class Alias(models.Model):
+    """Another name for a monument, in one language and script."""
+
+    monument = models.ForeignKey(Monument, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    language = models.CharField(
+        max_length=16, validators=[language_validator], help_text="BCP 47 tag: en, ar, fr…"
+    )
+
+    objects = AliasManager()
+
+    class Meta:
+        verbose_name_plural = "aliases"
+        ordering = ["monument", "language", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["monument", "language", "name"], name="alias_unique_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language})"
+
+    def natural_key(self) -> tuple[str, str, str]:
+        return (*self.monument.natural_key(), self.language, self.name)
+
+    natural_key.dependencies = ["heritage.monument"]
+
+
+class Outlet(models.Model):
+    """Who publishes sources or is credited in them: a newspaper, an agency, an NGO."""
+
+    slug = models.SlugField(max_length=80, unique=True, validators=[slug_validator])
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=OutletKind.choices)
+    reliability = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.60"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="From 0 (ignore its claims) to 1 (fully trusted); scales its claims' weight.",
+    )
+    url = models.URLField(blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, key: str):
+        return self.get(key=key)
+
+
+class Source(models.Model):
+    """An article, statement or report. Holds metadata only, never the full text."""
+
+    key = models.SlugField(
+        max_length=120,
+        unique=True,
+        validators=[slug_validator],
+        help_text="Stable key, e.g. afp-2016-03-28-palmyra-advance.",
+    )
+    kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.ARTICLE)
+    outlet = models.ForeignKey(
+        Outlet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sources",
+        help_text="Leave empty when the publishing outlet is not named.",
+    )
+    title = models.CharField(max_length=300)
+    byline = models.CharField(max_length=200, blank=True)
+    dateline = models.CharField(max_length=100, blank=True, help_text="Place of the dateline.")
+    published_on = models.DateField()
+    url = models.URLField(max_length=500, blank=True)
+    language = models.CharField(max_length=16, default="en", validators=[language_validator])
+    wire_credits = models.ManyToManyField(
+        Outlet,
+        blank=True,
+        related_name="credited_in",
+        help_text="Agencies whose copy the text carries (AFP, Reuters, agency inputs…).",
+    )
+    photo_credits = models.ManyToManyField(
+        Outlet, blank=True, related_name="photo_credited_in"
+    )
+    wire_story = models.SlugField(
+        max_length=120,
+        blank=True,
+        help_text="Key of the wire story it republishes, when known; sources with the same "
+        "credit but different stories are separate observations.",
+    )
+    copies_passages_from = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="copied_by",
+        help_text="Earlier sources whose sentences this one repeats verbatim.",
+    )
+    notes = models.TextField(blank=True, validators=[MaxLengthValidator(5000)])
+
+    objects = SourceManager()
+
+    class Meta:
+        ordering = ["-published_on", "key"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str]:
+        return (self.key,)
+
+    natural_key.dependencies = ["heritage.outlet"]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.published_on and self.published_on > timezone.localdate():
+            raise ValidationError({"published_on": PUBLISHED_IN_FUTURE})
+
+
+class DamageReportQuerySet(models.QuerySet):
+    def accepted(self) -> DamageReportQuerySet:
+        return self.filter(review_status=ReviewStatus.ACCEPTED)
+
+
+class DamageReportManager(models.Manager.from_queryset(DamageReportQuerySet)):
+    def get_by_natural_key(self, source_key: str, key: str):
+        return self.get(source__key=source_key, key=key)
+
+
+class DamageReport(models.Model):
+    """One claim by one source about the state of one monument."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="reports")
+    key = models.SlugField(
+        max_length=80,
+        validators=[slug_validator],
+        help_text="Unique within the source, e.g. temple-of-bel.",
+    )
+    monument = models.ForeignKey(Monument, on_delete=models.PROTECT, related_name="reports")
+    state = models.CharField(max_length=20, choices=DamageState.choices)
+    excerpt = models.TextField(
+        validators=[MaxLengthValidator(MAX_EXCERPT_LENGTH)],
+        help_text="The source's own words that make the claim, copied exactly.",
+    )
+    attributed_to = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who the source says saw or said it (an AFP correspondent, the antiquities "
+        "chief). Empty when unattributed.",
+    )
+    evidence = models.CharField(max_length=20, choices=EvidenceKind.choices)
+    observed_from = models.DateField(
+        null=True, blank=True, help_text="When the state was observed, or the event happened."
+    )
+    observed_to = models.DateField(
+        null=True, blank=True, help_text="End of the range when only a period is known."
+    )
+    cause = models.CharField(max_length=20, choices=DamageCause.choices, blank=True)
+    quantity = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many members of a group the claim covers."
+    )
+    inferred = models.BooleanField(
+        default=False, help_text="The source's reference is vague; the curator linked it here."
+    )
+    inference_note = models.CharField(max_length=500, blank=True)
+    review_status = models.CharField(
+        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFTED
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_reports",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(max_length=500, blank=True)
+
+    objects = DamageReportManager()
+
+    class Meta:
+        ordering = ["source", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "key"], name="report_key_unique_per_source")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.monument}: {self.state} ({self.source.key})"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (*self.source.natural_key(), self.key)
+
+    natural_key.dependencies = ["heritage.source", "heritage.monument"]
+
+    @property
+    def observed_until(self) -> datetime.date | None:
+        """The last day the observation may refer to."""
+        return self.observed_to or self.observed_from
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.observed_to and not self.observed_from:
+            errors["observed_from"] = OBSERVED_END_WITHOUT_START
+        elif self.observed_to and self.observed_to < self.observed_from:
+            errors["observed_to"] = OBSERVED_RANGE_REVERSED
+        latest = self.observed_until
+        if latest and latest > timezone.localdate():
+            errors.setdefault("observed_to" if self.observed_to else "observed_from", OBSERVED_IN_FUTURE)
+        published = self.source.published_on if self.source_id else None
+        if latest and published and latest > published:
+            errors.setdefault(
+                "observed_to" if self.observed_to else "observed_from",
+                OBSERVED_AFTER_PUBLICATION.format(published=published.isoformat()),
+            )
+        if self.inferred and not self.inference_note.strip():
+            errors["inference_note"] = INFERRED_NEEDS_NOTE
+        if self.review_status == ReviewStatus.REJECTED and not self.review_note.strip():
+            errors["review_note"] = REJECTED_NEEDS_NOTE
+        if self.review_status == ReviewStatus.DRAFTED and (self.reviewed_by_id or self.reviewed_at):
+            errors["review_status"] = DRAFT_HAS_REVIEW
+        if not self.excerpt.strip():
+            errors["excerpt"] = "The excerpt cannot be empty."
+        if errors:
+            raise ValidationError(errors)
+
+
+class PhotoManager(models.Manager):
+    def get_by_natural_key(self, key: str):
+        return self.get(key=key)
+
+
+class Photo(models.Model):
+    """An image of a monument, with its credit. Validated with Pillow on every save path."""
+
+    key = models.SlugField(max_length=120, unique=True, validators=[slug_validator])
+    image = models.ImageField(
+        upload_to="photos/%Y/", validators=[validate_image], width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(max_length=200)
+    taken_on = models.DateField(null=True, blank=True)
+    monument = models.ForeignKey(
+        Monument, on_delete=models.CASCADE, related_name="photos", null=True, blank=True
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.SET_NULL, related_name="photos", null=True, blank=True
+    )
+
+    objects = PhotoManager()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.caption or self.key
+
+    def natural_key(self) -> tuple[str]:
+        return (self.key,)
+
+    natural_key.dependencies = ["heritage.monument", "heritage.source"]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.taken_on and self.taken_on > timezone.localdate():
+            raise ValidationError({"taken_on": "The photo cannot be taken in the future."})
