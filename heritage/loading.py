@@ -41,7 +41,9 @@ NOT_A_LIST = "a fixture must be a JSON list of objects"
 NOT_AN_OBJECT = 'each entry must be an object with "model" and "fields"'
 UNKNOWN_MODEL = "unknown model {model!r}"
 UNKNOWN_FIELD = "unknown field {field!r} on {model}"
-UNRESOLVED_REFERENCE = "field {field!r}: no {target} with key {value} in the registry or the fixtures"
+UNRESOLVED_REFERENCE = (
+    "field {field!r}: no {target} with key {value} in the registry or the fixtures"
+)
 DIFFERS = "this {what} {where} with different values: {changes}"
 
 
@@ -77,7 +79,11 @@ class Record:
         for constraint in model._meta.constraints:
             if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
                 names.extend(constraint.fields)
-        shown = [f"{name}={json.dumps(fields[name], ensure_ascii=False)}" for name in dict.fromkeys(names) if name in fields]
+        shown = [
+            f"{name}={json.dumps(fields[name], ensure_ascii=False)}"
+            for name in dict.fromkeys(names)
+            if name in fields
+        ]
         return " ".join(shown)
 
 
@@ -184,7 +190,13 @@ def _deserialize(record: Record, using: str):
         (obj,) = PythonDeserializer(
             [record.data], using=using, ignorenonexistent=False, handle_forward_references=False
         )
-    except (DeserializationError, ObjectDoesNotExist, ValidationError, ValueError, TypeError) as exc:
+    except (
+        DeserializationError,
+        ObjectDoesNotExist,
+        ValidationError,
+        ValueError,
+        TypeError,
+    ) as exc:
         _explain_field_error(record, using)
         raise FixtureError(f"{record.describe()}: {exc}") from None
     return obj
@@ -213,7 +225,9 @@ def _explain_field_error(record: Record, using: str) -> None:
                 ) from None
             raise FixtureError(f"{record.describe()}: field {name!r}: {original}") from None
         except ValidationError as exc:
-            raise FixtureError(f"{record.describe()}: field {name!r}: {' '.join(exc.messages)}") from None
+            raise FixtureError(
+                f"{record.describe()}: field {name!r}: {' '.join(exc.messages)}"
+            ) from None
         except Exception as exc:  # noqa: BLE001 - any conversion error is reported, not raised raw
             raise FixtureError(f"{record.describe()}: field {name!r}: {exc}") from None
 
@@ -235,7 +249,9 @@ def _store(record: Record, obj, using: str, result: LoadResult, created_by: dict
             )
             raise FixtureError(
                 f"{record.describe()}: "
-                + DIFFERS.format(what=model._meta.verbose_name, where=where, changes="; ".join(changes))
+                + DIFFERS.format(
+                    what=model._meta.verbose_name, where=where, changes="; ".join(changes)
+                )
             )
         result.unchanged += 1
         return
@@ -276,7 +292,9 @@ def _differences(record: Record, obj, existing: models.Model) -> list[str]:
             new = set(obj.m2m_data.get(name, []))
             old = set(getattr(existing, name).values_list("pk", flat=True))
             if new != old:
-                changes.append(f"{name}: {len(old)} stored, {len(new)} in the fixture, not the same")
+                changes.append(
+                    f"{name}: {len(old)} stored, {len(new)} in the fixture, not the same"
+                )
             continue
         new = getattr(instance, f.attname)
         old = getattr(existing, f.attname)

@@ -24,7 +24,9 @@ from django.utils import timezone
 from heritage.images import validate_image
 
 # Messages that tests import, so a reworded rule and its test move together.
-OBSERVED_AFTER_PUBLICATION = "The observation cannot be after the source's publication date ({published})."
+OBSERVED_AFTER_PUBLICATION = (
+    "The observation cannot be after the source's publication date ({published})."
+)
 OBSERVED_IN_FUTURE = "The observation date cannot be in the future."
 OBSERVED_RANGE_REVERSED = "The end of the observed range is before its start."
 OBSERVED_END_WITHOUT_START = "Give the start of the observed range too (the same date if exact)."
@@ -35,6 +37,8 @@ COORDINATES_NEED_PRECISION = "Coordinates need a stated precision in metres."
 COORDINATES_INCOMPLETE = "Give both latitude and longitude, or neither."
 MEMBER_OF_ITSELF = "A monument cannot be a member of itself or of one of its members."
 PUBLISHED_IN_FUTURE = "The publication date cannot be in the future."
+RANK_NEEDS_REASON = "Pinning or discounting a claim needs a reason on record."
+OVERRIDE_NEEDS_REASON = "An override needs a reason on record."
 
 MAX_EXCERPT_LENGTH = 1000
 
@@ -77,6 +81,25 @@ class DamageCause(models.TextChoices):
     MISUSE = "misuse", "misuse (executions, military use)"
 
 
+class ConsensusState(models.TextChoices):
+    """A published status: the claim scale plus ``unknown`` (no accepted evidence)."""
+
+    INTACT = "intact", "intact"
+    DAMAGED = "damaged", "damaged"
+    SEVERELY_DAMAGED = "severely_damaged", "severely damaged"
+    DESTROYED = "destroyed", "destroyed"
+    RESTORED = "restored", "restored"
+    UNKNOWN = "unknown", "unknown"
+
+
+class Rank(models.TextChoices):
+    """A curator's word on a claim, as Wikidata's statement ranks."""
+
+    PREFERRED = "preferred", "preferred (pinned)"
+    NORMAL = "normal", "normal"
+    DEPRECATED = "deprecated", "deprecated (discounted)"
+
+
 class ReviewStatus(models.TextChoices):
     DRAFTED = "drafted", "drafted"
     ACCEPTED = "accepted", "accepted"
@@ -108,6 +131,18 @@ class OutletKind(models.TextChoices):
     HERITAGE_AUTHORITY = "heritage_authority", "heritage authority"
     # "With agency inputs": a credit that names no agency, so it proves no common origin.
     UNNAMED_AGENCIES = "unnamed_agencies", "unnamed agencies"
+
+
+# Reliability of an outlet a curator has not rated, by kind.
+DEFAULT_RELIABILITY = {
+    OutletKind.NEWS_AGENCY: Decimal("0.80"),
+    OutletKind.NEWSPAPER: Decimal("0.60"),
+    OutletKind.BROADCASTER: Decimal("0.60"),
+    OutletKind.STATE_MEDIA: Decimal("0.40"),
+    OutletKind.MONITORING_GROUP: Decimal("0.70"),
+    OutletKind.HERITAGE_AUTHORITY: Decimal("0.80"),
+    OutletKind.UNNAMED_AGENCIES: Decimal("0.50"),
+}
 
 
 class SourceKind(models.TextChoices):
@@ -178,7 +213,9 @@ class Site(Located):
 
 
 class MonumentQuerySet(models.QuerySet):
-    pass
+    def for_api(self) -> MonumentQuerySet:
+        """Monuments with their site, group and stored consensus joined in (one query)."""
+        return self.select_related("site", "part_of", "consensus")
 
 
 class MonumentManager(SlugManager.from_queryset(MonumentQuerySet)):
@@ -268,9 +305,11 @@ class Outlet(models.Model):
     reliability = models.DecimalField(
         max_digits=3,
         decimal_places=2,
-        default=Decimal("0.60"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="From 0 (ignore its claims) to 1 (fully trusted); scales its claims' weight.",
+        help_text="From 0 (ignore its claims) to 1 (fully trusted); scales its claims' weight. "
+        "Empty: the default for its kind.",
     )
     url = models.URLField(blank=True)
 
@@ -284,6 +323,13 @@ class Outlet(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    @property
+    def effective_reliability(self) -> Decimal:
+        """The curator's setting, else the default for the outlet's kind."""
+        if self.reliability is not None:
+            return self.reliability
+        return DEFAULT_RELIABILITY[self.kind]
 
 
 class SourceManager(models.Manager):
@@ -321,9 +367,7 @@ class Source(models.Model):
         related_name="credited_in",
         help_text="Agencies whose copy the text carries (AFP, Reuters, agency inputs…).",
     )
-    photo_credits = models.ManyToManyField(
-        Outlet, blank=True, related_name="photo_credited_in"
-    )
+    photo_credits = models.ManyToManyField(Outlet, blank=True, related_name="photo_credited_in")
     wire_story = models.SlugField(
         max_length=120,
         blank=True,
@@ -416,6 +460,21 @@ class DamageReport(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.CharField(max_length=500, blank=True)
+    rank = models.CharField(
+        max_length=10,
+        choices=Rank.choices,
+        default=Rank.NORMAL,
+        help_text="Preferred claims outvote the rest; deprecated claims weigh nothing.",
+    )
+    rank_reason = models.CharField(max_length=500, blank=True)
+    ranked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ranked_reports",
+    )
+    ranked_at = models.DateTimeField(null=True, blank=True)
 
     objects = DamageReportManager()
 
@@ -433,6 +492,13 @@ class DamageReport(models.Model):
 
     natural_key.dependencies = ["heritage.source", "heritage.monument"]
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        report = super().from_db(db, field_names, values)
+        # Remembered so that moving a claim to another monument refreshes both.
+        report._loaded_monument_id = report.__dict__.get("monument_id")
+        return report
+
     @property
     def observed_until(self) -> datetime.date | None:
         """The last day the observation may refer to."""
@@ -447,7 +513,9 @@ class DamageReport(models.Model):
             errors["observed_to"] = OBSERVED_RANGE_REVERSED
         latest = self.observed_until
         if latest and latest > timezone.localdate():
-            errors.setdefault("observed_to" if self.observed_to else "observed_from", OBSERVED_IN_FUTURE)
+            errors.setdefault(
+                "observed_to" if self.observed_to else "observed_from", OBSERVED_IN_FUTURE
+            )
         published = self.source.published_on if self.source_id else None
         if latest and published and latest > published:
             errors.setdefault(
@@ -458,12 +526,92 @@ class DamageReport(models.Model):
             errors["inference_note"] = INFERRED_NEEDS_NOTE
         if self.review_status == ReviewStatus.REJECTED and not self.review_note.strip():
             errors["review_note"] = REJECTED_NEEDS_NOTE
-        if self.review_status == ReviewStatus.DRAFTED and (self.reviewed_by_id or self.reviewed_at):
+        if self.review_status == ReviewStatus.DRAFTED and (
+            self.reviewed_by_id or self.reviewed_at
+        ):
             errors["review_status"] = DRAFT_HAS_REVIEW
         if not self.excerpt.strip():
             errors["excerpt"] = "The excerpt cannot be empty."
+        if self.rank != Rank.NORMAL and not self.rank_reason.strip():
+            errors["rank_reason"] = RANK_NEEDS_REASON
         if errors:
             raise ValidationError(errors)
+
+
+class StatusOverrideManager(models.Manager):
+    def get_by_natural_key(self, monument_slug: str):
+        return self.get(monument__slug=monument_slug)
+
+
+class StatusOverride(models.Model):
+    """A curator's decision that a monument's status is *state*, whatever the evidence says."""
+
+    monument = models.OneToOneField(
+        Monument, on_delete=models.CASCADE, related_name="status_override"
+    )
+    state = models.CharField(max_length=20, choices=ConsensusState.choices)
+    reason = models.CharField(max_length=500)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    objects = StatusOverrideManager()
+
+    def __str__(self) -> str:
+        return f"{self.monument}: {self.state} (override)"
+
+    def natural_key(self) -> tuple[str]:
+        return self.monument.natural_key()
+
+    natural_key.dependencies = ["heritage.monument"]
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.reason.strip():
+            raise ValidationError({"reason": OVERRIDE_NEEDS_REASON})
+
+
+class MonumentConsensusManager(models.Manager):
+    def get_by_natural_key(self, monument_slug: str):
+        return self.get(monument__slug=monument_slug)
+
+
+class MonumentConsensus(models.Model):
+    """The stored current consensus of a monument. Derived: written only by
+    ``services.refresh_consensus``, and only when the result changes."""
+
+    monument = models.OneToOneField(Monument, on_delete=models.CASCADE, related_name="consensus")
+    state = models.CharField(max_length=20, choices=ConsensusState.choices)
+    evidence_state = models.CharField(
+        max_length=20,
+        choices=ConsensusState.choices,
+        help_text="What the evidence alone says (differs from state under an override).",
+    )
+    confidence = models.FloatField(validators=[MinValueValidator(0), MaxValueValidator(1)])
+    independent_origins = models.PositiveIntegerField()
+    contested = models.BooleanField()
+    single_origin = models.BooleanField()
+    overridden = models.BooleanField()
+    claim_count = models.PositiveIntegerField(help_text="Accepted claims considered.")
+    latest_observation = models.DateField(null=True, blank=True)
+    explanation = models.JSONField(
+        default=list, blank=True, help_text="Per claim: weight, origin, role and reasons."
+    )
+    changed_at = models.DateTimeField(help_text="When this status last changed.")
+
+    objects = MonumentConsensusManager()
+
+    class Meta:
+        verbose_name_plural = "monument consensus"
+
+    def __str__(self) -> str:
+        return f"{self.monument}: {self.state}"
+
+    def natural_key(self) -> tuple[str]:
+        return self.monument.natural_key()
+
+    natural_key.dependencies = ["heritage.monument"]
 
 
 class PhotoManager(models.Manager):
@@ -476,7 +624,10 @@ class Photo(models.Model):
 
     key = models.SlugField(max_length=120, unique=True, validators=[slug_validator])
     image = models.ImageField(
-        upload_to="photos/%Y/", validators=[validate_image], width_field="width", height_field="height"
+        upload_to="photos/%Y/",
+        validators=[validate_image],
+        width_field="width",
+        height_field="height",
     )
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)

@@ -1,0 +1,413 @@
+"""The consensus engine: what the evidence says about one monument's state.
+
+Pure and deterministic: plain dataclasses in, a :class:`Consensus` out, no ORM.
+``heritage/services.py`` loads the rows, calls :func:`compute` and stores the result.
+
+The rules, each with its reference in DOMAIN.md's consensus section:
+
+1. **Which claims count.** Accepted claims only (the caller filters). ``known_at``
+   keeps claims whose source was published by then; ``as_of`` keeps claims whose
+   observation ended by then (an undated claim ends on its publication date).
+2. **Curators' word.** A deprecated claim weighs nothing. If any claim still in
+   play is preferred, only preferred claims vote. An override replaces the state
+   (and is flagged) but the evidence analysis is still reported.
+3. **Evidence weighs.** weight = evidence kind x source reliability x (0.6 if the
+   reference is inferred).
+4. **Copies count once.** Claims whose sources share an identifiable wire credit
+   (same story, or published within a few days), or where one source copies
+   passages of another, form one *origin*; an origin votes once, with the weight of
+   its strongest claim.
+5. **Time.** Claims observed strictly after a claim, of a different state that may
+   follow it, supersede it when they are credible (CREDIBLE_WEIGHT) and weigh at
+   least as much as it (SUPERSEDE_RATIO). Damage is not undone by a later
+   lesser-damage claim unless that claim is a restoration. A later claim of the same
+   state corroborates rather than supersedes.
+6. **Ordinal scale.** The state with the most origin weight wins. Agreement counts
+   nearby states partly (1 - distance/3), so a one-step disagreement only lowers
+   confidence a little; two or more steps with enough weight behind them mark the
+   status contested.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+INTACT = "intact"
+DAMAGED = "damaged"
+SEVERELY_DAMAGED = "severely_damaged"
+DESTROYED = "destroyed"
+RESTORED = "restored"
+UNKNOWN = "unknown"
+STATES = (INTACT, DAMAGED, SEVERELY_DAMAGED, DESTROYED, RESTORED)
+
+PREFERRED = "preferred"
+NORMAL = "normal"
+DEPRECATED = "deprecated"
+
+# Relative worth of what a source rests on (TruthFinder / ACCU: trust the observer).
+EVIDENCE_WEIGHT = {
+    "eyewitness": 1.0,
+    "imagery": 1.0,
+    "official": 0.8,
+    "monitoring_group": 0.6,
+    "unattributed": 0.3,
+}
+INFERRED_FACTOR = 0.6
+# Sources carrying the same agency's copy within this many days are one observation.
+WIRE_WINDOW_DAYS = 3
+# Later contrary evidence must weigh at least this much, and at least this share of
+# an earlier claim's weight, to supersede it.
+CREDIBLE_WEIGHT = 0.3
+SUPERSEDE_RATIO = 1.0
+# Disputing origins at two or more steps carrying this share of the weight: contested.
+CONTEST_SHARE = 0.2
+
+_DAMAGE_LEVEL = {INTACT: 0, DAMAGED: 1, SEVERELY_DAMAGED: 2, DESTROYED: 3}
+
+
+def distance(a: str, b: str) -> int:
+    """Steps between two states on the scale; a restoration sits one step from intact.
+
+    ``unknown`` (a curator may override to it) is as far from any state as possible.
+    """
+    if a == b:
+        return 0
+    if UNKNOWN in (a, b):
+        return 3
+    if RESTORED in (a, b):
+        other = b if a == RESTORED else a
+        return max(1, _DAMAGE_LEVEL[other])
+    return abs(_DAMAGE_LEVEL[a] - _DAMAGE_LEVEL[b])
+
+
+# How a claim is named: any value that sorts (the registry uses "source-key/report-key",
+# stable across databases; tests use integers).
+ClaimRef = int | str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One accepted claim, with what the engine needs to know of its source."""
+
+    id: ClaimRef
+    state: str
+    evidence: str
+    source_key: str
+    published_on: datetime.date
+    reliability: float = 0.6
+    observed_from: datetime.date | None = None
+    observed_to: datetime.date | None = None
+    wire_credits: frozenset[str] = frozenset()
+    wire_story: str = ""
+    copies_from: frozenset[str] = frozenset()
+    inferred: bool = False
+    rank: str = NORMAL
+    rank_reason: str = ""
+
+    @property
+    def observed_until(self) -> datetime.date:
+        """Last day the claim can speak of: the observation's end, else publication."""
+        return self.observed_to or self.observed_from or self.published_on
+
+    @property
+    def base_weight(self) -> float:
+        weight = EVIDENCE_WEIGHT[self.evidence] * max(0.0, min(1.0, self.reliability))
+        return weight * (INFERRED_FACTOR if self.inferred else 1.0)
+
+
+@dataclass(frozen=True)
+class Override:
+    state: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How one claim entered the consensus."""
+
+    claim_id: ClaimRef
+    origin: str
+    weight: float
+    role: str  # "supports", "disputes", "superseded", "discounted", "copy"
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Consensus:
+    state: str
+    confidence: float
+    independent_origins: int
+    contested: bool
+    single_origin: bool
+    overridden: bool = False
+    override_reason: str = ""
+    evidence_state: str = UNKNOWN  # what the evidence says, even when overridden
+    as_of: datetime.date | None = None
+    known_at: datetime.date | None = None
+    verdicts: tuple[Verdict, ...] = field(default_factory=tuple)
+
+    def supporting(self) -> list[Verdict]:
+        return [v for v in self.verdicts if v.role == "supports"]
+
+    def disputing(self) -> list[Verdict]:
+        return [v for v in self.verdicts if v.role == "disputes"]
+
+
+def compute(
+    claims: Iterable[Claim],
+    *,
+    override: Override | None = None,
+    as_of: datetime.date | None = None,
+    known_at: datetime.date | None = None,
+) -> Consensus:
+    """The consensus of one monument's accepted *claims* at the given dates."""
+    in_play = sorted(
+        (
+            c
+            for c in claims
+            if (known_at is None or c.published_on <= known_at)
+            and (as_of is None or c.observed_until <= as_of)
+        ),
+        key=lambda c: (c.observed_until, c.published_on, c.id),
+    )
+    origins = _origins(in_play)
+    reasons: dict[ClaimRef, list[str]] = {c.id: [] for c in in_play}
+    weight: dict[ClaimRef, float] = {}
+    for c in in_play:
+        weight[c.id] = c.base_weight
+        if c.inferred:
+            reasons[c.id].append(f"inferred reference (x{INFERRED_FACTOR})")
+        if c.rank == DEPRECATED:
+            weight[c.id] = 0.0
+            reasons[c.id].append(f"deprecated by a curator: {c.rank_reason}".rstrip(": "))
+
+    superseded = _superseded(in_play, weight, origins)
+    for claim_id, by in superseded.items():
+        reasons[claim_id].append(f"superseded by claim {by}, observed later")
+
+    live = [c for c in in_play if c.id not in superseded and weight[c.id] > 0]
+    if any(c.rank == PREFERRED for c in live):
+        for c in live:
+            if c.rank != PREFERRED:
+                reasons[c.id].append("outranked by a claim a curator preferred")
+        live = [c for c in live if c.rank == PREFERRED]
+
+    # One vote per origin: its strongest claim (the most severe state on a tie).
+    votes: dict[str, Claim] = {}
+    for c in live:
+        best = votes.get(origins[c.id])
+        if best is None or (weight[c.id], _severity(c.state)) > (
+            weight[best.id],
+            _severity(best.state),
+        ):
+            votes[origins[c.id]] = c
+    for c in live:
+        if votes[origins[c.id]].id != c.id:
+            reasons[c.id].append(f"same origin as claim {votes[origins[c.id]].id}: counted once")
+
+    evidence_state, confidence, contested = _vote(
+        [(c.state, weight[c.id]) for c in votes.values()], override
+    )
+    state = override.state if override else evidence_state
+
+    verdicts = []
+    voting_ids = {c.id for c in votes.values()}
+    for c in in_play:
+        if c.id in superseded:
+            role = "superseded"
+        elif weight[c.id] == 0 or c.id not in {x.id for x in live}:
+            role = "discounted"
+        elif c.id not in voting_ids:
+            role = "copy"
+        elif state != UNKNOWN and distance(c.state, state) == 0:
+            role = "supports"
+        else:
+            role = "disputes"
+        verdicts.append(
+            Verdict(
+                claim_id=c.id,
+                origin=origins[c.id],
+                weight=round(weight[c.id], 4),
+                role=role,
+                reasons=tuple(reasons[c.id]),
+            )
+        )
+    independent = len(votes)
+    return Consensus(
+        state=state,
+        confidence=round(confidence, 4),
+        independent_origins=independent,
+        contested=contested,
+        single_origin=independent == 1,
+        overridden=override is not None,
+        override_reason=override.reason if override else "",
+        evidence_state=evidence_state,
+        as_of=as_of,
+        known_at=known_at,
+        verdicts=tuple(verdicts),
+    )
+
+
+def majority_vote(claims: Iterable[Claim]) -> str:
+    """The naive baseline: one claim, one vote; ties go to the most severe state."""
+    counts: dict[str, int] = {}
+    for c in claims:
+        counts[c.state] = counts.get(c.state, 0) + 1
+    if not counts:
+        return UNKNOWN
+    return max(counts, key=lambda s: (counts[s], _severity(s)))
+
+
+@dataclass(frozen=True)
+class Change:
+    """A point where the consensus changed: from this date on, this state."""
+
+    date: datetime.date
+    state: str
+    confidence: float
+    claim_id: ClaimRef | None  # the claim whose observation caused the change
+
+
+def timeline(claims: Sequence[Claim]) -> list[Change]:
+    """Each change of the evidence-based state over time, oldest first.
+
+    A curator's override speaks of the present only, so the past is evidence alone.
+    """
+    changes: list[Change] = []
+    observed = {c.id: c.observed_until for c in claims}
+    for day in sorted(set(observed.values())):
+        result = compute(claims, as_of=day)
+        if not changes or result.state != changes[-1].state:
+            # The cause: the strongest claim observed that day that supports the new state.
+            causes = [
+                v for v in result.verdicts if v.role == "supports" and observed[v.claim_id] == day
+            ]
+            cause = min(causes, key=lambda v: (-v.weight, v.claim_id)).claim_id if causes else None
+            changes.append(Change(day, result.state, result.confidence, cause))
+    return changes
+
+
+def _severity(state: str) -> int:
+    return _DAMAGE_LEVEL.get(state, -1)
+
+
+def _origins(claims: Sequence[Claim]) -> dict[ClaimRef, str]:
+    """Group claims into independent origins.
+
+    Each origin is named by its earliest source's key; on the same day, a source
+    that copies nothing comes before one that copies.
+    """
+    by_source: dict[str, Claim] = {}
+    for c in claims:
+        by_source.setdefault(c.source_key, c)
+    parent = {key: key for key in by_source}
+
+    def find(key: str) -> str:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            # The root is the earlier source, so the origin's name is stable.
+            first, second = sorted(
+                (ra, rb),
+                key=lambda k: (by_source[k].published_on, len(by_source[k].copies_from), k),
+            )
+            parent[second] = first
+
+    keys = sorted(by_source)
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 :]:
+            if _same_origin(by_source[a], by_source[b]):
+                union(a, b)
+    return {c.id: find(c.source_key) for c in claims}
+
+
+def _same_origin(a: Claim, b: Claim) -> bool:
+    if b.source_key in a.copies_from or a.source_key in b.copies_from:
+        return True
+    if not (a.wire_credits & b.wire_credits):
+        return False
+    if a.wire_story and b.wire_story:
+        return a.wire_story == b.wire_story
+    return abs((a.published_on - b.published_on).days) <= WIRE_WINDOW_DAYS
+
+
+def _superseded(
+    claims: Sequence[Claim], weight: dict[ClaimRef, float], origins: dict[ClaimRef, str]
+) -> dict[ClaimRef, ClaimRef]:
+    """Map each superseded claim to the latest claim that superseded it.
+
+    A claim is superseded when claims observed strictly after it, of states that
+    may follow its state, carry at least SUPERSEDE_RATIO of its weight (each origin
+    counted once, by its strongest such claim) and at least CREDIBLE_WEIGHT.
+    """
+    result: dict[ClaimRef, ClaimRef] = {}
+    for earlier in claims:
+        if weight[earlier.id] <= 0:
+            continue
+        later_by_origin: dict[str, Claim] = {}
+        for later in claims:
+            if (
+                later.observed_from is not None
+                and later.observed_from > earlier.observed_until
+                and later.state != earlier.state
+                and weight[later.id] > 0
+                and _may_follow(earlier.state, later.state)
+            ):
+                best = later_by_origin.get(origins[later.id])
+                if best is None or weight[later.id] > weight[best.id]:
+                    later_by_origin[origins[later.id]] = later
+        contrary = sum(weight[c.id] for c in later_by_origin.values())
+        if contrary >= max(CREDIBLE_WEIGHT, SUPERSEDE_RATIO * weight[earlier.id]):
+            latest = max(later_by_origin.values(), key=lambda c: (c.observed_from, c.id))
+            result[earlier.id] = latest.id
+    return result
+
+
+def _may_follow(earlier: str, later: str) -> bool:
+    """Whether a later observation of *later* can replace one of *earlier*.
+
+    Damage only grows until a restoration is reported; after a restoration, any
+    new observation counts.
+    """
+    if later == RESTORED or earlier == RESTORED:
+        return True
+    return _DAMAGE_LEVEL[later] >= _DAMAGE_LEVEL[earlier]
+
+
+def _vote(votes: list[tuple[str, float]], override: Override | None) -> tuple[str, float, bool]:
+    """Pick the state the origins' weighted votes support best.
+
+    Returns (state, confidence, contested). Confidence is agreement (the share of
+    weight supporting the state, partly for nearby states) times strength (the
+    chance that at least one supporting origin is right, read from weights).
+    """
+    total = sum(w for _, w in votes)
+    if total <= 0:
+        return UNKNOWN, 0.0, False
+
+    def support(candidate: str) -> float:
+        return sum(w * (1 - distance(s, candidate) / 3) for s, w in votes)
+
+    def direct(candidate: str) -> float:
+        return sum(w for s, w in votes if s == candidate)
+
+    # The state with the most weight behind it wins; nearby support only breaks ties.
+    candidates = sorted({s for s, _ in votes})
+    best = max(candidates, key=lambda s: (round(direct(s), 9), support(s), _severity(s)))
+    target = override.state if override else best
+    agreement = support(target) / total
+    doubt = 1.0
+    for s, w in votes:
+        if s == target:
+            doubt *= 1 - min(w, 0.99)
+    strength = 1 - doubt
+    disputing = sum(w for s, w in votes if distance(s, target) >= 2)
+    contested = disputing / total >= CONTEST_SHARE
+    return best, max(0.0, min(1.0, agreement * strength)), contested

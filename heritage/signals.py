@@ -1,0 +1,78 @@
+"""Keep the stored consensus current whichever way a change arrives.
+
+Explicit service calls cover the curator actions, but admin forms, import/export
+rows and shell edits save models directly; these receivers route every such save,
+delete and relation change to ``services.refresh_consensus`` inside the same
+transaction. Raw saves (``loaddata``) are skipped here: the command refreshes
+everything it created in one batch. ``QuerySet.update()`` sends no signal: code that
+bulk-updates evidence must call ``refresh_consensus`` itself.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
+
+from heritage import services
+from heritage.models import DamageReport, Outlet, Source, StatusOverride
+
+
+@receiver(post_save, sender=DamageReport)
+def report_saved(sender, instance: DamageReport, raw: bool, **kwargs) -> None:
+    if raw:
+        return
+    ids = {instance.monument_id}
+    previous = getattr(instance, "_loaded_monument_id", None)
+    if previous is not None:
+        ids.add(previous)
+    instance._loaded_monument_id = instance.monument_id
+    services.refresh_consensus(monument_ids=ids)
+
+
+@receiver(post_delete, sender=DamageReport)
+def report_deleted(sender, instance: DamageReport, **kwargs) -> None:
+    services.refresh_consensus(monument_ids={instance.monument_id})
+
+
+@receiver(post_save, sender=Source)
+def source_saved(sender, instance: Source, raw: bool, **kwargs) -> None:
+    if not raw:
+        services.refresh_consensus(monument_ids=services.monuments_of_sources([instance.pk]))
+
+
+@receiver(pre_delete, sender=Source)
+def source_deleting(sender, instance: Source, **kwargs) -> None:
+    # Reports protect their source, so a deletable source has none; its copy links
+    # may still group other sources' claims.
+    related = [instance.pk, *instance.copied_by.values_list("pk", flat=True)]
+    instance._affected_monuments = services.monuments_of_sources(related)
+
+
+@receiver(post_delete, sender=Source)
+def source_deleted(sender, instance: Source, **kwargs) -> None:
+    services.refresh_consensus(monument_ids=getattr(instance, "_affected_monuments", set()))
+
+
+@receiver(m2m_changed, sender=Source.wire_credits.through)
+@receiver(m2m_changed, sender=Source.copies_passages_from.through)
+def source_links_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, Source):
+        source_ids = {instance.pk}
+        if sender is Source.copies_passages_from.through:
+            source_ids |= set(pk_set or ())
+    else:  # changed from the outlet's side
+        source_ids = set(pk_set or ())
+    services.refresh_consensus(monument_ids=services.monuments_of_sources(source_ids))
+
+
+@receiver(post_save, sender=Outlet)
+def outlet_saved(sender, instance: Outlet, raw: bool, **kwargs) -> None:
+    if not raw:
+        services.refresh_consensus(monument_ids=services.monuments_of_outlets([instance.pk]))
+
+
+@receiver(post_save, sender=StatusOverride)
+@receiver(post_delete, sender=StatusOverride)
+def override_changed(sender, instance: StatusOverride, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        services.refresh_consensus(monument_ids={instance.monument_id})

@@ -1,0 +1,202 @@
+"""The stored consensus follows every change it depends on, whichever way it arrives."""
+
+import datetime
+import json
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from heritage import services
+from heritage.models import (
+    DamageReport,
+    Monument,
+    MonumentConsensus,
+    Outlet,
+    Rank,
+    ReviewStatus,
+    Source,
+    StatusOverride,
+)
+
+ARCH = "arch-of-triumph"
+
+
+def state_of(slug: str) -> str:
+    return MonumentConsensus.objects.get(monument__slug=slug).state
+
+
+def origins_of(slug: str) -> int:
+    return MonumentConsensus.objects.get(monument__slug=slug).independent_origins
+
+
+@pytest.fixture
+def curator(db):
+    return get_user_model().objects.create_user("reviewer", password="x", is_staff=True)
+
+
+@pytest.fixture
+def restoration_claims(seeded):
+    """Drafted claims from two independent 2019 sources that the arch was restored."""
+    reports = []
+    for n, outlet in enumerate(["afp", "reuters"]):
+        source = Source.objects.create(
+            key=f"restoration-{n}",
+            title=f"Arch restored ({n})",
+            published_on=datetime.date(2019, 6, 1),
+            outlet=Outlet.objects.get(slug=outlet),
+        )
+        reports.append(
+            DamageReport.objects.create(
+                source=source,
+                key="arch",
+                monument=Monument.objects.get(slug=ARCH),
+                state="restored",
+                excerpt="The arch was restored and reopened.",
+                evidence="eyewitness",
+                observed_from=datetime.date(2019, 5, 30),
+            )
+        )
+    return reports
+
+
+def test_drafted_claims_do_not_move_the_consensus(restoration_claims):
+    assert state_of(ARCH) == "destroyed"
+
+
+def test_accepting_claims_through_the_service_updates_the_consensus(restoration_claims, curator):
+    services.review_reports(
+        reports=restoration_claims, decision=ReviewStatus.ACCEPTED, reviewer=curator
+    )
+    assert state_of(ARCH) == "restored"
+
+
+def test_a_plain_orm_save_updates_the_consensus(restoration_claims):
+    for report in restoration_claims:
+        report.review_status = ReviewStatus.ACCEPTED
+        report.reviewed_at = datetime.datetime(2019, 7, 1, tzinfo=datetime.UTC)
+        report.save()
+    assert state_of(ARCH) == "restored"
+    restoration_claims[0].delete()
+    restoration_claims[1].delete()
+    assert state_of(ARCH) == "destroyed"
+
+
+def test_moving_a_claim_to_another_monument_refreshes_both(seeded):
+    report = DamageReport.objects.get(
+        source__key="asharq-al-awsat-2016-03-28-syrian-forces-retake-palmyra", key="tadmur-prison"
+    )
+    report.monument = Monument.objects.get(slug="tetrapylon")
+    report.save()
+    assert state_of("tadmur-prison") == "unknown"
+    assert state_of("tetrapylon") == "destroyed"
+
+
+def test_rejecting_the_only_claim_makes_the_state_unknown(seeded, curator):
+    report = DamageReport.objects.get(monument__slug="mar-elian-monastery")
+    services.review_reports(
+        reports=[report], decision=ReviewStatus.REJECTED, reviewer=curator, note="duplicate"
+    )
+    assert state_of("mar-elian-monastery") == "unknown"
+
+
+def test_deprecating_a_claim_with_a_reason_discounts_it(seeded, curator):
+    report = DamageReport.objects.get(monument__slug="tadmur-prison")
+    services.rank_report(
+        report=report, rank=Rank.DEPRECATED, reason="prison is not heritage", curator=curator
+    )
+    stored = MonumentConsensus.objects.get(monument__slug="tadmur-prison")
+    assert stored.state == "unknown"
+    assert "deprecated by a curator: prison is not heritage" in stored.explanation[0]["reasons"]
+
+
+def test_an_override_is_stored_and_flagged_and_clearing_it_restores_the_evidence(seeded, curator):
+    monument = Monument.objects.get(slug="palmyra-museum")
+    services.override_status(
+        monument=monument, state="damaged", reason="site visit 2016-04", curator=curator
+    )
+    stored = MonumentConsensus.objects.get(monument=monument)
+    assert (stored.state, stored.evidence_state, stored.overridden) == (
+        "damaged",
+        "severely_damaged",
+        True,
+    )
+    services.clear_override(monument=monument)
+    assert state_of("palmyra-museum") == "severely_damaged"
+    assert not StatusOverride.objects.exists()
+
+
+def test_removing_a_copy_link_makes_the_copy_an_independent_origin(seeded):
+    copy = Source.objects.get(key="agency-inputs-2016-03-27-syria-forces-retake-palmyra")
+    assert origins_of("temple-of-bel") == 3
+    copy.copies_passages_from.clear()
+    assert origins_of("temple-of-bel") == 4
+
+
+def test_changing_wire_credits_regroups_origins(seeded):
+    asharq = Source.objects.get(key="asharq-al-awsat-2016-03-28-syrian-forces-retake-palmyra")
+    asharq.wire_credits.add(Outlet.objects.get(slug="afp"))
+    # Now it carries AFP copy of the same days: one origin with the AFP articles.
+    assert origins_of("temple-of-bel") == 2
+
+
+def test_changing_an_outlets_reliability_changes_the_weights(seeded):
+    before = MonumentConsensus.objects.get(monument__slug="mar-elian-monastery").confidence
+    news24 = Outlet.objects.get(slug="news24")
+    afp = Outlet.objects.get(slug="afp")
+    services.set_outlet_reliability(outlet=afp, reliability=Decimal("0.10"))
+    services.set_outlet_reliability(outlet=news24, reliability=Decimal("0.10"))
+    after = MonumentConsensus.objects.get(monument__slug="mar-elian-monastery").confidence
+    assert after < before
+
+
+def test_changing_a_sources_publication_date_refreshes_its_monuments(seeded):
+    # The two AFP articles are one origin because they appeared a day apart;
+    # moving one a month away splits the AFP origin in two.
+    news24 = Source.objects.get(key="news24-2016-03-29-syria-army-keeps-pressure")
+    news24.published_on = datetime.date(2016, 5, 1)
+    news24.save()
+    assert origins_of("arch-of-triumph") == 4
+
+
+def test_loaddata_refreshes_the_monuments_of_new_claims(seeded, tmp_path):
+    fixture = tmp_path / "new.json"
+    fixture.write_text(
+        json.dumps(
+            [
+                {
+                    "model": "heritage.source",
+                    "fields": {
+                        "key": "unesco-2016-04-01-tetrapylon",
+                        "title": "Tetrapylon damaged",
+                        "published_on": "2016-04-01",
+                        "kind": "statement",
+                    },
+                },
+                {
+                    "model": "heritage.damagereport",
+                    "fields": {
+                        "source": ["unesco-2016-04-01-tetrapylon"],
+                        "key": "tetrapylon",
+                        "monument": ["tetrapylon"],
+                        "state": "damaged",
+                        "excerpt": "The tetrapylon was damaged.",
+                        "evidence": "official",
+                        "review_status": "accepted",
+                    },
+                },
+            ]
+        )
+    )
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert state_of("tetrapylon") == "damaged"
+
+
+def test_a_failed_loaddata_leaves_the_consensus_as_it_was(seeded, tmp_path):
+    before = list(MonumentConsensus.objects.order_by("pk").values())
+    fixture = tmp_path / "bad.json"
+    fixture.write_text('[{"model": "heritage.damagereport", "fields": {"state": "x"}}]')
+    with pytest.raises(Exception, match="bad.json"):
+        call_command("loaddata", str(fixture), verbosity=0)
+    assert list(MonumentConsensus.objects.order_by("pk").values()) == before

@@ -1,0 +1,540 @@
+"""End-to-end tests of the registry's validating, all-or-nothing ``loaddata``.
+
+Dumps are taken with natural keys (``--natural-foreign --natural-primary``), so objects
+refer to each other by natural key, not by primary key; the stored consensus names
+claims by natural key too ("source-key/report-key").
+"""
+
+import datetime
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models.signals import post_save
+from django.utils import timezone
+
+from heritage.models import (
+    OBSERVED_AFTER_PUBLICATION,
+    OBSERVED_IN_FUTURE,
+    Alias,
+    DamageReport,
+    Monument,
+    Outlet,
+    Site,
+    Source,
+)
+
+from .conftest import ARTICLES, GAZETTEER, ROOT, SEED_FIXTURES
+
+SEED_LABELS = [str(path) for path in SEED_FIXTURES]
+REUTERS_ARTICLE = next(path for path in ARTICLES if path.name.startswith("reuters-"))
+AFP_ARTICLE = next(path for path in ARTICLES if path.name.startswith("afp-"))
+# A seed source published on 2016-03-27, used by the bad damage reports below.
+SEED_SOURCE_KEY = "reuters-2016-03-27-palmyra-recaptured"
+SEED_SOURCE_PUBLISHED = "2016-03-27"
+GOOD_SOURCE_KEY = "test-2016-04-02-temple-of-bel-photographs"
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def read_fixture(path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def seed_records() -> list[dict]:
+    return [obj for path in SEED_FIXTURES for obj in read_fixture(path)]
+
+
+def dump(*labels: str) -> str:
+    """The full natural-key dump of *labels* (default: the heritage app)."""
+    out = io.StringIO()
+    call_command(
+        "dumpdata",
+        *(labels or ("heritage",)),
+        natural_foreign=True,
+        natural_primary=True,
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+def assert_same_dump(actual: str, expected: str) -> None:
+    """Exact equality; objects compared first so a failure shows the object that differs."""
+    assert json.loads(actual) == json.loads(expected)
+    assert actual == expected
+
+
+def loaddata(*labels, **options) -> str:
+    """Run loaddata at verbosity 1 and return what it printed."""
+    out = io.StringIO()
+    call_command("loaddata", *map(str, labels), verbosity=1, stdout=out, **options)
+    return out.getvalue()
+
+
+def write_fixture(path, content) -> str:
+    """Write *content* (a list of objects, or raw text) to *path*; return the path."""
+    text = content if isinstance(content, str) else json.dumps(content, indent=2)
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def good_fixture() -> list[dict]:
+    """A valid new article: a new source with one damage report on the Temple of Bel."""
+    return [
+        {
+            "model": "heritage.source",
+            "fields": {
+                "key": GOOD_SOURCE_KEY,
+                "kind": "article",
+                "title": "New photographs show the Temple of Bel",
+                "published_on": "2016-04-02",
+                "language": "en",
+                "outlet": None,
+            },
+        },
+        {
+            "model": "heritage.damagereport",
+            "fields": {
+                "source": [GOOD_SOURCE_KEY],
+                "key": "temple-of-bel",
+                "monument": ["temple-of-bel"],
+                "state": "destroyed",
+                "excerpt": "Only the gate of the Temple of Bel is still standing.",
+                "evidence": "imagery",
+                "observed_from": "2016-04-01",
+                "review_status": "drafted",
+            },
+        },
+    ]
+
+
+def bad_report(**fields) -> list[dict]:
+    """One damage report in a seed source; valid until *fields* override it."""
+    values = {
+        "source": [SEED_SOURCE_KEY],
+        "key": "bad-report",
+        "monument": ["temple-of-bel"],
+        "state": "damaged",
+        "excerpt": "The temple was damaged.",
+        "evidence": "eyewitness",
+        "observed_from": "2016-03-26",
+    }
+    values.update(fields)
+    return [{"model": "heritage.damagereport", "fields": values}]
+
+
+def new_source(key: str, **fields) -> dict:
+    values = {
+        "key": key,
+        "kind": "article",
+        "title": "A new article",
+        "published_on": "2016-04-03",
+        "language": "en",
+    }
+    values.update(fields)
+    return {"model": "heritage.source", "fields": values}
+
+
+def canonical(dump_text: str) -> list[dict]:
+    """The dump's objects in a fixed order: dumpdata lists them by primary key, which
+    depends on the order objects were created; the content must not."""
+    return sorted(json.loads(dump_text), key=lambda obj: json.dumps(obj, sort_keys=True))
+
+
+@pytest.fixture
+def frozen_now(monkeypatch):
+    """Freeze timezone.now() so auto_now timestamps are the same in every load."""
+    moment = timezone.now().replace(microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    return moment
+
+
+# --- 1. the seed fixtures load -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_every_seed_fixture_loads_into_an_empty_registry():
+    assert not Source.objects.exists()
+
+    loaddata(*SEED_LABELS)
+
+    in_files = Counter(obj["model"] for obj in seed_records())
+    for model in (Site, Monument, Alias, Source, DamageReport):
+        assert in_files[model._meta.label_lower] > 0
+        assert model.objects.count() == in_files[model._meta.label_lower], model
+    # Outlets are repeated in the articles that credit them; each is stored once.
+    outlet_slugs = {
+        obj["fields"]["slug"] for obj in seed_records() if obj["model"] == "heritage.outlet"
+    }
+    assert set(Outlet.objects.values_list("slug", flat=True)) == outlet_slugs
+    assert Monument.objects.get(slug="tower-of-elahbel").part_of.slug == "tower-tombs"
+    # A forward reference between two article files (copies_passages_from) resolved.
+    agency = Source.objects.get(key="agency-inputs-2016-03-27-syria-forces-retake-palmyra")
+    assert list(agency.copies_passages_from.values_list("key", flat=True)) == [SEED_SOURCE_KEY]
+
+
+# --- 2. files in any order ---------------------------------------------------------------
+
+
+# transaction=True: flush cannot TRUNCATE on PostgreSQL inside the test's transaction.
+@pytest.mark.django_db(transaction=True)
+def test_seed_fixtures_load_the_same_in_reversed_file_order(frozen_now):
+    loaddata(*SEED_LABELS)
+    normal = dump()
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Monument.objects.exists()
+
+    reversed_labels = list(reversed(SEED_LABELS))
+    assert reversed_labels[-1] == str(GAZETTEER)
+    loaddata(*reversed_labels)
+    in_reverse = dump()
+
+    assert len(json.loads(normal)) == len(json.loads(in_reverse)) > 100
+    assert canonical(in_reverse) == canonical(normal)
+
+
+# --- 3. reload is a no-op ----------------------------------------------------------------
+
+
+def test_reloading_the_seed_fixtures_changes_nothing(seeded):
+    before = dump()
+
+    output = loaddata(*SEED_LABELS)
+
+    assert_same_dump(dump(), before)
+    records = len(seed_records())
+    assert (
+        f"Installed 0 object(s), {records} already present and identical, "
+        f"from {len(SEED_LABELS)} fixture(s)." in output
+    )
+
+
+# --- 4. bad input is refused and the database is left unchanged --------------------------
+
+
+def _malformed_json(tmp_path):
+    text = '[\n  {"model": "heritage.source", "fields": {"key": "broken",}\n]\n'
+    return [("malformed.json", text)], ["malformed JSON", "line 2"]
+
+
+def _unknown_model(tmp_path):
+    content = [{"model": "heritage.nosuchmodel", "fields": {"slug": "x"}}]
+    return [("unknown-model.json", content)], ["object 1", "heritage.nosuchmodel"]
+
+
+def _unknown_field(tmp_path):
+    content = bad_report(colour="red")
+    return [("unknown-field.json", content)], [
+        "object 1",
+        'key="bad-report"',
+        "'colour'",
+        "heritage.damagereport",
+    ]
+
+
+def _unknown_monument(tmp_path):
+    content = bad_report(monument=["temple-of-nothing"])
+    return [("unknown-monument.json", content)], [
+        "object 1",
+        'key="bad-report"',
+        "'monument'",
+        "temple-of-nothing",
+    ]
+
+
+def _unknown_source(tmp_path):
+    content = bad_report(source=["no-such-source-2016"])
+    return [("unknown-source.json", content)], [
+        "object 1",
+        'key="bad-report"',
+        "'source'",
+        "no-such-source-2016",
+    ]
+
+
+def _state_outside_scale(tmp_path):
+    content = bad_report(state="obliterated")
+    return [("bad-state.json", content)], [
+        "object 1",
+        'key="bad-report"',
+        "'state'",
+        "obliterated",
+    ]
+
+
+def _empty_excerpt(tmp_path):
+    content = bad_report(excerpt="")
+    return [("empty-excerpt.json", content)], ["object 1", 'key="bad-report"', "'excerpt'"]
+
+
+def _whitespace_excerpt(tmp_path):
+    content = bad_report(excerpt="  \n\t  ")
+    return [("blank-excerpt.json", content)], [
+        "object 1",
+        'key="bad-report"',
+        "'excerpt'",
+        "cannot be empty",
+    ]
+
+
+def _observed_after_publication(tmp_path):
+    content = bad_report(observed_from="2016-03-30")
+    return [("observed-late.json", content)], [
+        "object 1",
+        'key="bad-report"',
+        "'observed_from'",
+        OBSERVED_AFTER_PUBLICATION.format(published=SEED_SOURCE_PUBLISHED),
+    ]
+
+
+def _observed_in_future(tmp_path):
+    future = timezone.localdate() + datetime.timedelta(days=30)
+    content = bad_report(observed_from=future.isoformat())
+    return [("observed-future.json", content)], [
+        "object 1",
+        'key="bad-report"',
+        "'observed_from'",
+        OBSERVED_IN_FUTURE,
+    ]
+
+
+def _seed_source_key_reused(tmp_path):
+    (source,) = [obj for obj in read_fixture(REUTERS_ARTICLE) if obj["model"] == "heritage.source"]
+    source["fields"]["title"] = "A different article under the same key"
+    return [("reused-key.json", [source])], [
+        "object 1",
+        f'key="{SEED_SOURCE_KEY}"',
+        "title",
+        "already in the registry",
+        "A different article under the same key",
+    ]
+
+
+def _new_source_key_defined_twice(tmp_path):
+    first = [new_source("test-2016-04-03-twice", title="The first version")]
+    second = [
+        new_source("test-2016-04-03-unrelated"),  # valid; the refused object is object 2
+        new_source("test-2016-04-03-twice", title="The second version"),
+    ]
+    first_path = str(tmp_path / "twice-first.json")
+    return [("twice-first.json", first), ("twice-second.json", second)], [
+        "object 2",
+        'key="test-2016-04-03-twice"',
+        "title",
+        first_path,
+        "earlier in this command",
+    ]
+
+
+def _oversized_title(tmp_path):
+    content = [new_source("test-2016-04-03-long-title", title="T" * 301)]
+    return [("long-title.json", content)], [
+        "object 1",
+        'key="test-2016-04-03-long-title"',
+        "'title'",
+        "at most 300 characters",
+    ]
+
+
+def _oversized_excerpt(tmp_path):
+    content = bad_report(excerpt="x" * 1001)
+    return [("long-excerpt.json", content)], [
+        "object 1",
+        'key="bad-report"',
+        "'excerpt'",
+        "at most 1000 characters",
+    ]
+
+
+BAD_CASES = [
+    pytest.param(_malformed_json, id="malformed-json"),
+    pytest.param(_unknown_model, id="unknown-model"),
+    pytest.param(_unknown_field, id="unknown-field-on-damagereport"),
+    pytest.param(_unknown_monument, id="unknown-monument-key"),
+    pytest.param(_unknown_source, id="unknown-source-key"),
+    pytest.param(_state_outside_scale, id="state-outside-scale"),
+    pytest.param(_empty_excerpt, id="empty-excerpt"),
+    pytest.param(_whitespace_excerpt, id="whitespace-only-excerpt"),
+    pytest.param(_observed_after_publication, id="observed-after-publication"),
+    pytest.param(_observed_in_future, id="observed-in-future"),
+    pytest.param(_seed_source_key_reused, id="seed-source-key-reused-with-different-title"),
+    pytest.param(_new_source_key_defined_twice, id="new-source-key-defined-differently-twice"),
+    pytest.param(_oversized_title, id="oversized-title"),
+    pytest.param(_oversized_excerpt, id="oversized-excerpt"),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("case", BAD_CASES)
+def test_bad_fixture_is_refused_and_nothing_from_the_command_is_kept(seeded, tmp_path, case):
+    before = dump()
+    good = write_fixture(tmp_path / "good-new-article.json", good_fixture())
+    files, expected = case(tmp_path)
+    bad_paths = [write_fixture(tmp_path / name, content) for name, content in files]
+
+    with pytest.raises(CommandError) as excinfo:
+        call_command("loaddata", good, *bad_paths, verbosity=0)
+
+    message = str(excinfo.value)
+    assert bad_paths[-1] in message
+    assert good not in message
+    for fragment in expected:
+        assert fragment in message
+    assert_same_dump(dump(), before)
+    assert not Source.objects.filter(key=GOOD_SOURCE_KEY).exists()
+
+
+def test_good_new_article_fixture_loads_on_its_own(seeded, tmp_path):
+    """The control for the test above: the good file is refused only because of its company."""
+    before = dump()
+    good = write_fixture(tmp_path / "good-new-article.json", good_fixture())
+
+    output = loaddata(good)
+
+    assert "Installed 2 object(s), 0 already present" in output
+    assert dump() != before
+    report = DamageReport.objects.get(source__key=GOOD_SOURCE_KEY, key="temple-of-bel")
+    assert report.monument.slug == "temple-of-bel"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_objects_saved_before_the_error_are_rolled_back(seeded, tmp_path):
+    """The good source is written before the bad report is reached, then undone."""
+    before = dump()
+    good = write_fixture(tmp_path / "good-new-article.json", good_fixture())
+    bad = write_fixture(tmp_path / "bad-state.json", bad_report(state="obliterated"))
+    saved = []
+
+    def record(sender, instance, **kwargs):
+        saved.append(instance.natural_key())
+
+    post_save.connect(record, sender=Source, weak=False)
+    try:
+        with pytest.raises(CommandError, match="obliterated"):
+            call_command("loaddata", good, bad, verbosity=0)
+    finally:
+        post_save.disconnect(record, sender=Source)
+
+    assert (GOOD_SOURCE_KEY,) in saved
+    assert not Source.objects.filter(key=GOOD_SOURCE_KEY).exists()
+    assert_same_dump(dump(), before)
+
+
+def test_loaddata_exits_non_zero_without_traceback_as_a_process(tmp_path):
+    database = tmp_path / "registry.sqlite3"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "registry.settings.test",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    bad = write_fixture(
+        tmp_path / "long-title.json", [new_source("test-2016-04-03-long-title", title="T" * 301)]
+    )
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    migrate = subprocess.run(
+        [*manage, "migrate", "--verbosity=0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert migrate.returncode == 0, migrate.stderr
+
+    result = subprocess.run(
+        [*manage, "loaddata", bad], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode != 0
+    assert bad in result.stderr
+    assert "'title'" in result.stderr
+    assert "Traceback" not in result.stderr
+    with sqlite3.connect(database) as connection:
+        (count,) = connection.execute("SELECT COUNT(*) FROM heritage_source").fetchone()
+    assert count == 0
+
+
+# --- 5. round trip -----------------------------------------------------------------------
+
+
+# reset_sequences=True: the seed gets primary keys from 1 whatever ran before. flush then
+# either resets the sequences again, so the reloaded objects get the very same primary
+# keys, or leaves them running, as in a database that already held other objects (or a
+# different database altogether): natural keys must make that irrelevant.
+@pytest.mark.django_db(transaction=True, reset_sequences=True)
+@pytest.mark.parametrize(
+    "reset_sequences",
+    [
+        pytest.param(True, id="same-primary-keys"),
+        pytest.param(False, id="new-primary-keys"),
+    ],
+)
+def test_dump_flush_and_reload_gives_the_same_dump(
+    seeded, tmp_path, django_user_model, reset_sequences
+):
+    curator = django_user_model.objects.create_user("curator", "curator@localhost", "pw-12345")
+    reviewed = DamageReport.objects.filter(review_status="accepted").order_by("pk")[:2]
+    assert DamageReport.objects.filter(pk__in=reviewed).update(reviewed_by=curator) == 2
+    labels = ("heritage", "auth.user")
+    first = dump(*labels)
+    first_report_pks = set(DamageReport.objects.values_list("pk", flat=True))
+    dump_file = tmp_path / "registry-dump.json"
+    dump_file.write_text(first, encoding="utf-8")
+
+    call_command("flush", interactive=False, verbosity=0, reset_sequences=reset_sequences)
+    assert not DamageReport.objects.exists()
+    assert not django_user_model.objects.exists()
+    output = loaddata(dump_file)
+
+    report_pks = set(DamageReport.objects.values_list("pk", flat=True))
+    assert (report_pks == first_report_pks) is reset_sequences
+    assert f"Installed {len(json.loads(first))} object(s), 0 already present" in output
+    assert_same_dump(dump(*labels), first)
+    assert DamageReport.objects.filter(reviewed_by__username="curator").count() == 2
+
+
+# --- 6. omitted optional fields ----------------------------------------------------------
+
+
+def test_omitted_optional_field_keeps_the_curators_value(seeded, tmp_path):
+    (afp,) = [obj for obj in read_fixture(AFP_ARTICLE) if obj["model"] == "heritage.outlet"]
+    assert "reliability" not in afp["fields"]
+    Outlet.objects.filter(slug="afp").update(reliability=Decimal("0.85"))
+    before = dump()
+
+    output = loaddata(AFP_ARTICLE)
+
+    assert "Installed 0 object(s)" in output
+    assert Outlet.objects.get(slug="afp").reliability == Decimal("0.85")
+    assert_same_dump(dump(), before)
+
+
+def test_given_optional_field_must_match_the_curators_value(seeded, tmp_path):
+    Outlet.objects.filter(slug="afp").update(reliability=Decimal("0.85"))
+    afp = {
+        "model": "heritage.outlet",
+        "fields": {"slug": "afp", "name": "Agence France-Presse", "kind": "news_agency"},
+    }
+    same = write_fixture(
+        tmp_path / "afp-same.json", [{**afp, "fields": {**afp["fields"], "reliability": "0.85"}}]
+    )
+    other = write_fixture(
+        tmp_path / "afp-other.json", [{**afp, "fields": {**afp["fields"], "reliability": "0.60"}}]
+    )
+
+    assert "Installed 0 object(s), 1 already present" in loaddata(same)
+    with pytest.raises(CommandError) as excinfo:
+        loaddata(other)
+
+    assert other in str(excinfo.value)
+    assert "reliability" in str(excinfo.value)
+    assert Outlet.objects.get(slug="afp").reliability == Decimal("0.85")
