@@ -7,8 +7,8 @@ import datetime
 from rest_framework import serializers
 
 from heritage import consensus as engine
-from heritage.services import claim_ref
 from heritage.models import DamageReport, Monument, MonumentConsensus
+from heritage.services import claim_ref
 
 
 def consensus_summary(
