@@ -166,7 +166,12 @@ def _excluded(record: Record, excluded_models, excluded_apps) -> bool:
         model = apps.get_model(record.model_label)
     except (LookupError, ValueError):
         return False
-    return model in excluded_models or model._meta.app_config in excluded_apps
+    return (
+        model in excluded_models
+        or model._meta.app_config in excluded_apps
+        # State of this database rather than registry content (e.g. heritage.Revision).
+        or getattr(model, "not_serialized", False)
+    )
 
 
 def _check_shape(record: Record) -> None:
@@ -268,7 +273,8 @@ def _store(record: Record, obj, using: str, result: LoadResult, created_by: dict
     created_by[(model, instance.pk)] = record
     result.created += 1
     result.models.add(model)
-    monument_id = getattr(instance, "monument_id", None)
+    monument_id = instance.pk if model._meta.label == "heritage.Monument" else None
+    monument_id = getattr(instance, "monument_id", monument_id)
     if monument_id is not None:
         result.monument_ids.add(monument_id)
 

@@ -239,6 +239,11 @@ class Monument(Located):
     )
     description = models.TextField(blank=True, validators=[MaxLengthValidator(5000)])
     updated_at = models.DateTimeField(auto_now=True)
+    search_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Name and aliases normalised for search (derived: services.update_search_text).",
+    )
 
     objects = MonumentManager()
 
@@ -612,6 +617,22 @@ class MonumentConsensus(models.Model):
         return self.monument.natural_key()
 
     natural_key.dependencies = ["heritage.monument"]
+
+
+class Revision(models.Model):
+    """A counter bumped by every change to the registry, for HTTP validators.
+
+    One row. It describes this database, not the registry's content, so dumpdata
+    leaves it out and loaddata ignores it.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    not_serialized = True
+
+    def __str__(self) -> str:
+        return f"revision {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
 
 
 class PhotoManager(models.Manager):

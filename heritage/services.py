@@ -16,20 +16,23 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from heritage import consensus
 from heritage.models import (
+    Alias,
     DamageReport,
     Monument,
     MonumentConsensus,
     Outlet,
     OutletKind,
     ReviewStatus,
+    Revision,
     Source,
     StatusOverride,
 )
+from heritage.text import search_text
 
 # Reliability of a source with neither an outlet nor a credit.
 DEFAULT_RELIABILITY = 0.5
@@ -176,6 +179,8 @@ def refresh_consensus(*, monument_ids: Iterable[int], using: str = "default") ->
             updated.append(row)
     MonumentConsensus.objects.bulk_create(created)
     MonumentConsensus.objects.bulk_update(updated, [*_STORED_FIELDS, "changed_at"])
+    if created or updated:
+        bump_revision()
     return len(created) + len(updated)
 
 
@@ -256,6 +261,45 @@ def monuments_of_outlets(outlet_ids: Iterable[int]) -> set[int]:
             Q(source__outlet_id__in=ids) | Q(source__wire_credits__in=ids)
         ).values_list("monument_id", flat=True)
     )
+
+
+# --- Derived data: search text and the registry's revision --------------------------
+
+
+def update_search_text(*, monument_ids: Iterable[int]) -> None:
+    """Store each monument's normalised name and aliases (two queries, then one write each
+    for the monuments whose text changed)."""
+    ids = set(monument_ids)
+    if not ids:
+        return
+    names: dict[int, list[str]] = defaultdict(list)
+    current: dict[int, str] = {}
+    for pk, name, text in Monument.objects.filter(pk__in=ids).values_list(
+        "pk", "name", "search_text"
+    ):
+        names[pk].append(name)
+        current[pk] = text
+    for monument_id, alias in (
+        Alias.objects.filter(monument_id__in=ids)
+        .order_by("monument_id", "language", "name")
+        .values_list("monument_id", "name")
+    ):
+        names[monument_id].append(alias)
+    for pk in sorted(current):
+        text = search_text(names[pk])
+        if text != current[pk]:
+            Monument.objects.filter(pk=pk).update(search_text=text)
+
+
+def bump_revision() -> None:
+    """Mark the registry as changed (ETag / Last-Modified of the API)."""
+    now = timezone.now()
+    if not Revision.objects.filter(pk=1).update(number=F("number") + 1, changed_at=now):
+        Revision.objects.get_or_create(pk=1, defaults={"number": 1, "changed_at": now})
+
+
+def current_revision() -> Revision:
+    return Revision.objects.filter(pk=1).first() or Revision(pk=1, number=0, changed_at=None)
 
 
 # --- Curator actions ---------------------------------------------------------------

@@ -8,11 +8,12 @@ everything it created in one batch. ``QuerySet.update()`` sends no signal: code 
 bulk-updates evidence must call ``refresh_consensus`` itself.
 """
 
+from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from heritage import services
-from heritage.models import DamageReport, Outlet, Source, StatusOverride
+from heritage.models import Alias, DamageReport, Monument, Outlet, Source, StatusOverride
 
 
 @receiver(post_save, sender=DamageReport)
@@ -76,3 +77,38 @@ def outlet_saved(sender, instance: Outlet, raw: bool, **kwargs) -> None:
 def override_changed(sender, instance: StatusOverride, raw: bool = False, **kwargs) -> None:
     if not raw:
         services.refresh_consensus(monument_ids={instance.monument_id})
+
+
+@receiver(post_save, sender=Monument)
+def monument_saved(sender, instance: Monument, raw: bool, **kwargs) -> None:
+    if not raw:
+        services.update_search_text(monument_ids={instance.pk})
+
+
+@receiver(post_save, sender=Alias)
+@receiver(post_delete, sender=Alias)
+def alias_changed(sender, instance: Alias, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        services.update_search_text(monument_ids={instance.monument_id})
+
+
+def registry_changed(sender, raw: bool = False, action: str = "post_", **kwargs) -> None:
+    """Any write to a registry record moves the revision (raw loads bump once at the end)."""
+    if raw or not action.startswith("post_"):
+        return
+    services.bump_revision()
+
+
+def connect_revision_receivers() -> None:
+    for model in apps.get_app_config("heritage").get_models():
+        if getattr(model, "not_serialized", False):
+            continue
+        post_save.connect(registry_changed, sender=model, dispatch_uid=f"rev-save-{model}")
+        post_delete.connect(registry_changed, sender=model, dispatch_uid=f"rev-del-{model}")
+        for m2m in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                registry_changed, sender=m2m.remote_field.through, dispatch_uid=f"rev-m2m-{m2m}"
+            )
+
+
+connect_revision_receivers()

@@ -69,7 +69,10 @@ class Command(loaddata.Command):
             raise CommandError(f"Problem installing fixtures: {exc}") from None
         if result.created:
             self.reset_sequences(connection, result.models)
+        services.update_search_text(monument_ids=result.monument_ids)
         services.refresh_consensus(monument_ids=result.monument_ids, using=self.using)
+        if result.created:
+            services.bump_revision()
 
         self.loaded_object_count = result.created
         self.fixture_object_count = len(records)

@@ -1,0 +1,926 @@
+"""Unit tests of the consensus engine (``heritage/consensus.py``), one or more per rule.
+
+Pure: hand-built :class:`Claim` sets in, :class:`Consensus` out; no database.
+Weights used below (evidence x reliability, x0.6 if inferred):
+
+    eyewitness/imagery 1.0, official 0.8, monitoring_group 0.6, unattributed 0.3
+    default reliability 0.6 -> official 0.48, monitoring 0.36, unattributed 0.18
+
+A later claim supersedes an earlier one only if the later contrary evidence (one
+strongest claim per origin) weighs at least CREDIBLE_WEIGHT and at least the earlier
+claim's weight. Claims left undated (``observed_from`` None) can never supersede
+anything, which keeps the time rule out of the tests of the other rules.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+import pytest
+
+from heritage.consensus import (
+    DEPRECATED,
+    DESTROYED,
+    EVIDENCE_WEIGHT,
+    INTACT,
+    NORMAL,
+    PREFERRED,
+    RESTORED,
+    SEVERELY_DAMAGED,
+    STATES,
+    UNKNOWN,
+    Change,
+    Claim,
+    Override,
+    compute,
+    majority_vote,
+    timeline,
+)
+
+try:  # hypothesis is not among pyproject's dev extras; fall back to a seeded generator.
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover - depends on the environment
+    given = None
+
+DAMAGED = "damaged"
+EVIDENCE_KINDS = tuple(EVIDENCE_WEIGHT)
+
+
+def day(iso: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(iso) if iso else None
+
+
+def claim(
+    id: int,
+    state: str,
+    *,
+    evidence: str = "monitoring_group",
+    source: str | None = None,
+    published: str = "2015-09-01",
+    observed: str | None = None,
+    observed_to: str | None = None,
+    reliability: float = 0.6,
+    credits: tuple[str, ...] = (),
+    story: str = "",
+    copies: tuple[str, ...] = (),
+    inferred: bool = False,
+    rank: str = NORMAL,
+    rank_reason: str = "",
+) -> Claim:
+    """A claim; each claim is its own source unless *source* says otherwise."""
+    return Claim(
+        id=id,
+        state=state,
+        evidence=evidence,
+        source_key=source or f"source-{id}",
+        published_on=day(published),
+        reliability=reliability,
+        observed_from=day(observed),
+        observed_to=day(observed_to),
+        wire_credits=frozenset(credits),
+        wire_story=story,
+        copies_from=frozenset(copies),
+        inferred=inferred,
+        rank=rank,
+        rank_reason=rank_reason,
+    )
+
+
+def verdict(result, claim_id):
+    (found,) = [v for v in result.verdicts if v.claim_id == claim_id]
+    return found
+
+
+def roles(result) -> dict[int, str]:
+    return {v.claim_id: v.role for v in result.verdicts}
+
+
+# --- Rule 1: which claims count ------------------------------------------------------
+
+
+def test_no_accepted_claims_is_unknown_with_zero_confidence_and_no_origins():
+    result = compute([])
+
+    assert result.state == UNKNOWN
+    assert result.evidence_state == UNKNOWN
+    assert result.confidence == 0
+    assert result.independent_origins == 0
+    assert result.single_origin is False
+    assert result.contested is False
+    assert result.verdicts == ()
+    assert majority_vote([]) == UNKNOWN
+
+
+def test_no_claim_with_weight_left_is_unknown():
+    result = compute([claim(1, DESTROYED, rank=DEPRECATED, rank_reason="wrong monument")])
+
+    assert result.state == UNKNOWN
+    assert result.confidence == 0
+    assert result.independent_origins == 0
+
+
+def test_as_of_uses_observation_dates_and_known_at_uses_publication_dates():
+    # Seen intact in 2014; its destruction, seen in August 2015, reported only in 2016.
+    claims = [
+        claim(1, INTACT, observed="2014-06-01", published="2014-06-03"),  # 0.36
+        claim(2, DESTROYED, evidence="official", observed="2015-08-30", published="2016-02-01"),
+    ]
+
+    # What we now know of the end of 2015: the late report counts.
+    as_of = compute(claims, as_of=day("2015-12-31"))
+    # What was known at the end of 2015: it does not, it was not yet published.
+    known_at = compute(claims, known_at=day("2015-12-31"))
+
+    assert as_of.state == DESTROYED
+    assert [v.claim_id for v in as_of.verdicts] == [1, 2]
+    assert known_at.state == INTACT
+    assert [v.claim_id for v in known_at.verdicts] == [1]
+    assert (as_of.as_of, as_of.known_at) == (day("2015-12-31"), None)
+    assert (known_at.as_of, known_at.known_at) == (None, day("2015-12-31"))
+    # Before the destruction was observed, the evidence says intact either way.
+    assert compute(claims, as_of=day("2015-08-29")).state == INTACT
+
+
+def test_as_of_ignores_observations_ending_after_the_date():
+    claims = [
+        claim(1, DAMAGED, evidence="official", observed="2015-03-01", published="2015-03-02"),
+        # A range straddling the date ends after it: not yet counted.
+        claim(
+            2,
+            DESTROYED,
+            evidence="official",
+            observed="2015-11-01",
+            observed_to="2016-01-31",
+            published="2016-02-05",
+        ),
+        # An undated claim speaks of its publication date.
+        claim(3, DESTROYED, evidence="official", published="2016-01-05"),
+    ]
+
+    assert [v.claim_id for v in compute(claims, as_of=day("2015-12-31")).verdicts] == [1]
+    assert [v.claim_id for v in compute(claims, as_of=day("2016-01-05")).verdicts] == [1, 3]
+    assert [v.claim_id for v in compute(claims, as_of=day("2016-01-31")).verdicts] == [
+        1,
+        3,
+        2,
+    ]
+
+
+# --- Rule 4: copies count once -------------------------------------------------------
+
+
+def test_copies_count_once_wire_copies_within_window_are_one_origin():
+    afp = dict(evidence="official", reliability=0.8, credits=("afp",))  # 0.64 each
+    claims = [
+        claim(1, INTACT, source="outlet-a", published="2016-03-27", **afp),
+        claim(2, INTACT, source="outlet-b", published="2016-03-28", **afp),
+        claim(3, INTACT, source="outlet-c", published="2016-03-30", **afp),
+        claim(4, DESTROYED, source="dgam", published="2016-03-28"),  # 0.36
+        claim(5, DESTROYED, source="apsa", published="2016-03-29"),  # 0.36
+    ]
+
+    result = compute(claims)
+
+    copy_origins = {verdict(result, i).origin for i in (1, 2, 3)}
+    assert copy_origins == {"outlet-a"}  # named after the earliest source
+    assert result.independent_origins == 3
+    assert sorted(roles(result)[i] for i in (1, 2, 3)) == ["copy", "copy", "disputes"]
+    # Counted three times, 3 x 0.64 would beat 2 x 0.36; counted once it does not.
+    assert result.state == DESTROYED
+    assert majority_vote(claims) == INTACT
+
+
+@pytest.mark.parametrize(
+    "story, published_days",
+    [
+        ("afp-palmyra-0327", [0, 5, 10, 15, 20]),  # same story key, days apart
+        ("", [0, 1, 1, 2, 3]),  # no story key, all within the wire window
+    ],
+    ids=["same-wire-story", "same-days"],
+)
+def test_copies_count_once_republished_story_does_not_change_consensus(story, published_days):
+    base = [
+        claim(1, DESTROYED, source="dgam", published="2016-03-27"),
+        claim(2, DESTROYED, source="apsa", published="2016-03-28"),
+    ]
+    start = day("2016-03-27")
+    story_copies = [
+        claim(
+            10 + n,
+            INTACT,
+            source=f"outlet-{n}",
+            published=(start + datetime.timedelta(days=offset)).isoformat(),
+            credits=("afp",),
+            story=story,
+        )
+        for n, offset in enumerate(published_days)
+    ]
+
+    once = compute(base + story_copies[:1])
+    five_times = compute(base + story_copies)
+
+    assert compute(base).state == once.state == five_times.state == DESTROYED
+    assert five_times.confidence == once.confidence
+    assert five_times.contested == once.contested
+    assert five_times.independent_origins == once.independent_origins == 3
+    # The naive baseline is moved by the republications.
+    assert majority_vote(base + story_copies[:1]) == DESTROYED
+    assert majority_vote(base + story_copies) == INTACT
+
+
+def test_same_credit_different_wire_story_are_separate_origins():
+    def pair(second_story):
+        return [
+            claim(
+                1, DESTROYED, source="a", published="2016-03-27", credits=("afp",), story="afp-1"
+            ),
+            claim(
+                2,
+                DESTROYED,
+                source="b",
+                published="2016-03-27",
+                credits=("afp",),
+                story=second_story,
+            ),
+        ]
+
+    separate = compute(pair("afp-2"))
+    assert separate.independent_origins == 2
+    assert verdict(separate, 1).origin != verdict(separate, 2).origin
+    assert compute(pair("afp-1")).independent_origins == 1  # control: same story
+
+
+@pytest.mark.parametrize("days_apart, origins", [(30, 2), (4, 2), (3, 1), (0, 1)])
+def test_same_credit_far_apart_in_time_are_separate_origins(days_apart, origins):
+    later = (day("2016-03-01") + datetime.timedelta(days=days_apart)).isoformat()
+    claims = [
+        claim(1, DESTROYED, source="a", published="2016-03-01", credits=("afp",)),
+        claim(2, DESTROYED, source="b", published=later, credits=("afp",)),
+    ]
+
+    assert compute(claims).independent_origins == origins
+
+
+def test_copies_from_link_makes_one_origin():
+    original = claim(1, DESTROYED, source="original", published="2015-09-01")
+    copier = claim(2, DESTROYED, source="copier", published="2016-01-10", copies=("original",))
+    unrelated = claim(3, DESTROYED, source="unrelated", published="2016-01-10")
+
+    result = compute([copier, original, unrelated])
+
+    assert verdict(result, 1).origin == verdict(result, 2).origin == "original"
+    assert verdict(result, 3).origin == "unrelated"
+    assert result.independent_origins == 2
+
+
+def test_sources_without_wire_credits_are_independent():
+    # An unnamed credit ("agency inputs") is dropped by the service, leaving no credits;
+    # even a shared story label does not tie two uncredited sources together.
+    claims = [
+        claim(1, DESTROYED, source="a", published="2016-03-27", story="x"),
+        claim(2, DESTROYED, source="b", published="2016-03-27", story="x"),
+    ]
+
+    result = compute(claims)
+
+    assert result.independent_origins == 2
+    assert result.single_origin is False
+
+
+def test_claims_of_one_source_are_one_origin():
+    claims = [
+        claim(1, DESTROYED, source="same", evidence="official"),
+        claim(2, SEVERELY_DAMAGED, source="same", evidence="unattributed"),
+    ]
+
+    result = compute(claims)
+
+    assert result.independent_origins == 1
+    assert roles(result) == {1: "supports", 2: "copy"}
+    assert "same origin as claim 1: counted once" in verdict(result, 2).reasons
+
+
+# --- Rule 3: evidence weighs ---------------------------------------------------------
+
+
+def test_evidence_weighs_eyewitness_outweighs_two_unattributed_one_step_away():
+    claims = [
+        claim(1, DESTROYED, evidence="eyewitness"),  # 0.6
+        claim(2, SEVERELY_DAMAGED, evidence="unattributed"),  # 0.18
+        claim(3, SEVERELY_DAMAGED, evidence="unattributed"),  # 0.18
+    ]
+
+    result = compute(claims)
+
+    assert result.state == DESTROYED
+    assert result.independent_origins == 3
+    assert majority_vote(claims) == SEVERELY_DAMAGED
+
+
+def test_evidence_weight_is_kind_times_reliability():
+    for evidence, factor in EVIDENCE_WEIGHT.items():
+        for reliability in (0.25, 0.5, 1.0):
+            result = compute([claim(1, DESTROYED, evidence=evidence, reliability=reliability)])
+            assert verdict(result, 1).weight == pytest.approx(factor * reliability, abs=1e-4)
+    # Reliability is clamped to [0, 1].
+    too_high = compute([claim(1, DESTROYED, evidence="official", reliability=1.7)])
+    assert verdict(too_high, 1).weight == pytest.approx(0.8)
+
+
+def test_reliability_scales_weight_proportionally():
+    weak, strong = (
+        verdict(compute([claim(1, DAMAGED, evidence="official", reliability=r)]), 1).weight
+        for r in (0.4, 0.8)
+    )
+
+    assert strong == pytest.approx(2 * weak)
+
+
+def test_reliability_change_flips_outcome():
+    def outcome(destroyed_reliability, intact_reliability):
+        return compute(
+            [
+                claim(1, DESTROYED, evidence="official", reliability=destroyed_reliability),
+                claim(2, INTACT, evidence="official", reliability=intact_reliability),
+            ]
+        ).state
+
+    assert outcome(0.9, 0.5) == DESTROYED
+    assert outcome(0.5, 0.9) == INTACT
+
+
+def test_inferred_reference_weighs_less_and_says_so():
+    plain = compute([claim(1, DAMAGED, evidence="official", reliability=0.5)])
+    inferred = compute([claim(1, DAMAGED, evidence="official", reliability=0.5, inferred=True)])
+
+    assert verdict(inferred, 1).weight == pytest.approx(0.6 * verdict(plain, 1).weight)
+    assert verdict(inferred, 1).weight == pytest.approx(0.24)
+    assert "inferred reference (x0.6)" in verdict(inferred, 1).reasons
+    assert not any("inferred" in r for r in verdict(plain, 1).reasons)
+
+
+# --- Rule 5: time --------------------------------------------------------------------
+
+
+def test_later_credible_greater_damage_supersedes_earlier():
+    claims = [
+        claim(1, DAMAGED, observed="2015-03-01", published="2015-03-02"),  # 0.36
+        claim(
+            2, DESTROYED, evidence="official", observed="2015-09-01", published="2015-09-02"
+        ),  # 0.48
+    ]
+
+    result = compute(claims)
+
+    assert result.state == DESTROYED
+    assert roles(result) == {1: "superseded", 2: "supports"}
+    assert "superseded by claim 2, observed later" in verdict(result, 1).reasons
+    assert result.independent_origins == 1
+
+
+def test_supersession_needs_a_credible_later_claim():
+    claims = [
+        claim(1, DAMAGED, evidence="unattributed", observed="2015-03-01", published="2015-03-02"),
+        claim(
+            2, DESTROYED, evidence="unattributed", observed="2015-09-01", published="2015-09-02"
+        ),  # 0.18: as heavy as claim 1, but below CREDIBLE_WEIGHT
+    ]
+
+    result = compute(claims)
+
+    assert roles(result) == {1: "disputes", 2: "supports"}
+    assert result.independent_origins == 2
+
+
+def test_supersession_needs_later_evidence_as_heavy_as_the_earlier_claim():
+    earlier = claim(
+        1,
+        DAMAGED,
+        evidence="eyewitness",
+        reliability=0.9,
+        observed="2015-03-01",
+        published="2015-03-02",
+    )  # 0.9
+
+    def later(id, source, **kwargs):
+        return claim(
+            id,
+            DESTROYED,
+            evidence="official",
+            source=source,
+            observed="2015-09-01",
+            published="2015-09-02",
+            **kwargs,
+        )  # 0.48 each
+
+    one = compute([earlier, later(2, "a")])
+    two_independent = compute([earlier, later(2, "a"), later(3, "b")])  # 0.96 >= 0.9
+    two_copies = compute(
+        [earlier, later(2, "a", credits=("afp",)), later(3, "b", credits=("afp",))]
+    )  # one origin: 0.48
+
+    assert roles(one)[1] == "supports"
+    assert roles(two_independent)[1] == "superseded"
+    assert two_independent.state == DESTROYED
+    assert roles(two_copies)[1] != "superseded"
+
+
+def test_later_intact_does_not_undo_destruction_and_is_contested():
+    claims = [
+        claim(1, DESTROYED, evidence="official", observed="2015-08-30", published="2015-08-31"),
+        claim(2, INTACT, evidence="official", observed="2016-05-01", published="2016-05-02"),
+    ]
+
+    result = compute(claims)
+
+    assert "superseded" not in roles(result).values()
+    assert result.independent_origins == 2
+    assert result.contested is True
+    assert result.state == DESTROYED
+
+
+def test_later_lesser_damage_does_not_supersede_destruction():
+    claims = [
+        claim(1, DESTROYED, evidence="official", observed="2015-08-30", published="2015-08-31"),
+        claim(2, DAMAGED, evidence="eyewitness", observed="2016-05-01", published="2016-05-02"),
+    ]
+
+    result = compute(claims)
+
+    assert "superseded" not in roles(result).values()
+    assert result.independent_origins == 2
+
+
+def test_later_same_state_corroborates_rather_than_supersedes():
+    claims = [
+        claim(1, DESTROYED, evidence="official", observed="2015-08-30", published="2015-08-31"),
+        claim(2, DESTROYED, evidence="official", observed="2016-05-01", published="2016-05-02"),
+    ]
+
+    result = compute(claims)
+
+    assert roles(result) == {1: "supports", 2: "supports"}
+    assert result.independent_origins == 2
+
+
+def test_later_restoration_supersedes_destruction():
+    claims = [
+        claim(1, DESTROYED, evidence="official", observed="2015-08-30", published="2015-08-31"),
+        claim(
+            2, RESTORED, evidence="eyewitness", observed="2019-05-01", published="2019-05-02"
+        ),  # 0.6 >= 0.48
+    ]
+
+    result = compute(claims)
+
+    assert result.state == RESTORED
+    assert roles(result) == {1: "superseded", 2: "supports"}
+    assert "superseded by claim 2, observed later" in verdict(result, 1).reasons
+
+
+def test_damage_after_restoration_supersedes_restoration():
+    claims = [
+        claim(1, DESTROYED, evidence="official", observed="2015-08-30", published="2015-08-31"),
+        claim(
+            2,
+            RESTORED,
+            evidence="official",
+            reliability=0.8,
+            observed="2019-05-01",
+            published="2019-05-02",
+        ),  # 0.64
+        claim(
+            3,
+            DAMAGED,
+            evidence="eyewitness",
+            reliability=0.7,
+            observed="2021-02-01",
+            published="2021-02-02",
+        ),  # 0.7
+    ]
+
+    result = compute(claims)
+
+    assert result.state == DAMAGED
+    assert roles(result) == {1: "superseded", 2: "superseded", 3: "supports"}
+    assert "superseded by claim 2, observed later" in verdict(result, 1).reasons
+    assert "superseded by claim 3, observed later" in verdict(result, 2).reasons
+
+
+def test_undated_claim_cannot_supersede():
+    earlier = claim(1, DAMAGED, observed="2015-03-01", published="2015-03-02")  # 0.36
+
+    def later(observed):
+        return claim(
+            2, DESTROYED, evidence="official", observed=observed, published="2020-01-10"
+        )  # 0.48
+
+    undated = compute([earlier, later(None)])
+    dated = compute([earlier, later("2020-01-05")])
+
+    assert roles(undated) == {1: "disputes", 2: "supports"}
+    assert undated.independent_origins == 2
+    # Control: the same claim with an observation date does supersede.
+    assert roles(dated) == {1: "superseded", 2: "supports"}
+    assert dated.independent_origins == 1
+
+
+# --- Rule 6: ordinal scale -----------------------------------------------------------
+
+
+def test_one_step_disagreement_lowers_confidence_without_contest():
+    unanimous = compute(
+        [claim(1, DESTROYED, evidence="official"), claim(2, DESTROYED, evidence="official")]
+    )
+    one_step = compute(
+        [claim(1, SEVERELY_DAMAGED, evidence="official"), claim(2, DESTROYED, evidence="official")]
+    )
+
+    assert unanimous.contested is False
+    assert one_step.contested is False
+    assert 0 < one_step.confidence < unanimous.confidence
+    assert one_step.state in (SEVERELY_DAMAGED, DESTROYED)
+
+
+def test_one_step_disagreement_costs_less_confidence_than_a_wide_one():
+    one_step = compute(
+        [claim(1, SEVERELY_DAMAGED, evidence="official"), claim(2, DESTROYED, evidence="official")]
+    )
+    three_steps = compute(
+        [claim(1, INTACT, evidence="official"), claim(2, DESTROYED, evidence="official")]
+    )
+
+    assert one_step.confidence > three_steps.confidence
+
+
+def test_state_with_most_origin_weight_wins():
+    claims = [
+        claim(1, INTACT, evidence="eyewitness"),  # 0.6
+        claim(2, DESTROYED, evidence="official"),  # 0.48
+        claim(3, SEVERELY_DAMAGED, evidence="official", reliability=0.5),  # 0.4
+        claim(4, SEVERELY_DAMAGED, evidence="unattributed"),  # 0.18, so 0.58 in all
+    ]
+
+    assert compute(claims).state == INTACT
+    assert compute([*claims, claim(5, SEVERELY_DAMAGED, evidence="unattributed")]).state == (
+        SEVERELY_DAMAGED
+    )
+
+
+@pytest.mark.parametrize(
+    "third, expected",
+    [(SEVERELY_DAMAGED, DESTROYED), (DAMAGED, INTACT)],
+)
+def test_nearby_states_break_ties_between_equal_weights(third, expected):
+    claims = [
+        claim(1, INTACT, evidence="official"),  # 0.48
+        claim(2, DESTROYED, evidence="official"),  # 0.48
+        claim(3, third),  # 0.36, nearer to one of the two
+    ]
+
+    assert compute(claims).state == expected
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [(INTACT, DESTROYED), (DAMAGED, DESTROYED), (INTACT, SEVERELY_DAMAGED)],
+)
+def test_two_or_more_steps_disagreement_is_contested(a, b):
+    result = compute([claim(1, a, evidence="official"), claim(2, b, evidence="official")])
+
+    assert result.contested is True
+    assert result.independent_origins == 2
+
+
+def test_contest_needs_enough_weight_behind_the_dispute():
+    destroyed = [claim(i, DESTROYED, evidence="official") for i in (1, 2, 3)]  # 3 x 0.48
+
+    faint = compute([*destroyed, claim(4, INTACT, evidence="unattributed")])  # 0.18 / 1.62
+    strong = compute([*destroyed, claim(4, INTACT, evidence="official")])  # 0.48 / 1.92
+
+    assert faint.contested is False
+    assert strong.contested is True
+    assert faint.state == strong.state == DESTROYED
+
+
+# --- Rule 2: curators' word ----------------------------------------------------------
+
+
+def test_deprecated_claim_weighs_nothing_and_is_discounted_with_reason():
+    claims = [
+        claim(
+            1,
+            DESTROYED,
+            evidence="eyewitness",
+            reliability=0.9,
+            rank=DEPRECATED,
+            rank_reason="photo shows another temple",
+        ),
+        claim(2, INTACT, evidence="unattributed"),
+    ]
+
+    result = compute(claims)
+
+    deprecated = verdict(result, 1)
+    assert deprecated.weight == 0
+    assert deprecated.role == "discounted"
+    assert "deprecated by a curator: photo shows another temple" in deprecated.reasons
+    assert result.state == INTACT
+    assert result.independent_origins == 1
+
+
+def test_preferred_claim_outranks_others():
+    claims = [
+        claim(1, DESTROYED, evidence="eyewitness"),  # 0.6
+        claim(
+            2, DAMAGED, evidence="unattributed", rank=PREFERRED, rank_reason="checked on site"
+        ),  # 0.18
+        claim(3, DESTROYED, evidence="eyewitness"),  # 0.6
+    ]
+
+    result = compute(claims)
+
+    assert result.state == DAMAGED
+    assert result.independent_origins == 1
+    assert roles(result) == {1: "discounted", 2: "supports", 3: "discounted"}
+    for outranked in (1, 3):
+        assert "outranked by a claim a curator preferred" in verdict(result, outranked).reasons
+    assert compute([claims[0], claims[2]]).state == DESTROYED  # control
+
+
+def test_override_sets_state_keeps_evidence_state_and_reason():
+    claims = [claim(1, DESTROYED, evidence="official"), claim(2, DESTROYED, evidence="official")]
+    reason = "restoration completed in 2023, seen by the curator"
+
+    plain = compute(claims)
+    overridden = compute(claims, override=Override(RESTORED, reason))
+
+    assert (plain.state, plain.overridden, plain.override_reason) == (DESTROYED, False, "")
+    assert overridden.state == RESTORED
+    assert overridden.overridden is True
+    assert overridden.override_reason == reason
+    assert overridden.evidence_state == plain.evidence_state == DESTROYED
+    assert overridden.independent_origins == plain.independent_origins == 2
+    assert {v.claim_id for v in overridden.disputing()} == {1, 2}
+
+
+def test_override_to_unknown_is_supported():
+    # Regression: StatusOverride allows "unknown"; this used to raise KeyError.
+    result = compute(
+        [claim(1, DESTROYED, evidence="official")],
+        override=Override(UNKNOWN, "cannot be verified since 2017"),
+    )
+
+    assert result.state == UNKNOWN
+    assert result.overridden is True
+    assert result.evidence_state == DESTROYED
+    assert 0 <= result.confidence <= 1
+
+
+# --- Determinism and flags -----------------------------------------------------------
+
+
+def _rich_claim_set() -> list[Claim]:
+    afp = dict(credits=("afp",), story="afp-0327", evidence="official")
+    return [
+        claim(1, INTACT, evidence="eyewitness", observed="2014-06-01", published="2014-06-02"),
+        claim(2, DESTROYED, source="wire-a", published="2015-08-31", observed="2015-08-30", **afp),
+        claim(3, DESTROYED, source="wire-b", published="2015-09-01", observed="2015-08-30", **afp),
+        claim(4, SEVERELY_DAMAGED, source="copier", published="2015-09-10", copies=("wire-a",)),
+        claim(
+            5,
+            DESTROYED,
+            evidence="imagery",
+            inferred=True,
+            observed="2015-09-02",
+            published="2015-09-05",
+        ),
+        claim(6, INTACT, evidence="unattributed", published="2016-01-01"),
+        claim(7, DESTROYED, rank=DEPRECATED, rank_reason="duplicate", published="2015-09-03"),
+        claim(8, DAMAGED, evidence="official", observed="2015-09-02", published="2015-09-04"),
+    ]
+
+
+def test_same_claims_in_any_order_give_identical_consensus():
+    claims = _rich_claim_set()
+    rng = random.Random(1234)
+    for kwargs in ({}, {"as_of": day("2015-09-03")}, {"known_at": day("2015-09-05")}):
+        expected = compute(claims, **kwargs)
+        assert compute(list(reversed(claims)), **kwargs) == expected
+        for _ in range(30):
+            shuffled = claims[:]
+            rng.shuffle(shuffled)
+            assert compute(shuffled, **kwargs) == expected
+
+
+def test_single_origin_flag():
+    alone = compute([claim(1, DESTROYED)])
+    copies = compute(
+        [
+            claim(1, DESTROYED, source="a", credits=("afp",)),
+            claim(2, DESTROYED, source="b", credits=("afp",)),
+        ]
+    )
+    independent = compute([claim(1, DESTROYED), claim(2, DESTROYED)])
+
+    assert (alone.single_origin, alone.independent_origins) == (True, 1)
+    assert (copies.single_origin, copies.independent_origins) == (True, 1)
+    assert (independent.single_origin, independent.independent_origins) == (False, 2)
+
+
+# --- Confidence bounds on random inputs ----------------------------------------------
+
+_SOURCE_KEYS = ("a", "b", "c", "d", "e", "f")
+_CREDITS = ("afp", "reuters", "ap")
+_FIRST_DAY = datetime.date(2014, 1, 1)
+
+
+def _build_claims(sources: dict, claim_specs: list) -> list[Claim]:
+    """Claims whose source fields come from their source, as the service builds them."""
+    claims = []
+    for n, (key, state, evidence, inferred, rank, observed_offsets) in enumerate(claim_specs):
+        published, reliability, credits, story, copies = sources[key]
+        observed_from = observed_to = None
+        if observed_offsets is not None:
+            start, length = observed_offsets
+            observed_from = published - datetime.timedelta(days=start)
+            observed_to = observed_from + datetime.timedelta(days=min(length, start))
+        claims.append(
+            Claim(
+                id=n + 1,
+                state=state,
+                evidence=evidence,
+                source_key=key,
+                published_on=published,
+                reliability=reliability,
+                observed_from=observed_from,
+                observed_to=observed_to,
+                wire_credits=frozenset(credits),
+                wire_story=story,
+                copies_from=frozenset(copies) - {key},
+                inferred=inferred,
+                rank=rank,
+                rank_reason="curator" if rank != NORMAL else "",
+            )
+        )
+    return claims
+
+
+def _check_invariants(claims, override, as_of) -> None:
+    result = compute(claims, override=override, as_of=as_of)
+    assert 0.0 <= result.confidence <= 1.0
+    assert result.state in (*STATES, UNKNOWN)
+    assert result.single_origin == (result.independent_origins == 1)
+    assert result.independent_origins <= len({c.source_key for c in claims})
+    voting = [v for v in result.verdicts if v.role in ("supports", "disputes")]
+    assert len(voting) == result.independent_origins
+    if as_of is None:
+        assert len(result.verdicts) == len(claims)
+    if result.evidence_state == UNKNOWN:
+        assert result.confidence == 0
+
+
+if given is not None:
+
+    @st.composite
+    def _claim_sets(draw):
+        sources = {
+            key: (
+                _FIRST_DAY + datetime.timedelta(days=draw(st.integers(0, 2000))),
+                draw(st.floats(-0.5, 1.5, allow_nan=False)),
+                draw(st.frozensets(st.sampled_from(_CREDITS), max_size=2)),
+                draw(st.sampled_from(("", "s1", "s2"))),
+                draw(st.frozensets(st.sampled_from(_SOURCE_KEYS), max_size=2)),
+            )
+            for key in _SOURCE_KEYS
+        }
+        specs = draw(
+            st.lists(
+                st.tuples(
+                    st.sampled_from(_SOURCE_KEYS),
+                    st.sampled_from(STATES),
+                    st.sampled_from(EVIDENCE_KINDS),
+                    st.booleans(),
+                    st.sampled_from((NORMAL, NORMAL, NORMAL, PREFERRED, DEPRECATED)),
+                    st.none() | st.tuples(st.integers(0, 400), st.integers(0, 400)),
+                ),
+                max_size=10,
+            )
+        )
+        override = draw(
+            st.none() | st.builds(Override, st.sampled_from((*STATES, UNKNOWN)), st.just("r"))
+        )
+        as_of = draw(
+            st.none() | st.integers(0, 2000).map(lambda d: _FIRST_DAY + datetime.timedelta(d))
+        )
+        return _build_claims(sources, specs), override, as_of
+
+    @settings(max_examples=200, deadline=None, derandomize=True, database=None)
+    @given(_claim_sets())
+    def test_confidence_is_within_zero_and_one_for_random_claims(case):
+        _check_invariants(*case)
+
+else:  # pragma: no cover - only without hypothesis
+
+    def test_confidence_is_within_zero_and_one_for_random_claims():
+        rng = random.Random(20160327)
+        for _ in range(200):
+            sources = {
+                key: (
+                    _FIRST_DAY + datetime.timedelta(days=rng.randint(0, 2000)),
+                    rng.uniform(-0.5, 1.5),
+                    frozenset(rng.sample(_CREDITS, rng.randint(0, 2))),
+                    rng.choice(("", "s1", "s2")),
+                    frozenset(rng.sample(_SOURCE_KEYS, rng.randint(0, 2))),
+                )
+                for key in _SOURCE_KEYS
+            }
+            specs = [
+                (
+                    rng.choice(_SOURCE_KEYS),
+                    rng.choice(STATES),
+                    rng.choice(EVIDENCE_KINDS),
+                    rng.random() < 0.5,
+                    rng.choice((NORMAL, NORMAL, NORMAL, PREFERRED, DEPRECATED)),
+                    None if rng.random() < 0.3 else (rng.randint(0, 400), rng.randint(0, 400)),
+                )
+                for _ in range(rng.randint(0, 10))
+            ]
+            override = (
+                None if rng.random() < 0.7 else Override(rng.choice((*STATES, UNKNOWN)), "r")
+            )
+            as_of = (
+                None
+                if rng.random() < 0.5
+                else _FIRST_DAY + datetime.timedelta(days=rng.randint(0, 2000))
+            )
+            _check_invariants(_build_claims(sources, specs), override, as_of)
+
+
+# --- Timeline ------------------------------------------------------------------------
+
+
+def test_timeline_destroyed_then_restored_gives_two_changes():
+    claims = [
+        claim(10, DESTROYED, evidence="eyewitness", observed="2015-08-30", published="2015-08-31"),
+        claim(11, DESTROYED, evidence="official", observed="2015-08-30", published="2015-08-31"),
+        # Heavier than claim 10 on the same day, but of a state the consensus does not take.
+        claim(
+            12,
+            SEVERELY_DAMAGED,
+            evidence="imagery",
+            reliability=0.7,
+            observed="2015-08-30",
+            published="2015-09-01",
+        ),
+        claim(
+            15, DESTROYED, evidence="official", observed="2016-04-01", published="2016-04-02"
+        ),  # corroborates: no change
+        claim(
+            20,
+            RESTORED,
+            evidence="eyewitness",
+            reliability=0.9,
+            observed="2019-05-01",
+            published="2019-05-03",
+        ),
+    ]
+
+    changes = timeline(claims)
+
+    assert [(c.date, c.state, c.claim_id) for c in changes] == [
+        (day("2015-08-30"), DESTROYED, 10),
+        (day("2019-05-01"), RESTORED, 20),
+    ]
+    assert all(isinstance(c, Change) and 0 < c.confidence <= 1 for c in changes)
+
+
+def test_timeline_cause_does_not_depend_on_input_order():
+    # Regression: the cause used to be the first of equally weighted claims as given.
+    a = claim(1, DESTROYED, evidence="eyewitness", observed="2015-05-01", published="2015-05-02")
+    b = claim(2, DESTROYED, evidence="eyewitness", observed="2015-05-01", published="2015-05-02")
+
+    assert timeline([a, b]) == timeline([b, a])
+
+
+def test_timeline_cause_is_never_a_deprecated_claim():
+    # Regression: the cause used to be chosen by base weight, ignoring the curator's rank.
+    deprecated = claim(
+        3,
+        DESTROYED,
+        evidence="eyewitness",
+        observed="2015-05-01",
+        published="2015-05-02",
+        rank=DEPRECATED,
+        rank_reason="misread photo",
+    )
+    counted = claim(
+        4, DESTROYED, evidence="unattributed", observed="2015-05-01", published="2015-05-02"
+    )
+
+    (change,) = timeline([deprecated, counted])
+
+    assert change.state == DESTROYED
+    assert change.claim_id == 4
