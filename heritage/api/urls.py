@@ -1,8 +1,17 @@
-from rest_framework.routers import DefaultRouter
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
 
-from heritage.api.views import MonumentViewSet
+from heritage.api.views import MonumentViewSet, ReportViewSet, SiteViewSet, SourceViewSet
 
-router = DefaultRouter(trailing_slash=True)
+router = SimpleRouter(trailing_slash=True)
 router.register("monuments", MonumentViewSet, basename="monument")
+router.register("sources", SourceViewSet, basename="source")
+router.register("reports", ReportViewSet, basename="report")
+router.register("sites", SiteViewSet, basename="site")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    *router.urls,
+]

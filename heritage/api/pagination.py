@@ -1,0 +1,47 @@
+"""Page-number pagination that answers bad page parameters with a named 4xx."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import EmptyPage
+from rest_framework.pagination import PageNumberPagination
+
+from heritage.api.errors import ParameterError, ParameterNotFound
+
+DEFAULT_PAGE_SIZE = 100
+
+
+class RegistryPagination(PageNumberPagination):
+    page_size = DEFAULT_PAGE_SIZE
+    page_size_query_param = "page_size"
+
+    @property
+    def max_page_size(self) -> int:
+        return settings.API_MAX_PAGE_SIZE
+
+    def get_page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or int(raw) < 1:
+            raise ParameterError(
+                "page_size", f"Expected a whole number from 1 to {self.max_page_size}."
+            )
+        if int(raw) > self.max_page_size:
+            raise ParameterError("page_size", f"At most {self.max_page_size} per page.")
+        return int(raw)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param, "1")
+        if not raw.isdigit() or int(raw) < 1:
+            raise ParameterError("page", "Expected a page number from 1.")
+        self.request = request
+        page_size = self.get_page_size(request)
+        paginator = self.django_paginator_class(queryset, page_size)
+        try:
+            self.page = paginator.page(int(raw))
+        except EmptyPage:
+            raise ParameterNotFound(
+                "page", f"Page {raw} is past the last page ({paginator.num_pages})."
+            ) from None
+        return list(self.page)
