@@ -37,6 +37,8 @@ from django.core.serializers.python import Deserializer as PythonDeserializer
 from django.db import models
 from django.utils import timezone
 
+from heritage.history import is_historical
+
 NOT_A_LIST = "a fixture must be a JSON list of objects"
 NOT_AN_OBJECT = 'each entry must be an object with "model" and "fields"'
 UNKNOWN_MODEL = "unknown model {model!r}"
@@ -191,9 +193,10 @@ def _check_shape(record: Record) -> None:
 
 
 def _deserialize(record: Record, using: str):
+    data = _resolve_history_subject(record, using)
     try:
         (obj,) = PythonDeserializer(
-            [record.data], using=using, ignorenonexistent=False, handle_forward_references=False
+            [data], using=using, ignorenonexistent=False, handle_forward_references=False
         )
     except (
         DeserializationError,
@@ -205,6 +208,30 @@ def _deserialize(record: Record, using: str):
         _explain_field_error(record, using)
         raise FixtureError(f"{record.describe()}: {exc}") from None
     return obj
+
+
+def _resolve_history_subject(record: Record, using: str) -> dict:
+    """A history row names the record it describes by natural key while that record
+    exists (heritage/dump_format.py): turn the key into the record's primary key here."""
+    model = apps.get_model(record.model_label)
+    if not is_historical(model):
+        return record.data
+    subject = model.instance_type
+    name = subject._meta.pk.attname
+    key = record.data["fields"].get(name)
+    if not isinstance(key, list):
+        return record.data
+    try:
+        pk = subject._default_manager.db_manager(using).get_by_natural_key(*key).pk
+    except subject.DoesNotExist:
+        raise _Unresolved(
+            UNRESOLVED_REFERENCE.format(
+                field=name,
+                target=subject._meta.verbose_name,
+                value=json.dumps(key, ensure_ascii=False),
+            )
+        ) from None
+    return {**record.data, "fields": {**record.data["fields"], name: pk}}
 
 
 def _explain_field_error(record: Record, using: str) -> None:
@@ -262,20 +289,29 @@ def _store(record: Record, obj, using: str, result: LoadResult, created_by: dict
         return
 
     _fill_automatic_fields(instance)
+    # A history row is a snapshot of a record as it was (simple-history's fields are not
+    # validated like the record's), and may refer to records deleted since (by a negative
+    # number, see heritage/dump_format.py): only its identity is checked.
+    exclude = [f.name for f in model._meta.concrete_fields] if is_historical(model) else None
     try:
-        instance.full_clean()
+        instance.full_clean(exclude=exclude)
     except ValidationError as exc:
         raise FixtureError(f"{record.describe()}: {_format_validation(exc)}") from None
+    # Loading is not a change to history: simple-history skips raw saves, but not the
+    # many-to-many links the deserializer sets after them.
+    instance.skip_history_when_saving = True
     try:
         obj.save(using=using)
     except Exception as exc:  # database errors: name the object, keep the cause
         raise FixtureError(f"{record.describe()}: could not be saved: {exc}") from exc
+    finally:
+        del instance.skip_history_when_saving
     created_by[(model, instance.pk)] = record
     result.created += 1
     result.models.add(model)
     monument_id = instance.pk if model._meta.label == "heritage.Monument" else None
     monument_id = getattr(instance, "monument_id", monument_id)
-    if monument_id is not None:
+    if monument_id is not None and not is_historical(model):
         result.monument_ids.add(monument_id)
 
 

@@ -18,9 +18,11 @@ from django.core.validators import (
     MinValueValidator,
     RegexValidator,
 )
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
+from heritage import history as change_history
 from heritage.images import validate_image
 
 # Messages that tests import, so a reworded rule and its test move together.
@@ -39,6 +41,7 @@ MEMBER_OF_ITSELF = "A monument cannot be a member of itself or of one of its mem
 PUBLISHED_IN_FUTURE = "The publication date cannot be in the future."
 RANK_NEEDS_REASON = "Pinning or discounting a claim needs a reason on record."
 OVERRIDE_NEEDS_REASON = "An override needs a reason on record."
+PHOTO_NEEDS_CREDIT = "A photo needs a credit (who took it or owns it)."
 
 MAX_EXCERPT_LENGTH = 1000
 
@@ -187,6 +190,60 @@ class Located(models.Model):
             raise ValidationError({"location_precision_m": COORDINATES_NEED_PRECISION})
 
 
+class EditConflict(ValidationError):
+    """A save from an out-of-date copy of a record: someone saved it in between.
+
+    ``changes`` lists what changed since the copy was read (``history.Change``)."""
+
+    def __init__(self, instance: models.Model, *, seen: int, current: int) -> None:
+        self.seen, self.current = seen, current
+        self.changes = change_history.changes_since(type(instance), instance.pk, seen)
+        super().__init__(
+            change_history.conflict_message(instance, self.changes), code="edit_conflict"
+        )
+
+
+class Versioned(models.Model):
+    """Optimistic locking: every save increments ``version``, and a save from a copy
+    whose version is no longer the stored one raises :class:`EditConflict` instead of
+    overwriting the other edit. Raw saves (``loaddata``) keep the version they are given.
+    """
+
+    version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Incremented on every save; an edit made from an older version is refused.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        with transaction.atomic(using=kwargs.get("using")):
+            if not self._state.adding and self.pk is not None:
+                stored = (
+                    type(self)
+                    ._base_manager.select_for_update()
+                    .filter(pk=self.pk)
+                    .values_list("version", flat=True)
+                    .first()
+                )
+                if stored is not None and stored != self.version:
+                    raise EditConflict(self, seen=self.version, current=stored)
+                if stored == 0:
+                    # Loaded by a fixture, never saved since: keep the loaded state in
+                    # the history so that the first change can be diffed against it.
+                    change_history.record_baseline(self)
+            self.version += 1
+            try:
+                super().save(*args, **kwargs)
+            except BaseException:
+                self.version -= 1
+                raise
+
+
 class SlugManager(models.Manager):
     def get_by_natural_key(self, slug: str):
         return self.get(slug=slug)
@@ -201,6 +258,7 @@ class Site(Located):
     description = models.TextField(blank=True, validators=[MaxLengthValidator(5000)])
 
     objects = SlugManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -222,7 +280,7 @@ class MonumentManager(SlugManager.from_queryset(MonumentQuerySet)):
     pass
 
 
-class Monument(Located):
+class Monument(Versioned, Located):
     """A monument, a group of monuments, or a site as a whole (kind ``site``)."""
 
     slug = models.SlugField(max_length=80, unique=True, validators=[slug_validator])
@@ -246,6 +304,7 @@ class Monument(Located):
     )
 
     objects = MonumentManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["site__name", "name"]
@@ -282,6 +341,7 @@ class Alias(models.Model):
     )
 
     objects = AliasManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "aliases"
@@ -319,6 +379,7 @@ class Outlet(models.Model):
     url = models.URLField(blank=True)
 
     objects = SlugManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -335,6 +396,13 @@ class Outlet(models.Model):
         if self.reliability is not None:
             return self.reliability
         return DEFAULT_RELIABILITY[self.kind]
+
+
+# The credits and copy links decide which claims count once: their changes are history too.
+# Kept by name so that the admin can write one history row after a form's links are saved.
+SOURCE_HISTORY = HistoricalRecords(
+    m2m_fields=["wire_credits", "photo_credits", "copies_passages_from"]
+)
 
 
 class SourceManager(models.Manager):
@@ -389,6 +457,7 @@ class Source(models.Model):
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(5000)])
 
     objects = SourceManager()
+    history = SOURCE_HISTORY
 
     class Meta:
         ordering = ["-published_on", "key"]
@@ -417,7 +486,7 @@ class DamageReportManager(models.Manager.from_queryset(DamageReportQuerySet)):
         return self.get(source__key=source_key, key=key)
 
 
-class DamageReport(models.Model):
+class DamageReport(Versioned, models.Model):
     """One claim by one source about the state of one monument."""
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="reports")
@@ -482,11 +551,15 @@ class DamageReport(models.Model):
     ranked_at = models.DateTimeField(null=True, blank=True)
 
     objects = DamageReportManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["source", "key"]
         constraints = [
             models.UniqueConstraint(fields=["source", "key"], name="report_key_unique_per_source")
+        ]
+        permissions = [
+            ("review_damagereport", "Can accept, reject, pin and discount claims"),
         ]
 
     def __str__(self) -> str:
@@ -543,6 +616,26 @@ class DamageReport(models.Model):
             raise ValidationError(errors)
 
 
+class DraftedClaimManager(DamageReportManager):
+    def get_queryset(self) -> DamageReportQuerySet:
+        return super().get_queryset().filter(review_status=ReviewStatus.DRAFTED)
+
+
+class DraftedClaim(DamageReport):
+    """The review queue: claims still waiting for a reviewer's decision.
+
+    Read through this proxy only; decisions are saved on DamageReport instances, whose
+    signals keep the consensus and the history current.
+    """
+
+    objects = DraftedClaimManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "drafted claim"
+        verbose_name_plural = "review queue (drafted claims)"
+
+
 class StatusOverrideManager(models.Manager):
     def get_by_natural_key(self, monument_slug: str):
         return self.get(monument__slug=monument_slug)
@@ -562,6 +655,7 @@ class StatusOverride(models.Model):
     decided_at = models.DateTimeField(default=timezone.now)
 
     objects = StatusOverrideManager()
+    history = HistoricalRecords()
 
     def __str__(self) -> str:
         return f"{self.monument}: {self.state} (override)"
@@ -653,7 +747,16 @@ class Photo(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     caption = models.CharField(max_length=500, blank=True)
-    credit = models.CharField(max_length=200)
+    thumbnail = models.ImageField(
+        upload_to="photos/thumbnails/%Y/",
+        blank=True,
+        editable=False,
+        help_text="Derived from the image when the photo is stored (services.store_photo).",
+    )
+    credit = models.CharField(
+        max_length=200,
+        error_messages={"blank": PHOTO_NEEDS_CREDIT, "required": PHOTO_NEEDS_CREDIT},
+    )
     taken_on = models.DateField(null=True, blank=True)
     monument = models.ForeignKey(
         Monument, on_delete=models.CASCADE, related_name="photos", null=True, blank=True
@@ -663,6 +766,7 @@ class Photo(models.Model):
     )
 
     objects = PhotoManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["key"]

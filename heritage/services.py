@@ -15,11 +15,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from heritage import consensus
+from heritage import consensus, images
 from heritage.models import (
     Alias,
     DamageReport,
@@ -27,6 +29,7 @@ from heritage.models import (
     MonumentConsensus,
     Outlet,
     OutletKind,
+    Photo,
     ReviewStatus,
     Revision,
     Source,
@@ -365,3 +368,36 @@ def set_outlet_reliability(*, outlet: Outlet, reliability: Decimal) -> Outlet:
     outlet.full_clean()
     outlet.save()
     return outlet
+
+
+# --- Photos ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def store_photo(*, photo: Photo, image=None) -> Photo:
+    """Validate and save a photo; a newly given image is stored without its GPS data
+    and gets a thumbnail.
+
+    Pass a new file as *image* rather than assigning it to the photo: it is checked
+    with Pillow (heritage/images.py) before Django reads its dimensions, so a hostile
+    file is refused with a ValidationError, never opened further.
+    """
+    if image is not None:
+        try:
+            images.validate_image(image)
+        except ValidationError as exc:
+            raise ValidationError({"image": exc.messages}) from None
+        photo.image = image
+    photo.full_clean()
+    upload = photo.image
+    if upload and not upload._committed:
+        name = upload.name.rsplit("/", 1)[-1]
+        cleaned = images.without_location(upload.file)
+        if cleaned is not None:
+            photo.image = ContentFile(cleaned, name=name)
+        stem = name.rsplit(".", 1)[0]
+        photo.thumbnail.save(
+            f"{stem}-thumb.jpg", ContentFile(images.thumbnail(photo.image.file)), save=False
+        )
+    photo.save()
+    return photo

@@ -9,10 +9,18 @@ bulk-updates evidence must call ``refresh_consensus`` itself.
 """
 
 from django.apps import apps
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.apps import apps as global_apps
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_delete,
+)
 from django.dispatch import receiver
 
-from heritage import services
+from heritage import roles, services
+from heritage.history import is_historical
 from heritage.models import Alias, DamageReport, Monument, Outlet, Source, StatusOverride
 
 
@@ -101,7 +109,9 @@ def registry_changed(sender, raw: bool = False, action: str = "post_", **kwargs)
 
 def connect_revision_receivers() -> None:
     for model in apps.get_app_config("heritage").get_models():
-        if getattr(model, "not_serialized", False):
+        # History rows are written by every save of a tracked record, which bumps the
+        # revision already; they are a record of changes, not a change.
+        if getattr(model, "not_serialized", False) or is_historical(model):
             continue
         post_save.connect(registry_changed, sender=model, dispatch_uid=f"rev-save-{model}")
         post_delete.connect(registry_changed, sender=model, dispatch_uid=f"rev-del-{model}")
@@ -112,3 +122,10 @@ def connect_revision_receivers() -> None:
 
 
 connect_revision_receivers()
+
+
+@receiver(post_migrate)
+def roles_after_migrate(sender, app_config, using: str, apps=None, **kwargs) -> None:
+    """Keep the curators' groups complete after migrate and flush (which empties them)."""
+    if app_config.label == "heritage":
+        roles.ensure_roles(apps=apps or global_apps, using=using)

@@ -65,8 +65,9 @@ class MonumentFilter(filters.FilterSet):
         method="consensus_filter",
         help_text="Consensus state.",
     )
-    contested = filters.BooleanFilter(
+    contested = filters.ChoiceFilter(
         field_name="consensus__contested",
+        choices=[("true", "true"), ("false", "false")],
         method="consensus_filter",
         help_text="true: only contested statuses; false: only uncontested.",
     )
@@ -119,6 +120,8 @@ class MonumentFilter(filters.FilterSet):
     def consensus_filter(self, queryset, name, value):
         if value in (None, "") or self.dates_requested():
             return queryset
+        if name == "consensus__contested":
+            value = value == "true"
         lookup = "consensus__confidence__gte" if name == "consensus__confidence" else name
         return queryset.filter(**{lookup: value})
 

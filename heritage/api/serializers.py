@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from heritage import consensus as engine
@@ -175,8 +176,7 @@ def monument_feature(item: dict) -> dict:
     geometry = None
     if item["latitude"] is not None and item["longitude"] is not None:
         geometry = {"type": "Point", "coordinates": [item["longitude"], item["latitude"]]}
-    properties = {k: v for k, v in item.items() if k not in ("latitude", "longitude")}
-    return {"type": "Feature", "id": item["slug"], "geometry": geometry, "properties": properties}
+    return {"type": "Feature", "id": item["slug"], "geometry": geometry, "properties": item}
 
 
 # --- Claims --------------------------------------------------------------------------
@@ -399,3 +399,26 @@ class SiteSerializer(serializers.Serializer):
     longitude = serializers.FloatField(allow_null=True)
     location_precision_m = serializers.IntegerField(allow_null=True)
     monument_count = serializers.IntegerField()
+
+
+class PointSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["Point"])
+    coordinates = serializers.ListField(
+        child=serializers.FloatField(),
+        min_length=2,
+        max_length=2,
+        help_text="[longitude, latitude]",
+    )
+
+
+class FeatureSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["Feature"])
+    id = serializers.SlugField()
+    geometry = PointSerializer(allow_null=True)
+    properties = MonumentSerializer(help_text="The monument's fields, as in JSON.")
+
+
+@extend_schema_serializer(many=False)  # one collection of every match, never paginated
+class FeatureCollectionSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["FeatureCollection"])
+    features = FeatureSerializer(many=True)

@@ -21,7 +21,12 @@ from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
@@ -160,7 +165,13 @@ FORMAT_PARAMETER = OpenApiParameter(
     list=extend_schema(
         summary="Monuments with their consensus status",
         parameters=[FORMAT_PARAMETER],
-        responses=s.MonumentSerializer(many=True),
+        responses={
+            (200, "application/json"): s.MonumentSerializer(many=True),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="One row per monument (columns in the README)."
+            ),
+            (200, "application/geo+json"): s.FeatureCollectionSerializer,
+        },
     ),
     retrieve=extend_schema(
         summary="A monument with the evidence behind its status",
@@ -221,6 +232,8 @@ class MonumentViewSet(RegistryViewSet):
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
+        # A unique last sort key, so that pages never repeat or skip a monument.
+        queryset = queryset.order_by(*(queryset.query.order_by or ("site__name", "name")), "pk")
         dates = self.dates()
         fmt = request.accepted_renderer.format
         base_url = self.detail_url("monuments")
@@ -230,9 +243,20 @@ class MonumentViewSet(RegistryViewSet):
             as_of = self.status_date(dates)
             rows = queryset.values(*s.MONUMENT_COLUMNS)
             if fmt == "json":
-                page = self.paginate_queryset(rows)
+                # Page through ids (a narrow sort and a plain count), then read the
+                # page's rows: the database never joins every monument's columns.
+                ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
+                by_id = {
+                    r["id"]: r
+                    for r in Monument.objects.filter(pk__in=ids).values(*s.MONUMENT_COLUMNS)
+                }
                 return self.get_paginated_response(
-                    [s.monument_item(r, s.consensus_from_row(r, as_of), base_url) for r in page]
+                    [
+                        s.monument_item(
+                            by_id[pk], s.consensus_from_row(by_id[pk], as_of), base_url
+                        )
+                        for pk in ids
+                    ]
                 )
             items = (
                 s.monument_item(r, s.consensus_from_row(r, as_of), base_url)
@@ -272,7 +296,7 @@ class MonumentViewSet(RegistryViewSet):
         state, contested, minimum = (cleaned.get(name) for name in CONSENSUS_PARAMETERS)
         if state and consensus["state"] != state:
             return False
-        if contested is not None and consensus["contested"] != contested:
+        if contested and consensus["contested"] != (contested == "true"):
             return False
         return minimum is None or consensus["confidence"] >= float(minimum)
 

@@ -1,46 +1,40 @@
-"""The consensus as /api/monuments/ publishes it."""
+"""/api/monuments/: the consensus, its evidence, filters, search, past dates."""
 
 import datetime
 
 import pytest
 
 from heritage import services
-from heritage.models import DamageReport, Monument, Site, Source
-
-
-@pytest.fixture
-def api(client):
-    return client
+from heritage.models import DamageReport, Monument, Outlet, Source
+from tests.api.conftest import by_slug, results
 
 
 def test_list_gives_every_monument_with_its_consensus(seeded, api):
-    response = api.get("/api/monuments/")
-    assert response.status_code == 200
-    by_slug = {m["slug"]: m for m in response.json()}
-    assert len(by_slug) == Monument.objects.count()
-    bel = by_slug["temple-of-bel"]["consensus"]
-    assert set(bel) == {
-        "state",
-        "confidence",
-        "independent_origins",
-        "contested",
-        "single_origin",
-        "overridden",
-        "as_of",
-    }
-    assert bel["state"] == "destroyed"
-    assert bel["independent_origins"] == 3
-    assert 0 < bel["confidence"] <= 1
+    items = by_slug(api.get("/api/monuments/"))
+    assert len(items) == Monument.objects.count()
+    bel = items["temple-of-bel"]
+    assert bel["url"].endswith("/api/monuments/temple-of-bel/")
+    assert (bel["site"], bel["kind"], bel["location_precision_m"]) == ("palmyra", "temple", 150)
+    assert bel["consensus"]["state"] == "destroyed"
+    assert bel["consensus"]["independent_origins"] == 3
+    assert bel["consensus"]["claim_count"] == 7
+    assert 0 < bel["consensus"]["confidence"] <= 1
+    assert items["tower-of-elahbel"]["part_of"] == "tower-tombs"
 
 
-def test_detail_lists_supporting_claims_with_weights_and_sources(seeded, api):
-    consensus = api.get("/api/monuments/temple-of-bel/").json()["consensus"]
+def test_detail_lists_claims_aliases_members_and_the_evidence(seeded, api):
+    bel = api.get("/api/monuments/temple-of-bel/").json()
+    assert {"name": "معبد بل", "language": "ar"} in bel["aliases"]
+    assert len(bel["claims"]) == 7
+    consensus = bel["consensus"]
     eyewitness = next(c for c in consensus["supporting"] if c["key"] == "temple-of-bel-in-pieces")
     assert eyewitness["source"] == "afp-2016-03-28-syria-troops-press-advance"
     assert eyewitness["weight"] == pytest.approx(0.8)
     assert eyewitness["excerpt"].startswith("An AFP correspondent")
     assert len(consensus["supporting"]) == 7
-    assert consensus["disputing"] == []
+    assert consensus["disputing"] == [] and consensus["set_aside"] == []
+    tombs = api.get("/api/monuments/tower-tombs/").json()
+    assert tombs["members"] == ["tower-of-elahbel"]
 
 
 def test_detail_shows_a_disputing_claim(seeded, api):
@@ -68,90 +62,156 @@ def test_an_override_is_marked_in_list_and_detail(seeded, api, django_user_model
         reason="assessment mission",
         curator=curator,
     )
-    listed = {m["slug"]: m for m in api.get("/api/monuments/").json()}
+    listed = by_slug(api.get("/api/monuments/"))
     assert listed["palmyra-citadel"]["consensus"]["overridden"] is True
     detail = api.get("/api/monuments/palmyra-citadel/").json()["consensus"]
-    assert detail["state"] == "severely_damaged"
+    assert (detail["state"], detail["evidence_state"]) == ("severely_damaged", "damaged")
     assert detail["overridden"] is True
     assert detail["override_reason"] == "assessment mission"
 
 
 def test_as_of_uses_observation_dates_and_known_at_uses_publication(seeded, api):
-    # Mid-2015 the evidence held now shows the Reuters "last year" claims only
-    # from their range end (2015-12-31): nothing yet.
-    mid_2015 = api.get("/api/monuments/temple-of-bel/?as_of=2015-06-01").json()["consensus"]
-    assert mid_2015["state"] == "unknown"
-    end_2015 = api.get("/api/monuments/temple-of-bel/?as_of=2015-12-31").json()["consensus"]
-    assert end_2015["state"] == "destroyed"
+    def state(query):
+        return api.get(f"/api/monuments/temple-of-bel/?{query}").json()["consensus"]
+
+    # The Reuters "last year" claims end on 2015-12-31: before that, nothing.
+    assert state("as_of=2015-06-01")["state"] == "unknown"
+    assert state("as_of=2015-12-31")["state"] == "destroyed"
     # Nothing about Palmyra had been published by the end of 2015 in this registry.
-    known = api.get("/api/monuments/temple-of-bel/?known_at=2015-12-31").json()["consensus"]
-    assert known["state"] == "unknown"
-    listed = {
-        m["slug"]: m["consensus"] for m in api.get("/api/monuments/?known_at=2016-03-27").json()
-    }
-    assert listed["temple-of-bel"]["independent_origins"] == 1
-    assert listed["temple-of-bel"]["as_of"] == "2016-03-27"
+    assert state("known_at=2015-12-31")["state"] == "unknown"
+    known = by_slug(api.get("/api/monuments/?known_at=2016-03-27"))["temple-of-bel"]
+    assert known["consensus"]["independent_origins"] == 1
+    assert known["consensus"]["as_of"] == "2016-03-27"
+    assert known["consensus"]["changed_at"] is None
 
 
-@pytest.mark.parametrize("param", ["as_of", "known_at"])
-def test_a_malformed_date_is_a_400_naming_the_parameter(seeded, api, param):
-    response = api.get(f"/api/monuments/?{param}=2016-02-30")
-    assert response.status_code == 400
-    assert param in response.json()
+def test_consensus_filters_apply_to_the_status_at_the_requested_date(seeded, api):
+    now = by_slug(api.get("/api/monuments/?state=destroyed"))
+    assert {"temple-of-bel", "tadmur-prison", "mar-elian-monastery"} <= set(now)
+    end_2015 = by_slug(api.get("/api/monuments/?state=destroyed&as_of=2015-12-31"))
+    assert set(end_2015) == {"temple-of-bel", "temple-of-baalshamin", "lion-of-al-lat"}
 
 
-def test_unknown_slug_is_404_and_writes_are_refused(seeded, api):
-    assert api.get("/api/monuments/no-such-monument/").status_code == 404
-    assert api.post("/api/monuments/", {}).status_code == 405
-    assert api.delete("/api/monuments/temple-of-bel/").status_code == 405
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("site=al-qaryatain", {"al-qaryatain", "mar-elian-monastery"}),
+        ("kind=temple", {"temple-of-bel", "temple-of-baalshamin"}),
+        ("state=severely_damaged", {"palmyra-museum"}),
+        ("min_confidence=0.8", {"temple-of-bel", "arch-of-triumph"}),
+        ("contested=true", set()),
+        ("q=tadmor", {"palmyra", "tadmur-prison"}),
+        ("q=TADMUR", {"palmyra", "tadmur-prison", "palmyra-citadel"}),
+        ("q=baal shamin", {"temple-of-baalshamin"}),
+        ("q=baalshamin", {"temple-of-baalshamin"}),
+        ("q=مَعْبَد بِل", {"temple-of-bel"}),
+        ("q=قلعه تدمر", {"palmyra-citadel"}),
+        ("q=chateau de fakhr", {"palmyra-citadel"}),
+    ],
+)
+def test_filters_and_search(seeded, api, query, expected):
+    assert set(by_slug(api.get(f"/api/monuments/?{query}"))) == expected
 
 
-@pytest.fixture
-def large_registry(db):
-    """40 monuments with 6 claims each from 6 sources, enough to expose an N+1."""
-    site = Site.objects.create(slug="s", name="S")
-    sources = [
-        Source.objects.create(
-            key=f"src-{i}", title=f"S{i}", published_on=datetime.date(2020, 1, i + 1)
-        )
-        for i in range(6)
-    ]
-    with services.batched_refresh():
-        for m in range(40):
-            monument = Monument.objects.create(
-                slug=f"m-{m}", name=f"M{m}", kind="temple", site=site
-            )
-            for i, source in enumerate(sources):
-                DamageReport.objects.create(
-                    source=source,
-                    key=f"m-{m}",
-                    monument=monument,
-                    state="destroyed" if i % 2 else "damaged",
-                    excerpt="x",
-                    evidence="official",
-                    review_status="accepted",
-                )
+def test_updated_since_finds_monuments_whose_consensus_changed(seeded, api):
+    assert results(api.get("/api/monuments/?updated_since=2999-01-01")) == []
+    assert len(results(api.get("/api/monuments/?updated_since=2016-01-01"))) == 15
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=1)
+    stamp = later.isoformat().replace("+00:00", "Z")
+    assert results(api.get("/api/monuments/", {"updated_since": stamp})) == []
+
+
+def test_ordering_by_confidence(seeded, api):
+    items = results(api.get("/api/monuments/?ordering=-confidence&page_size=3"))
+    confidences = [i["consensus"]["confidence"] for i in items]
+    assert confidences == sorted(confidences, reverse=True)
+    assert items[0]["slug"] == "arch-of-triumph"
+
+
+def test_pages_are_stable_when_names_repeat(large_registry, api):
+    from heritage.models import Monument
+
+    Monument.objects.update(name="Same name")
+    seen = []
+    for page in range(1, 7):
+        seen += [i["slug"] for i in results(api.get(f"/api/monuments/?page_size=10&page={page}"))]
+    assert sorted(seen) == sorted(f"m-{n}" for n in range(60))
+
+
+def test_pagination_pages_through_everything(seeded, api):
+    first = api.get("/api/monuments/?page_size=10").json()
+    second = api.get(first["next"]).json()
+    assert first["count"] == 15
+    assert len(first["results"]) == 10 and len(second["results"]) == 5
+    assert second["next"] is None
+
+
+def test_timeline_lists_changes_with_their_causing_claim(seeded, api):
+    timeline = api.get("/api/monuments/temple-of-bel/timeline/").json()
+    assert timeline["monument"] == "temple-of-bel"
+    first = timeline["changes"][0]
+    assert (first["date"], first["state"]) == ("2015-12-31", "destroyed")
+    assert first["claim"]["source"] == "reuters-2016-03-27-palmyra-recaptured"
+    assert timeline["current"]["state"] == "destroyed"
+
+
+def test_timeline_shows_a_restoration(seeded, api):
+    # Imagery from a trusted monitor weighs as much as the 2016 eyewitness: it supersedes.
+    monitor = Outlet.objects.create(
+        slug="monitor", name="Imagery monitor", kind="monitoring_group", reliability="0.90"
+    )
+    source = Source.objects.create(
+        key="restoration",
+        title="Arch restored",
+        published_on=datetime.date(2020, 6, 1),
+        outlet=monitor,
+    )
+    DamageReport.objects.create(
+        source=source,
+        key="arch",
+        monument=Monument.objects.get(slug="arch-of-triumph"),
+        state="restored",
+        excerpt="The arch was restored.",
+        evidence="imagery",
+        observed_from=datetime.date(2020, 5, 1),
+        review_status="accepted",
+    )
+    changes = api.get("/api/monuments/arch-of-triumph/timeline/").json()["changes"]
+    assert [(c["date"], c["state"]) for c in changes][-1] == ("2020-05-01", "restored")
+    assert changes[-1]["claim"]["claim"] == "restoration/arch"
 
 
 def test_list_query_count_is_constant(large_registry, api, django_assert_max_num_queries):
-    with django_assert_max_num_queries(1):
-        response = api.get("/api/monuments/")
-    assert len(response.json()) == 40
+    # revision, count, the page's ids, their rows
+    with django_assert_max_num_queries(4):
+        items = results(api.get("/api/monuments/?page_size=60"))
+    assert len(items) == 60
 
 
 def test_list_at_a_past_date_query_count_is_constant(
     large_registry, api, django_assert_max_num_queries
 ):
+    # revision, monuments, claims, credits, copy links
     with django_assert_max_num_queries(5):
-        response = api.get("/api/monuments/?as_of=2020-01-03")
-    assert len(response.json()) == 40
+        items = results(api.get("/api/monuments/?as_of=2019-12-03&page_size=60"))
+    assert len(items) == 60
+
+
+def test_csv_query_count_is_constant(large_registry, api, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        body = b"".join(api.get("/api/monuments/?format=csv").streaming_content)
+    assert body.count(b"\n") == 61
 
 
 def test_detail_query_count_is_constant(large_registry, api, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
-        response = api.get("/api/monuments/m-3/")
-    assert (
-        len(response.json()["consensus"]["supporting"])
-        + len(response.json()["consensus"]["disputing"])
-        == 6
-    )
+    # revision, monument, aliases, members, photos, claims
+    with django_assert_max_num_queries(6):
+        detail = api.get("/api/monuments/m-10/").json()
+    assert len(detail["claims"]) == 8
+    assert len(detail["members"]) == 9
+
+
+def test_timeline_query_count_is_constant(large_registry, api, django_assert_max_num_queries):
+    with django_assert_max_num_queries(9):
+        changes = api.get("/api/monuments/m-3/timeline/").json()["changes"]
+    assert changes

@@ -1,0 +1,73 @@
+"""JSON for ``dumpdata --natural-foreign``, with history rows that survive a reload.
+
+A history row names the record it describes by primary key (``id``) and refers to
+other records by primary key, and the records it names may since have been deleted.
+Natural-key dumps give the live records new primary keys when they are loaded
+elsewhere, so this serializer writes those references in a form that does not depend
+on them:
+
+* a record that still exists is named by its natural key (``["temple-of-bel"]``),
+  which the registry's ``loaddata`` turns back into its new primary key;
+* a record that no longer exists is named by the negative of its old primary key, a
+  number no live record can have, so its history stays together (and apart from any
+  live record) across any number of dumps and loads.
+
+Everything else is Django's JSON serializer unchanged. ``heritage.loading`` reads it.
+"""
+
+from __future__ import annotations
+
+from django.core.serializers.json import Deserializer  # noqa: F401  (the format's reader)
+from django.core.serializers.json import Serializer as JSONSerializer
+
+from heritage.history import is_historical
+
+FORMAT = "heritage-json"
+
+
+def deleted_ref(pk: int) -> int:
+    return -abs(int(pk))
+
+
+class Serializer(JSONSerializer):
+    def start_serialization(self):
+        super().start_serialization()
+        self._refs: dict[tuple[type, object], object] = {}
+
+    def handle_field(self, obj, field):
+        model = type(obj)
+        if (
+            self.use_natural_foreign_keys
+            and is_historical(model)
+            and field.attname == model.instance_type._meta.pk.attname
+            and hasattr(model.instance_type, "natural_key")
+        ):
+            self._current[field.name] = self._ref(
+                model.instance_type, field.value_from_object(obj)
+            )
+            return
+        super().handle_field(obj, field)
+
+    def handle_fk_field(self, obj, field):
+        target = field.remote_field.model
+        if (
+            self.use_natural_foreign_keys
+            and is_historical(type(obj))
+            and not field.db_constraint
+            and hasattr(target, "natural_key")
+        ):
+            self._current[field.name] = self._ref(target, getattr(obj, field.attname))
+            return
+        super().handle_fk_field(obj, field)
+
+    def _ref(self, model, pk):
+        """The natural key of live record *pk*, else its deleted-record number."""
+        if pk is None:
+            return None
+        if pk < 0:  # already a deleted record's number (loaded from an earlier dump)
+            return pk
+        key = (model, pk)
+        if key not in self._refs:
+            record = model._base_manager.filter(pk=pk).first()
+            self._refs[key] = list(record.natural_key()) if record else deleted_ref(pk)
+        return self._refs[key]

@@ -1,0 +1,157 @@
+"""HTTP as researchers' tools expect: validators, 304, caching, CORS, limits, errors."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from heritage.models import Monument
+
+ENDPOINTS = [
+    "/api/monuments/",
+    "/api/monuments/temple-of-bel/",
+    "/api/monuments/temple-of-bel/timeline/",
+    "/api/sources/",
+    "/api/sources/afp-2016-03-28-syria-troops-press-advance/",
+    "/api/reports/",
+    "/api/sites/",
+    "/api/sites/palmyra/",
+]
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_every_endpoint_carries_validators_and_answers_304(seeded, api, url):
+    first = api.get(url)
+    assert first.status_code == 200
+    assert first["ETag"] and first["Last-Modified"]
+    assert "max-age" in first["Cache-Control"] and "public" in first["Cache-Control"]
+    again = api.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
+    assert again.content == b""
+    since = api.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+
+
+def test_a_change_to_the_registry_changes_the_validators(seeded, api):
+    first = api.get("/api/monuments/temple-of-bel/")
+    monument = Monument.objects.get(slug="tetrapylon")
+    monument.description = "Four groups of four columns."
+    monument.save()
+    after = api.get("/api/monuments/temple-of-bel/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert after.status_code == 200
+    assert after["ETag"] != first["ETag"]
+
+
+def test_validators_differ_by_query_and_format(seeded, api):
+    tags = {
+        api.get("/api/monuments/")["ETag"],
+        api.get("/api/monuments/?page_size=2")["ETag"],
+        api.get("/api/monuments/?format=csv")["ETag"],
+        api.get("/api/monuments/", HTTP_ACCEPT="application/geo+json")["ETag"],
+    }
+    assert len(tags) == 4
+
+
+def test_an_old_if_modified_since_gets_the_full_response(seeded, api):
+    old = "Wed, 01 Jan 2014 00:00:00 GMT"
+    assert api.get("/api/monuments/", HTTP_IF_MODIFIED_SINCE=old).status_code == 200
+
+
+def test_the_304_path_reads_only_the_revision(seeded, api, django_assert_num_queries):
+    etag = api.get("/api/monuments/")["ETag"]
+    with django_assert_num_queries(1):
+        assert api.get("/api/monuments/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_cors_allows_get_from_any_origin(seeded, api):
+    response = api.get("/api/monuments/", HTTP_ORIGIN="https://notebook.example.org")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "ETag" in response["Access-Control-Expose-Headers"]
+    preflight = api.options(
+        "/api/monuments/",
+        HTTP_ORIGIN="https://notebook.example.org",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+    )
+    assert preflight.status_code == 200
+    assert "GET" in preflight["Access-Control-Allow-Methods"]
+    assert "POST" not in preflight["Access-Control-Allow-Methods"]
+
+
+def test_cors_is_not_offered_outside_the_api(db, api):
+    response = api.get("/admin/login/", HTTP_ORIGIN="https://notebook.example.org")
+    assert "Access-Control-Allow-Origin" not in response
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_writes_are_refused(seeded, api, url, method):
+    assert getattr(api, method)(url, {}).status_code == 405
+
+
+def test_the_anonymous_rate_limit_is_configurable(seeded, api):
+    cache.clear()
+    with override_settings(API_ANON_RATE="3/minute"):
+        codes = [api.get("/api/sites/").status_code for _ in range(4)]
+    cache.clear()
+    assert codes == [200, 200, 200, 429]
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter", "status"),
+    [
+        ("/api/monuments/?state=obliterated", "state", 400),
+        ("/api/monuments/?kind=castle", "kind", 400),
+        ("/api/monuments/?site=atlantis", "site", 400),
+        ("/api/monuments/?contested=perhaps", "contested", 400),
+        ("/api/monuments/?min_confidence=2", "min_confidence", 400),
+        ("/api/monuments/?min_confidence=high", "min_confidence", 400),
+        ("/api/monuments/?as_of=2016-02-30", "as_of", 400),
+        ("/api/monuments/?known_at=yesterday", "known_at", 400),
+        ("/api/monuments/?updated_since=2016-13-01", "updated_since", 400),
+        ("/api/monuments/?q=%20%21%21", "q", 400),
+        ("/api/monuments/?ordering=secret", "ordering", 400),
+        ("/api/monuments/?page=abc", "page", 400),
+        ("/api/monuments/?page=0", "page", 400),
+        ("/api/monuments/?page=999", "page", 404),
+        ("/api/monuments/?page_size=100000", "page_size", 400),
+        ("/api/monuments/?page_size=-1", "page_size", 400),
+        ("/api/monuments/?format=xml", "format", 400),
+        ("/api/monuments/?bogus=1", "bogus", 400),
+        ("/api/monuments/temple-of-bel/?as_of=someday", "as_of", 400),
+        ("/api/monuments/temple-of-bel/?state=destroyed", "state", 400),
+        ("/api/monuments/temple-of-nothing/", "slug", 404),
+        ("/api/monuments/temple-of-nothing/timeline/", "slug", 404),
+        ("/api/sources/no-such-source/", "key", 404),
+        ("/api/sources/?published_since=March", "published_since", 400),
+        ("/api/sources/?outlet=nobody", "outlet", 400),
+        ("/api/reports/?state=gone", "state", 400),
+        ("/api/reports/?observed_since=2016-99-01", "observed_since", 400),
+        ("/api/sites/atlantis/", "slug", 404),
+        ("/api/sites/?page=x", "page", 400),
+    ],
+)
+def test_bad_parameters_get_a_json_error_naming_them(seeded, api, url, parameter, status):
+    response = api.get(url)
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    assert parameter in response.json()
+
+
+def test_an_error_is_json_even_when_csv_was_asked_for(seeded, api):
+    response = api.get("/api/monuments/?format=csv&state=obliterated")
+    assert response.status_code == 400
+    assert response.json() == {
+        "state": ["Select a valid choice. obliterated is not one of the available choices."]
+    }
+
+
+def test_today_is_part_of_the_validator(seeded, api, monkeypatch):
+    # The default as_of is today: yesterday's copy must not be reused tomorrow.
+    from django.utils import timezone
+
+    first = api.get("/api/monuments/")["ETag"]
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda: tomorrow)
+    assert api.get("/api/monuments/")["ETag"] != first
