@@ -67,9 +67,14 @@ def tables(heading_start: str, kind: str) -> list[list[str]]:
 
 def test_the_readme_documents_every_endpoint():
     headings = list(sections())
-    for endpoint in ["/api/monuments/`", "/api/monuments/<slug>/`",
-                     "/api/monuments/<slug>/timeline/`", "/api/sources/`", "/api/reports/`",
-                     "/api/sites/`"]:
+    for endpoint in [
+        "/api/monuments/`",
+        "/api/monuments/<slug>/`",
+        "/api/monuments/<slug>/timeline/`",
+        "/api/sources/`",
+        "/api/reports/`",
+        "/api/sites/`",
+    ]:
         assert any(endpoint in h for h in headings), endpoint
 
 

@@ -21,8 +21,15 @@ def test_schema_is_valid_openapi_without_warnings(db, tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     text = out.read_text()
     assert text.startswith("openapi: 3.")
-    for path in ["/api/monuments/", "/api/monuments/{slug}/", "/api/monuments/{slug}/timeline/",
-                 "/api/sources/", "/api/sources/{key}/", "/api/reports/", "/api/sites/"]:
+    for path in [
+        "/api/monuments/",
+        "/api/monuments/{slug}/",
+        "/api/monuments/{slug}/timeline/",
+        "/api/sources/",
+        "/api/sources/{key}/",
+        "/api/reports/",
+        "/api/sites/",
+    ]:
         assert f"  {path}:" in text
 
 
@@ -47,9 +54,7 @@ def api_schema(seeded):
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        yield schemathesis.openapi.from_wsgi(
-            "/api/schema/?format=json", get_wsgi_application()
-        )
+        yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)

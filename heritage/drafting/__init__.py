@@ -1,0 +1,30 @@
+"""Drafting fixtures from article text: a source and its claims, proposed for review.
+
+The rules are pure functions over text and plain data, one module per concern:
+
+* ``reading``: decoding, lines (body, captions, page furniture), sentences, words;
+* ``dates``: publication dates, datelines, dates of events relative to publication;
+* ``metadata``: title, outlet, byline, dateline, wire and photo credits, source key;
+* ``places``: the gazetteer and the references to monuments in a sentence;
+* ``states``: the state wording claims, with negation, modality, parts and shares;
+* ``claims``: clauses, attribution, dates and the claims of one sentence;
+* ``copies``: likely copies of registered sources;
+* ``article``: one article from text to a drafted source;
+* ``evaluation``: precision and recall of (monument, state) pairs against labels.
+
+``registry`` is the thin layer that reads the database and writes fixture objects.
+"""
+
+from heritage.drafting.article import DraftingError, DraftSource, NothingToDraft, draft_article
+from heritage.drafting.claims import DraftClaim
+from heritage.drafting.reading import UnreadableArticle, decode_article
+
+__all__ = [
+    "DraftClaim",
+    "DraftSource",
+    "DraftingError",
+    "NothingToDraft",
+    "UnreadableArticle",
+    "decode_article",
+    "draft_article",
+]

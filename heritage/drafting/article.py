@@ -1,0 +1,210 @@
+"""From one article's text to a drafted source with its claims (no database).
+
+:func:`draft_article` ties the rules together: lines and sentences (``reading``),
+metadata (``metadata``), the article's sites (``places``), claims per sentence
+(``claims``) and likely copies (``copies``). The registry layer
+(``heritage/drafting/registry.py``) supplies the gazetteer, outlets and registered
+sources, and turns the result into fixture objects.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from heritage.drafting.claims import Discourse, DraftClaim, claims_in_sentence
+from heritage.drafting.copies import Copy, KnownSource, find_copies
+from heritage.drafting.metadata import (
+    UNNAMED_AGENCIES,
+    OutletRef,
+    read_dateline,
+    read_metadata,
+    source_key,
+)
+from heritage.drafting.places import Gazetteer, article_context, find_mentions
+from heritage.drafting.reading import LineKind, Sentence, classify_lines, split_sentences
+from heritage.text import normalise
+
+NO_DATE = "the text gives no full publication date{hint}: give it with --published-on YYYY-MM-DD"
+FUTURE_DATE = "the publication date {date} is in the future"
+NO_MONUMENT = "the text names no monument of the registry: nothing to draft"
+NO_CLAIM = "the text names {names} but says nothing about their state: the draft has no claims"
+DATE_DISAGREES = (
+    "--published-on {given} differs from the date in the text ({found}); using {given}"
+)
+
+
+class DraftingError(ValueError):
+    """The article cannot be drafted as given; the message says what to do."""
+
+
+class NothingToDraft(DraftingError):
+    """An honest empty result: the article is about no monument of the registry."""
+
+
+@dataclass
+class DraftSource:
+    """A source as drafted: the fields of ``Source`` (outlets as OutletRef), its claims,
+    and warnings for the curator running the draft."""
+
+    key: str
+    title: str
+    published_on: datetime.date
+    byline: str = ""
+    dateline: str = ""
+    language: str = "en"
+    outlet: OutletRef | None = None
+    wire_credits: list[OutletRef] = field(default_factory=list)
+    photo_credits: list[OutletRef] = field(default_factory=list)
+    copies_passages_from: list[str] = field(default_factory=list)
+    notes: str = ""
+    claims: list[DraftClaim] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def outlets(self) -> list[OutletRef]:
+        """Every outlet the source refers to, once."""
+        refs = [self.outlet] if self.outlet else []
+        refs += self.wire_credits + self.photo_credits
+        return list({o.slug: o for o in refs}.values())
+
+
+def body_sentences(text: str) -> list[Sentence]:
+    """The story's sentences, without datelines, captions or page furniture; a sentence
+    repeated on the page (a standfirst repeated in the body) counts once."""
+    lines = classify_lines(text)
+    sentences: list[Sentence] = []
+    seen: set[str] = set()
+    for index, line in enumerate(ln for ln in lines if ln.kind is LineKind.BODY):
+        paragraph = line.text
+        offset = line.start
+        stripped = paragraph.lstrip()
+        offset += len(paragraph) - len(stripped)
+        if index < 3:
+            dateline = read_dateline(stripped)
+            if dateline:
+                stripped = stripped[dateline.prefix_length :]
+                offset += dateline.prefix_length
+        for sentence in split_sentences(stripped, offset):
+            identity = normalise(sentence.text)
+            if identity in seen:
+                continue
+            seen.add(identity)
+            sentences.append(sentence)
+    return sentences
+
+
+def draft_article(
+    text: str,
+    *,
+    gazetteer: Gazetteer,
+    outlets: list[OutletRef] = (),
+    published_on: datetime.date | None = None,
+    fallback_published_on: datetime.date | None = None,
+    key: str | None = None,
+    known_sources: Callable[[datetime.date], Iterable[KnownSource]] | None = None,
+    today: datetime.date | None = None,
+) -> DraftSource:
+    """Draft the source and claims of *text*.
+
+    *published_on* overrides the date found in the text; *fallback_published_on* is used
+    only when the text gives none. *known_sources* gives, for a publication date, the
+    registered sources the text may copy. Raises NothingToDraft when the text names no
+    monument and DraftingError when it cannot be dated.
+    """
+    today = today or datetime.date.today()
+    lines = classify_lines(text)
+    meta = read_metadata(lines, list(outlets))
+    sentences = body_sentences(text)
+    headings = [ln.text for ln in lines if ln.kind is LineKind.HEADING]
+    context = article_context(gazetteer, "\n".join([*headings, *(s.text for s in sentences)]))
+
+    named = _named_monuments(sentences, gazetteer, context)
+    if not named:
+        raise NothingToDraft(NO_MONUMENT)
+
+    warnings = []
+    date = published_on or meta.published_on or fallback_published_on
+    if date is None:
+        hint = ""
+        if meta.dateline_month_day:
+            month, day = meta.dateline_month_day
+            hint = (
+                f" (the dateline has {datetime.date(2000, month, day):%B} {day}, without a year)"
+            )
+        raise DraftingError(NO_DATE.format(hint=hint))
+    if published_on and meta.published_on and published_on != meta.published_on:
+        warnings.append(DATE_DISAGREES.format(given=published_on, found=meta.published_on))
+    if date > today:
+        raise DraftingError(FUTURE_DATE.format(date=date.isoformat()))
+
+    discourse = Discourse()
+    claims: list[DraftClaim] = []
+    for sentence in sentences:
+        claims += claims_in_sentence(
+            sentence.text,
+            gazetteer=gazetteer,
+            context=context,
+            published_on=date,
+            discourse=discourse,
+        )
+    _assign_keys(claims)
+    if not claims:
+        names = ", ".join(sorted(gazetteer.get(slug).name for slug in named))
+        warnings.append(NO_CLAIM.format(names=names))
+
+    prefix = meta.outlet or (meta.wire_credits[0] if meta.wire_credits else None)
+    draft = DraftSource(
+        key=key or source_key(prefix.slug if prefix else "", date, meta.title),
+        title=meta.title or "(untitled)",
+        published_on=date,
+        byline=meta.byline,
+        dateline=meta.dateline,
+        outlet=meta.outlet,
+        wire_credits=meta.wire_credits,
+        photo_credits=meta.photo_credits,
+        claims=claims,
+        warnings=warnings,
+    )
+    copies = find_copies(
+        "\n".join(s.text for s in sentences),
+        published_on=date,
+        credits={o.slug for o in meta.wire_credits if o.kind != UNNAMED_AGENCIES},
+        unnamed_credit=any(o.kind == UNNAMED_AGENCIES for o in meta.wire_credits),
+        known=list(known_sources(date)) if known_sources else [],
+    )
+    draft.copies_passages_from = [c.key for c in copies]
+    draft.notes = _notes(draft, copies)
+    return draft
+
+
+def _named_monuments(sentences, gazetteer, context) -> set[str]:
+    named = set()
+    for sentence in sentences:
+        for mention in find_mentions(sentence.text, gazetteer, context):
+            named.update(mention.slugs)
+    return named
+
+
+def _assign_keys(claims: list[DraftClaim]) -> None:
+    used: set[str] = set()
+    for claim in claims:
+        base = f"{claim.monument}-{claim.state.replace('_', '-')}"[:76].strip("-")
+        key, n = base, 2
+        while key in used:
+            key, n = f"{base}-{n}", n + 1
+        used.add(key)
+        claim.key = key
+
+
+def _notes(draft: DraftSource, copies: list[Copy]) -> str:
+    notes = ["Drafted from the article's text; every claim awaits review."]
+    for copy in copies:
+        words = copy.passage.split()
+        shown = " ".join(words[:20]) + (" …" if len(words) > 20 else "")
+        notes.append(
+            f"Likely a copy of {copy.key}: shares its wire credit and repeats its passage "
+            f'"{shown}" ({len(words)} words).'
+        )
+    return " ".join(notes)

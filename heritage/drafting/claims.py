@@ -1,0 +1,606 @@
+"""Claims from one sentence: which monument, which state, said by whom, and when.
+
+A sentence is cut into clauses at commas, semicolons, dashes and clause-opening
+conjunctions ("but", "while", "and has …"). A state cue (``states.find_cues``) claims
+the monuments named in its own clause, and in the list that continues it ("…,
+including the Tower of Elahbel"); a clause that names none ("…, blown up in 2015, …",
+"…, which the militants blew up in October 2015") is about the monument named before
+it. A site named only as the place where something happened ("three funerary towers
+in Palmyra") is not claimed when a monument of the clause is.
+
+The date of an event is the date written in its own clause ("blown up in 2015");
+a condition ("in ruins", "still standing") may also take the date of the
+observation reported in the sentence ("told Reuters on Saturday that …").
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from heritage.drafting import states
+from heritage.drafting.dates import DateMention, date_mentions, full_dates
+from heritage.drafting.places import Context, Gazetteer, Mention, find_mentions
+
+EYEWITNESS = "eyewitness"
+IMAGERY = "imagery"
+OFFICIAL = "official"
+MONITORING_GROUP = "monitoring_group"
+UNATTRIBUTED = "unattributed"
+
+_BREAK = re.compile(
+    r",[\"'”’]?\s+|;\s*|:\s+|\s*[—―]\s*|\s+[–-]{1,2}\s+|\s+(?=(?:but|while|whereas|although|though)\b)|"
+    r"\s+(?=and\s+(?:has|have|had|was|were|is|are|also|then|later|that)\b)"
+)
+_CONTINUATION = re.compile(
+    r"^(?:including|among\s+them|among\s+which|as\s+well\s+as|along\s+with|such\s+as|"
+    r"notably|together\s+with|and|or)\b",
+    re.IGNORECASE,
+)
+_LIST_FILLER = re.compile(
+    r"^(?:\s|\b(?:the|a|an|and|or|its|their|both|also|as well as|other|several|some|dozen|"
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\b|[\"'“”‘’.])*$",
+    re.I,
+)
+# A clause whose first word starts its own subject ("the first victory for Iraq's army
+# since it collapsed") is not about the monument of the clause before.
+_OWN_SUBJECT = re.compile(
+    r"^(?:(?:but|and|while|although|though|so|yet)\s+)?"
+    r"(?:the|a|an|this|these|those|some|many|most|several|one|two|three|they|he|she|we|i|you|"
+    r"[A-Z][\w’'-]*)\b"
+)
+_BACK_REFERENCE = re.compile(
+    r"^(?:(?:but|and|while|although|though|so|yet)\s+)?(?:its|their|whose|which|that|who|it)\b",
+    re.I,
+)
+_SAY = re.compile(
+    r"\b(?:said|says|told|tells|reported|added|adds|confirmed|confirms|announced|announces|"
+    r"warned|stated|noted|showed|shows|show|saw|revealed|reveals|indicated|indicates)\b"
+)
+_MODAL_BEFORE = re.compile(r"\b(?:could|can|would|will|may|might)\s+$")
+_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<who>[^,;.]{2,100})")
+_WHO_LEAD = re.compile(
+    r"^(?:but|and|while|although|though|that|as|so|which|who|whom)\s+", re.IGNORECASE
+)
+_PRONOUN = re.compile(r"^(?:he|she|they|it|we|i|you|this|that)$", re.IGNORECASE)
+_EVIDENCE_WORDS = [
+    (
+        IMAGERY,
+        re.compile(
+            r"\b(?:satellite|aerial|imagery|images?|pictures|photographs|photos|footage|video|"
+            r"drone)\b",
+            re.I,
+        ),
+    ),
+    (
+        EYEWITNESS,
+        re.compile(
+            r"\b(?:correspondents?|photographers?|reporters?|journalists?|witness(?:es)?|"
+            r"residents?|guards?|visited|visitors?|saw)\b",
+            re.I,
+        ),
+    ),
+    (
+        MONITORING_GROUP,
+        re.compile(
+            r"\b(?:observatory|monitor|monitoring|activists?|watchdog|rights\s+group|ngos?)\b",
+            re.I,
+        ),
+    ),
+    (
+        OFFICIAL,
+        re.compile(
+            r"\b(?:ministry|minister|officials?|chief|director|head|department|governor|"
+            r"military|army|source|spokes(?:man|woman|person)|unesco|government|"
+            r"authorit(?:y|ies)|antiquities|experts?|state\s+media|state\s+television|"
+            r"president|council|curator|archaeologists?)\b",
+            re.I,
+        ),
+    ),
+]
+_IMAGERY_IN_CLAUSE = re.compile(
+    r"\b(?:satellite\s+(?:images?|imagery|pictures|photos)|aerial\s+(?:images?|pictures|"
+    r"photos|footage)|(?:in|as\s+far\s+as)\s+the\s+images)\b",
+    re.I,
+)
+_CAUSE_WORDS = [
+    (
+        states.SHELLING,
+        re.compile(
+            r"\b(?:shell(?:ing|s|ed)?|air\s?strikes?|tank\s+fire|mortars?|"
+            r"bombard\w*|rockets?|missiles?)\b",
+            re.I,
+        ),
+    ),
+    (
+        states.EXPLOSIVES,
+        re.compile(
+            r"\b(?:explosions?|explosives?|blast|bombs?|dynamit\w*|"
+            r"detonat\w*)\b",
+            re.I,
+        ),
+    ),
+    (states.FIGHTING, re.compile(r"\b(?:fighting|clashes|battles?|combat|fought)\b", re.I)),
+    (states.LOOTING, re.compile(r"\b(?:looting|looters|looted)\b", re.I)),
+    (states.VANDALISM, re.compile(r"\b(?:sledgehammers?|bulldozers?|heavy\s+vehicles)\b", re.I)),
+    (states.MISUSE, re.compile(r"\bexecutions?\b", re.I)),
+]
+_DAMAGE_STATES = {states.DAMAGED, states.SEVERELY_DAMAGED, states.DESTROYED}
+MAX_EXCERPT = 1000  # DamageReport.excerpt's limit
+
+
+@dataclass
+class DraftClaim:
+    """A claim as drafted for review (``DamageReport`` fields, monument by slug)."""
+
+    monument: str
+    state: str
+    excerpt: str
+    attributed_to: str = ""
+    evidence: str = UNATTRIBUTED
+    observed_from: datetime.date | None = None
+    observed_to: datetime.date | None = None
+    cause: str = ""
+    quantity: int | None = None
+    inferred: bool = False
+    inference_note: str = ""
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Clause:
+    start: int  # offsets in the sentence
+    end: int
+    text: str
+
+
+@dataclass
+class Discourse:
+    """What one sentence leaves to the next: who spoke last ("he said"), the roles of
+    the people named so far, and the monuments of the last sentence ("Its minaret")."""
+
+    last: tuple[str, str] | None = None  # (attributed_to, evidence)
+    roles: dict[str, str] = field(default_factory=dict)  # surname -> evidence kind
+    mentions: list[Mention] = field(default_factory=list)
+
+
+def clauses(sentence: str) -> list[Clause]:
+    """The sentence cut at commas, semicolons, dashes and clause-opening conjunctions.
+
+    A comma inside a written date ("March 27, 2016") is not a cut."""
+    protected = [(d.start, d.end) for d in full_dates(sentence)]
+    cuts = [
+        (m.start(), m.end())
+        for m in _BREAK.finditer(sentence)
+        if not any(s <= m.start() < e for s, e in protected)
+    ]
+    found = []
+    begin = 0
+    for start, end in [*cuts, (len(sentence), len(sentence))]:
+        chunk = sentence[begin:start]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            text = chunk.strip()
+            found.append(Clause(begin + lead, begin + lead + len(text), text))
+        begin = end
+    return found
+
+
+def claims_in_sentence(
+    sentence: str,
+    *,
+    gazetteer: Gazetteer,
+    context: Context,
+    published_on: datetime.date,
+    discourse: Discourse | None = None,
+) -> list[DraftClaim]:
+    """Drafted claims made by *sentence* (its text is each claim's excerpt)."""
+    discourse = discourse or Discourse()
+    attributions = _attributions(sentence, discourse)
+    if states.is_question(sentence):
+        discourse.mentions = []
+        return []
+    mentions = find_mentions(sentence, gazetteer, context, discourse.mentions)
+    discourse.mentions = mentions
+    if not mentions:
+        return []
+    parts = clauses(sentence)
+    cues_by_clause = []
+    hypothetical = set()
+    for index, clause in enumerate(parts):
+        if states.is_condition(clause.text):
+            hypothetical |= {index, index + 1}
+    for index, clause in enumerate(parts):
+        starts = frozenset(
+            m.start - clause.start for m in mentions if clause.start <= m.start < clause.end
+        )
+        cues = (
+            [] if index in hypothetical else states.find_cues(clause.text, mention_starts=starts)
+        )
+        cues_by_clause.append(cues)
+    dates = date_mentions(sentence, published_on)
+    claims: list[DraftClaim] = []
+    for index, cues in enumerate(cues_by_clause):
+        owner = _cue_of_each_mention(parts[index], cues, mentions)
+        for cue in cues:
+            targets = [
+                m
+                for m in _targets(index, parts, cues_by_clause, mentions)
+                if owner.get(id(m), cue) is cue
+            ]
+            targets = _nearest_per_place(targets, parts[index].start, cue)
+            for mention in targets:
+                claims += _claims(
+                    sentence,
+                    parts,
+                    index,
+                    cue,
+                    mention,
+                    gazetteer,
+                    dates,
+                    cues_by_clause,
+                    attributions,
+                )
+    return _unique_claims(claims)
+
+
+def _cue_of_each_mention(
+    clause: Clause, cues: list[states.Cue], mentions: list[Mention]
+) -> dict[int, states.Cue]:
+    """With two cues in a clause ("found the temple reduced to rubble and the museum
+    looted"), each monument of the clause goes with the cue nearest to it."""
+    if len(cues) < 2:
+        return {}
+    owner = {}
+    for mention in mentions:
+        if _in(clause, mention):
+            start, end = mention.start - clause.start, mention.end - clause.start
+            owner[id(mention)] = min(cues, key=lambda cue: _gap(cue, start, end))
+    return owner
+
+
+def _gap(cue: states.Cue, start: int, end: int) -> int:
+    """Characters between a mention and a cue; a cue after the mention wins a tie."""
+    return cue.start - end if cue.start >= end else max(0, start - cue.end) + 1
+
+
+def _in(clause: Clause, mention: Mention) -> bool:
+    return clause.start <= mention.start < clause.end
+
+
+def _targets(
+    index: int, parts: list[Clause], cues_by_clause: list, mentions: list[Mention]
+) -> list[Mention]:
+    """The monuments a cue in clause *index* is about (see the module's docstring)."""
+    usable = [m for m in mentions if not m.locative]
+    targets = [m for m in usable if _in(parts[index], m)]
+    # The list the clause opens: "…, including the Tower of Elahbel", "…, its
+    # triumphal arch and a dozen tower tombs".
+    for j in range(index + 1, len(parts)):
+        if cues_by_clause[j] or not (
+            _CONTINUATION.match(parts[j].text) or _bare_list(parts[j], usable)
+        ):
+            break
+        targets += [m for m in usable if _in(parts[j], m)]
+    if targets:
+        # "The Temple of Bel, the Arch and the theatre were destroyed" (but not the
+        # subject before a relative clause: "The mosque, whose minaret was toppled").
+        if not _BACK_REFERENCE.match(parts[index].text):
+            for j in range(index - 1, -1, -1):
+                if cues_by_clause[j] or not _bare_list(parts[j], usable):
+                    break
+                targets += [m for m in usable if _in(parts[j], m)]
+    elif _refers_back(parts[index]):
+        # The monument of the main clause, not one inside a relative clause between:
+        # "The mosque, whose minaret was toppled in 2013, was heavily damaged".
+        main = [
+            m
+            for j, part in enumerate(parts[:index])
+            if not _BACK_REFERENCE.match(part.text)
+            for m in usable
+            if _in(part, m)
+        ]
+        before = main or [m for m in usable if m.start < parts[index].start]
+        after = [m for m in usable if index + 1 < len(parts) and _in(parts[index + 1], m)]
+        pool = before[::-1] or (after if index == 0 else [])
+        preferred = [m for m in pool if not m.site_level] or pool
+        targets = preferred[:1]
+    if any(not m.site_level for m in targets):
+        targets = [m for m in targets if not m.site_level]
+    return sorted(targets, key=lambda m: m.start)
+
+
+def _nearest_per_place(mentions: list[Mention], offset: int, cue: states.Cue) -> list[Mention]:
+    """One mention per monument: "80% of the site was in good shape and the ancient
+    ruins could be restored" claims once, through the nearest mention (for a condition,
+    the nearest before it: its subject)."""
+    start, end = offset + cue.start, offset + cue.end
+
+    def distance(mention: Mention) -> tuple[int, int]:
+        if mention.end <= start:
+            return (0 if cue.stative else 1), start - mention.end
+        return (1 if cue.stative else 0), max(0, mention.start - end)
+
+    best: dict[tuple[str, ...], Mention] = {}
+    for mention in mentions:
+        current = best.get(mention.slugs)
+        if current is None or distance(mention) < distance(current):
+            best[mention.slugs] = mention
+    return sorted(best.values(), key=lambda m: m.start)
+
+
+def _refers_back(clause: Clause) -> bool:
+    """A clause without a subject of its own ("blown up in 2015", "which the militants
+    blew up", "was also damaged", "its roof was damaged", "several columns were
+    toppled") is about what came before."""
+    text = clause.text.lstrip("\"'“‘(")
+    opening = " ".join(text.split()[:4])
+    return (
+        bool(_BACK_REFERENCE.match(text))
+        or not _OWN_SUBJECT.match(text)
+        or bool(states.PARTS.search(opening))
+    )
+
+
+def _bare_list(clause: Clause, mentions: list[Mention]) -> bool:
+    """A clause that only lists monuments ("the Temple of Bel, the Arch …")."""
+    text = clause.text
+    inside = [m for m in mentions if _in(clause, m)]
+    if not inside:
+        return False
+    for m in sorted(inside, key=lambda m: m.start, reverse=True):
+        a, b = m.start - clause.start, m.end - clause.start
+        text = text[:a] + " " + text[b:]
+    return bool(_LIST_FILLER.match(text))
+
+
+def _claims(
+    sentence: str,
+    parts: list[Clause],
+    index: int,
+    cue: states.Cue,
+    mention: Mention,
+    gazetteer: Gazetteer,
+    dates: list[DateMention],
+    cues_by_clause: list,
+    attributions: list[Attribution],
+) -> list[DraftClaim]:
+    clause = parts[index]
+    state = cue.state
+    scope_text = clause.text
+    if _about_a_part(clause, cue, mention) or _relative_to_a_part(parts, index):
+        state = states.state_for_part(state)
+        if state is None:
+            return []
+    if states.EXCEPTION_AFTER.match(sentence[clause.start + cue.end :]):
+        state = states.state_for_exception(state)
+    place_kinds = {gazetteer.get(slug).kind for slug in mention.slugs}
+    if place_kinds == {"museum"} and states.CONTENTS.search(scope_text):
+        state = states.state_for_contents(state)
+    state = states.state_for_share(state, mention.share)
+
+    cue_at = clause.start + cue.start
+    observed = _observed(cue, cue_at, index, parts, mention, dates, cues_by_clause)
+    following = parts[index + 1] if index + 1 < len(parts) else None
+    attributed_to, evidence = _nearest_attribution(attributions, clause, cue_at, following)
+    if _IMAGERY_IN_CLAUSE.search(scope_text) or _IMAGERY_IN_CLAUSE.search(
+        sentence[: clause.start]
+    ):
+        evidence = IMAGERY
+    cause = ""
+    if state in _DAMAGE_STATES:
+        # Words between the neighbouring cues only: "reduced to rubble and the museum
+        # looted" does not make the rubble a looting.
+        others = [c for c in cues_by_clause[index] if c is not cue]
+        left = max([c.end for c in others if c.end <= cue.start], default=0)
+        right = min([c.start for c in others if c.start >= cue.end], default=len(clause.text))
+        cause = cue.cause or _cause(clause.text[left:right])
+    first, last = observed if observed else (None, None)
+    # The sentence, or in a very long one its clause: always a verbatim slice.
+    excerpt = sentence if len(sentence) <= MAX_EXCERPT else clause.text[:MAX_EXCERPT]
+    return [
+        DraftClaim(
+            monument=slug,
+            state=state,
+            excerpt=excerpt,
+            attributed_to=attributed_to,
+            evidence=evidence,
+            observed_from=first,
+            observed_to=last if last and last != first else None,
+            cause=cause,
+            quantity=mention.quantity,
+            inferred=mention.inferred,
+            inference_note=mention.note if mention.inferred else "",
+        )
+        for slug in mention.slugs
+    ]
+
+
+def _about_a_part(clause: Clause, cue: states.Cue, mention: Mention) -> bool:
+    """The clause is about a part of the monument: its subject is a part ("its roof was
+    damaged", "the walls of the citadel", "the mosque's walls") or the cue acts on one
+    ("damaged the facade of the Roman theatre")."""
+    text = clause.text
+    at = mention.start - clause.start  # negative: named in an earlier clause
+    for match in states.PARTS.finditer(text, 0, min(len(text), cue.end + 30)):
+        if match.start() >= cue.end:
+            between = text[cue.end : match.start()]
+            if re.fullmatch(r"\s*(?:the|its|their)\s+(?:\w+\s+)?", between, re.I):
+                return True
+        elif at < 0 or at > match.start():
+            return True
+        elif re.search(
+            r"(?:\b(?:its|their|whose|of)|['’]s)\s+(?:\w+\s+)?$", text[: match.start()]
+        ):
+            return True
+    return False
+
+
+def _relative_to_a_part(parts: list[Clause], index: int) -> bool:
+    """ "…, apart from its stage, which the militants had blown up": the relative clause
+    is about the part named just before it."""
+    if index == 0 or not re.match(r"^(?:which|that)\b", parts[index].text, re.I):
+        return False
+    previous = parts[index - 1].text
+    return bool(re.search(states.PARTS.pattern + r"\W*$", previous, re.I))
+
+
+def _observed(
+    cue: states.Cue,
+    cue_at: int,
+    index: int,
+    parts: list[Clause],
+    mention: Mention,
+    dates: list[DateMention],
+    cues_by_clause: list,
+) -> tuple[datetime.date, datetime.date] | None:
+    clause = parts[index]
+    own = [
+        d
+        for d in dates
+        if clause.start <= d.start < clause.end and not (mention.start <= d.start < mention.end)
+    ]
+    if not own and cue.stative:
+        # A condition reported "on Saturday" by a speaker in another clause.
+        own = [
+            d
+            for d in dates
+            for j, other in enumerate(parts)
+            if other.start <= d.start < other.end and not cues_by_clause[j]
+        ]
+    if not own:
+        return None
+    nearest = min(own, key=lambda d: abs(d.start - cue_at))
+    return nearest.first, nearest.last
+
+
+def _cause(text: str) -> str:
+    for cause, pattern in _CAUSE_WORDS:
+        if pattern.search(text):
+            return cause
+    return ""
+
+
+# --- attribution -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attribution:
+    at: int  # offset of the verb ("said", "saw") in the sentence
+    who: str
+    evidence: str
+    trailing: bool  # ", a military source said." closing the sentence
+
+
+def _attributions(sentence: str, discourse: Discourse) -> list[Attribution]:
+    """Each speaker or observer the sentence names, with the kind of evidence."""
+    found = []
+    parts = clauses(sentence)
+    for match in _SAY.finditer(sentence):
+        if _MODAL_BEFORE.search(sentence[: match.start()]):
+            continue  # "as far as the images could show"
+        clause = next((c for c in parts if c.start <= match.start() < c.end), None)
+        if clause is None:
+            continue
+        before = sentence[clause.start : match.start()].strip()
+        if not before:
+            before = sentence[: match.start()].strip().rstrip(",").strip()
+            if len(before) > 120:
+                continue
+        who = _who(before)
+        if not who:
+            continue
+        rest = sentence[match.end() :]
+        trailing = clause is parts[-1] and len(rest.split()) <= 5
+        found.append(Attribution(match.start(), *_resolve_who(who, discourse), trailing))
+    for match in _ACCORDING.finditer(sentence):
+        who, evidence = _resolve_who(match.group("who").strip(), discourse)
+        found.append(Attribution(match.start(), who, evidence, False))
+    found = [f for f in found if f.who]
+    named = [f for f in found if not _PRONOUN.match(f.who) and f.evidence != IMAGERY]
+    if named:
+        discourse.last = (named[-1].who, named[-1].evidence)
+    return found
+
+
+def _who(before: str) -> str:
+    """The speaker in the words before "said": "…, but Syria's antiquities chief"."""
+    who = _WHO_LEAD.sub("", before).strip(" ,\"'“”‘’")
+    # The last speaker or subject: "X said satellite images …" -> "satellite images …",
+    # "… days after activists" -> "activists".
+    who = re.split(r"\s+(?:that|after|before|when|while|since|as)\s+|" + _SAY.pattern, who)[-1]
+    who = (who or "").strip(" ,\"'“”‘’")
+    words = who.split()
+    if not words or len(words) > 16:
+        return ""
+    if words[0].islower() and words[0].endswith(("ing", "ed")):
+        return ""  # "confirming reports by officials"
+    return who
+
+
+def _resolve_who(who: str, discourse: Discourse) -> tuple[str, str]:
+    if _PRONOUN.match(who):
+        return discourse.last if discourse.last else ("", UNATTRIBUTED)
+    evidence = _evidence(who)
+    surname = _surname(who)
+    if surname:
+        if evidence == UNATTRIBUTED:
+            evidence = discourse.roles.get(surname, UNATTRIBUTED)
+        elif evidence in (OFFICIAL, MONITORING_GROUP):
+            discourse.roles[surname] = evidence
+    return who[:200], evidence
+
+
+def _evidence(who: str) -> str:
+    for kind, pattern in _EVIDENCE_WORDS:
+        if pattern.search(who):
+            return kind
+    return UNATTRIBUTED
+
+
+def _surname(who: str) -> str | None:
+    names = re.findall(r"\b[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?\b", who)
+    return names[-1] if names else None
+
+
+def _nearest_attribution(
+    attributions: list[Attribution], clause: Clause, at: int, following: Clause | None
+) -> tuple[str, str]:
+    """Who says it: a speaker in the claim's own clause or in a short aside right after
+    it ("…, they said, but …"), else the nearest one before it, else one closing the
+    sentence (", officials said.")."""
+    own = [a for a in attributions if clause.start <= a.at < clause.end]
+    if following is not None and len(following.text.split()) <= 6:
+        own += [a for a in attributions if following.start <= a.at < following.end]
+    before = [a for a in attributions if a.at < at]
+    after = [a for a in attributions if a.at > at and a.trailing]
+    for pool in (own, before, after):
+        if pool:
+            best = min(pool, key=lambda a: abs(a.at - at))
+            return best.who, best.evidence
+    return "", UNATTRIBUTED
+
+
+_SEVERITY = {states.DAMAGED: 1, states.SEVERELY_DAMAGED: 2, states.DESTROYED: 3}
+
+
+def _unique_claims(claims: list[DraftClaim]) -> list[DraftClaim]:
+    """One claim per monument and state in a sentence (the named, dated one first), and
+    of its damage claims only the most severe: "the damage at the museum, which
+    militants ransacked, smashing statues" is one claim of severe damage."""
+    worst: dict[str, int] = {}
+    for claim in claims:
+        level = _SEVERITY.get(claim.state, 0)
+        worst[claim.monument] = max(worst.get(claim.monument, 0), level)
+    ranked = sorted(claims, key=lambda c: (c.inferred, c.observed_from is None))
+    kept: dict[tuple, DraftClaim] = {}
+    for claim in ranked:
+        if claim.state in _SEVERITY and _SEVERITY[claim.state] < worst[claim.monument]:
+            continue
+        identity = (claim.monument, claim.state, claim.observed_from, claim.observed_to)
+        same_state = [k for k in kept if k[:2] == identity[:2]]
+        if identity in kept or (same_state and claim.observed_from is None):
+            continue
+        kept[identity] = claim
+    return [c for c in claims if any(c is k for k in kept.values())]

@@ -1,0 +1,163 @@
+"""The registry side of drafting: what the rules need from the database, and the
+fixture objects a draft becomes.
+
+Reads only: the gazetteer (Monument + Alias), the outlets, and the sources a draft
+may copy. Nothing is written; the fixture is loaded with ``manage.py loaddata``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Prefetch
+
+from heritage.drafting.article import DraftSource, draft_article
+from heritage.drafting.copies import MAX_DAYS, KnownSource
+from heritage.drafting.metadata import UNNAMED_AGENCIES, OutletRef
+from heritage.drafting.places import Gazetteer, Place, places_from_fixture
+from heritage.models import Alias, DamageReport, Monument, Outlet, ReviewStatus, Source
+
+
+def load_gazetteer(extra_records: Iterable[dict] = ()) -> Gazetteer:
+    """Every monument of the registry with its aliases (two queries), plus the places of
+    *extra_records* (fixture objects), for evaluating against a wider gazetteer."""
+    aliases: dict[int, list[str]] = defaultdict(list)
+    for monument_id, name in Alias.objects.values_list("monument_id", "name"):
+        aliases[monument_id].append(name)
+    places = [
+        Place(
+            slug=row["slug"],
+            name=row["name"],
+            kind=row["kind"],
+            site=row["site__slug"],
+            part_of=row["part_of__slug"],
+            aliases=tuple(aliases[row["id"]]),
+        )
+        for row in Monument.objects.values(
+            "id", "slug", "name", "kind", "site__slug", "part_of__slug"
+        )
+    ]
+    known = {p.slug for p in places}
+    places += [p for p in places_from_fixture(extra_records) if p.slug not in known]
+    return Gazetteer(places)
+
+
+def load_outlets() -> list[OutletRef]:
+    return [
+        OutletRef(slug, name, kind)
+        for slug, name, kind in Outlet.objects.values_list("slug", "name", "kind")
+    ]
+
+
+def known_sources(published_on: datetime.date) -> list[KnownSource]:
+    """Sources published up to MAX_DAYS before *published_on*, with their credits and
+    their claims' excerpts (three queries)."""
+    sources = Source.objects.filter(
+        published_on__range=(published_on - datetime.timedelta(days=MAX_DAYS), published_on)
+    ).prefetch_related(
+        "wire_credits",
+        Prefetch("reports", queryset=DamageReport.objects.only("source_id", "excerpt")),
+    )
+    return [
+        KnownSource(
+            key=source.key,
+            published_on=source.published_on,
+            credits=frozenset(
+                o.slug for o in source.wire_credits.all() if o.kind != UNNAMED_AGENCIES
+            ),
+            unnamed_credit=any(o.kind == UNNAMED_AGENCIES for o in source.wire_credits.all()),
+            excerpts=tuple(r.excerpt for r in source.reports.all()),
+        )
+        for source in sources
+    ]
+
+
+def source_exists(key: str) -> bool:
+    return Source.objects.filter(key=key).exists()
+
+
+def draft(
+    text: str,
+    *,
+    gazetteer: Gazetteer,
+    outlets: list[OutletRef],
+    published_on: datetime.date | None = None,
+    fallback_published_on: datetime.date | None = None,
+    key: str | None = None,
+) -> DraftSource:
+    """Draft *text* against the registry, including the check for likely copies."""
+    return draft_article(
+        text,
+        gazetteer=gazetteer,
+        outlets=outlets,
+        published_on=published_on,
+        fallback_published_on=fallback_published_on,
+        key=key,
+        known_sources=known_sources,
+    )
+
+
+def fixture_objects(drafts: list[DraftSource]) -> list[dict]:
+    """The drafts as fixture objects: outlets first, then each source and its claims."""
+    outlets: dict[str, OutletRef] = {}
+    for source in drafts:
+        for outlet in source.outlets:
+            outlets.setdefault(outlet.slug, outlet)
+    objects: list[dict] = [
+        {
+            "model": "heritage.outlet",
+            "fields": {"slug": o.slug, "name": o.name, "kind": o.kind},
+        }
+        for o in outlets.values()
+    ]
+    for source in drafts:
+        objects.append(
+            {
+                "model": "heritage.source",
+                "fields": {
+                    "key": source.key,
+                    "kind": "article",
+                    "outlet": [source.outlet.slug] if source.outlet else None,
+                    "title": source.title[:300],
+                    "byline": source.byline[:200],
+                    "dateline": source.dateline[:100],
+                    "published_on": source.published_on.isoformat(),
+                    "url": "",
+                    "language": source.language,
+                    "wire_credits": [[o.slug] for o in source.wire_credits],
+                    "photo_credits": [[o.slug] for o in source.photo_credits],
+                    "wire_story": "",
+                    "copies_passages_from": [[key] for key in source.copies_passages_from],
+                    "notes": source.notes[:5000],
+                },
+            }
+        )
+        for claim in source.claims:
+            objects.append(
+                {
+                    "model": "heritage.damagereport",
+                    "fields": {
+                        "source": [source.key],
+                        "key": claim.key,
+                        "monument": [claim.monument],
+                        "state": claim.state,
+                        "excerpt": claim.excerpt,
+                        "attributed_to": claim.attributed_to[:200],
+                        "evidence": claim.evidence,
+                        "observed_from": _date(claim.observed_from),
+                        "observed_to": _date(claim.observed_to),
+                        "cause": claim.cause,
+                        "quantity": claim.quantity,
+                        "inferred": claim.inferred,
+                        "inference_note": claim.inference_note[:500],
+                        "review_status": ReviewStatus.DRAFTED.value,
+                    },
+                }
+            )
+    return objects
+
+
+def _date(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None

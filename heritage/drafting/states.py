@@ -1,0 +1,322 @@
+"""The state a clause claims, from its wording.
+
+A lexicon of verbs, participles and phrases maps wording to the state scale
+(``DamageState`` values). Around each cue, general rules decide what the wording
+really claims:
+
+* **negation** ("was not damaged", "had not been touched"): a denied damage is a claim
+  of ``intact``; a denied destruction or restoration claims nothing; "no *new*
+  damage" claims nothing either;
+* **modality and plans** ("could be restored in five years", "will be rebuilt", "to
+  restore", a sentence starting with "If"): no claim;
+* **attributive use** ("badly damaged buildings"): the cue describes the noun that
+  follows it, not a monument;
+* **parts** ("its roof was damaged", "only four of its columns still stood"): damage
+  to a part is damage to the monument, a standing part says nothing about the whole;
+* **contents** (statues smashed inside a museum): severe damage to the museum;
+* **shares** ("80% of the site was in good shape", "much of the town was heavily
+  damaged", "several monuments were dynamited"): the site as a whole is damaged, or
+  severely damaged when most of it is destroyed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+INTACT = "intact"
+DAMAGED = "damaged"
+SEVERELY_DAMAGED = "severely_damaged"
+DESTROYED = "destroyed"
+RESTORED = "restored"
+
+EXPLOSIVES = "explosives"
+SHELLING = "shelling"
+FIGHTING = "fighting"
+LOOTING = "looting"
+VANDALISM = "vandalism"
+MISUSE = "misuse"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    pattern: re.Pattern
+    state: str | None  # None: claims something only when negated ("not touched")
+    stative: bool = False  # a condition observed ("in ruins") rather than an event
+    cause: str = ""
+    if_negated: str | None = None  # the state a negated cue claims
+
+
+def _entry(pattern: str, state: str | None, **kwargs) -> _Entry:
+    return _Entry(re.compile(pattern, re.IGNORECASE), state, **kwargs)
+
+
+# Longer and more specific wordings first: a match hides shorter ones inside it.
+LEXICON: list[_Entry] = [
+    # severely damaged
+    _entry(
+        r"\b(?:heavily|badly|severely|seriously|extensively|substantially|massively)\s+damaged\b",
+        SEVERELY_DAMAGED,
+    ),
+    _entry(r"\b(?:partly|partially|half|largely|mostly)\s+destroyed\b", SEVERELY_DAMAGED),
+    _entry(
+        r"\b(?:major|extensive|heavy|severe|serious|massive|significant)\s+damage\b",
+        SEVERELY_DAMAGED,
+        stative=True,
+    ),
+    _entry(r"\bgutted\b", SEVERELY_DAMAGED),
+    # destroyed
+    _entry(r"\bno\s+longer\s+stand(?:s|ing)?\b", DESTROYED, stative=True),
+    _entry(
+        r"\bnothing\s+(?:remains|remained|is\s+left|was\s+left|has\s+survived)\s+of\b",
+        DESTROYED,
+        stative=True,
+    ),
+    _entry(r"\breduced\s+(?:to|into)\s+(?:rubble|ruins|ashes|dust)\b", DESTROYED),
+    _entry(r"\bturned\s+(?:to|into)\s+rubble\b", DESTROYED),
+    _entry(r"\bburn(?:ed|t)\s+to\s+the\s+ground\b", DESTROYED),
+    _entry(r"\bin\s+(?:pieces|ruins|rubble)\b", DESTROYED, stative=True),
+    _entry(r"\b(?:pile|heap|mound)s?\s+of\s+(?:rubble|stones|debris)\b", DESTROYED, stative=True),
+    _entry(r"\bblew\s+(?:it|them)\s+up\b", DESTROYED, cause=EXPLOSIVES),
+    _entry(r"\b(?:blew|blown|blowing|blows|blow)\s+up\b", DESTROYED, cause=EXPLOSIVES),
+    _entry(r"\bdynamit(?:ed|ing|es)\b", DESTROYED, cause=EXPLOSIVES),
+    _entry(r"\b(?:bulldozed|bulldozing)\b", DESTROYED, cause=VANDALISM),
+    _entry(r"\b(?:smashed|smashing|shattered)\b", DESTROYED, cause=VANDALISM),
+    _entry(
+        r"\b(?:destroyed|destroying|destroys|razed|razing|razes|demolished|demolishing|"
+        r"demolishes|levell?ed|flattened|obliterated|toppled|pulveri[sz]ed|collapsed)\b",
+        DESTROYED,
+    ),
+    _entry(r"\b(?:wiped\s+out|torn\s+down|tore\s+down|knocked\s+down|pulled\s+down)\b", DESTROYED),
+    _entry(r"\bdestruction\s+of\b", DESTROYED),
+    # damaged
+    _entry(
+        r"\b(?:bears?|bore|bearing)\s+(?:the\s+)?(?:marks|scars|traces)\s+of\s+(?:the\s+)?\w+",
+        DAMAGED,
+        stative=True,
+        cause=FIGHTING,
+        if_negated=INTACT,
+    ),
+    _entry(r"\bmarks\s+of\s+(?:the\s+)?fighting\b", DAMAGED, stative=True, cause=FIGHTING),
+    _entry(r"\b(?:shelled|pockmarked|scarred)\b", DAMAGED, cause=SHELLING, if_negated=INTACT),
+    _entry(r"\b(?:looted|ransacked|plundered|pillaged)\b", DAMAGED, cause=LOOTING),
+    _entry(r"\b(?:vandali[sz]ed|defaced)\b", DAMAGED, cause=VANDALISM),
+    _entry(
+        r"\bused\b[^.;]{0,60}?\b(?:as|for)\b[^.;]{0,30}?\b"
+        r"(?:executions?|base|barracks|headquarters|prison|depot|arsenal)\b",
+        DAMAGED,
+        cause=MISUSE,
+    ),
+    _entry(r"\b(?:minor|limited|slight|light|some)\s+damage\b", DAMAGED, stative=True),
+    _entry(r"\bdamage\s+(?:in|to|at|on)\b", DAMAGED, stative=True, if_negated=INTACT),
+    _entry(r"\b(?:damaged|damaging|damages)\b", DAMAGED, if_negated=INTACT),
+    # intact
+    _entry(
+        r"\b(?:still|remains?|remained)\s+(?:standing|stands?|stood|intact|in\s+place)\b",
+        INTACT,
+        stative=True,
+    ),
+    _entry(
+        r"\bin\s+(?:(?:relatively|fairly|reasonably|very|quite|generally)\s+)?good\s+"
+        r"(?:shape|condition|state|order)\b",
+        INTACT,
+        stative=True,
+    ),
+    _entry(r"\b(?:undamaged|intact|unharmed|unscathed|untouched)\b", INTACT, stative=True),
+    _entry(r"\bspared\b", INTACT, stative=True),
+    _entry(r"\b(?:touched|harmed|affected)\b", None, stative=True, if_negated=INTACT),
+    # restored
+    _entry(
+        r"\b(?:restoration|reconstruction|rebuilding)\s+(?:was|has\s+been|is\s+now|had\s+been)\s+"
+        r"(?:completed|finished)\b",
+        RESTORED,
+    ),
+    _entry(
+        r"\bafter\s+(?:its\s+|a\s+|the\s+)?(?:restoration|reconstruction|rebuilding|repairs)\b",
+        RESTORED,
+    ),
+    _entry(r"\bput\s+back\s+together\b", RESTORED),
+    _entry(r"\bpiec(?:ed|ing)\b[^.;]{0,40}?\btogether\b", RESTORED),
+    _entry(r"\b(?:restored|rebuilt|reconstructed|repaired|reassembled|renovated)\b", RESTORED),
+]
+
+_NEGATION = re.compile(
+    r"(?:\b(?:not|never|no|without|nor|neither|cannot|hardly|barely|scarcely|yet\s+to)\b|"
+    r"n['’]t\b)"
+    r"(?P<rest>(?:\s+[\w'’-]+){0,4}?)\s*$",
+    re.IGNORECASE,
+)
+# "no new damage", "not further damaged": the extent of earlier damage, not a denial;
+# "no reports of damage": a denial of news, not of damage.
+_QUALIFIED_DENIAL = re.compile(
+    r"\b(?:new|further|additional|more|fresh|significant|major|serious|much|extensive|"
+    r"badly|heavily|seriously|severely|completely|entirely|totally|fully|reports?|word|"
+    r"news|information|confirmation|indication|evidence|sign|signs|clear|known|yet\s+known)\b",
+    re.IGNORECASE,
+)
+_MODAL = re.compile(
+    r"\b(?:could|would|will|might|can|should|shall|must|cannot|may|plans?|planned|planning|"
+    r"hopes?|hoped|hoping|aims?|aimed|wants?|wanted|vows?|vowed|threat(?:en|ens|ened)|"
+    r"intends?|intended|expected|expects?|fears?|feared|risks?|likely|possibly|prevent|"
+    r"prevented|avoid|stop|"
+    r"perhaps|unless|if)\b|['’]ll\b",
+)
+_INFINITIVE = re.compile(r"\bto(?:\s+(?:be|have\s+been|have))?\s*$", re.IGNORECASE)
+_CONDITIONAL_START = re.compile(r"^[\"'“‘(]*(?:if|unless|should|were)\b", re.IGNORECASE)
+
+# Words that may follow a cue that still describes the monument before it; any other
+# lower-case word after the cue is the noun it describes or acts on ("damaged buildings").
+_FOLLOWERS = set(
+    """
+    the a an by in on at during after before since and or but with as last this that these
+    those from to into over under its their his her our some several all more than when
+    while because although though which who whom whose so yet not also again for of until
+    following amid between among about nearly almost only much many both beyond inside
+    outside near there here then now already still once twice years months weeks days
+    ago overnight today yesterday early late was were is are had has have be been being it
+    them they he she we you what where whether leaving repair what's according say says
+    said told even just further altogether apart sometime later earlier too either two
+    three four five six seven eight nine ten dozen dozens scores most part parts
+    """.split()
+)
+PARTS = re.compile(
+    r"\b(?:fa[cç]ade|roof|roofs|walls?|gates?|columns?|pillars?|base|dome|domes|portico|"
+    r"entrance|courtyard|prayer\s+hall|hall|interior|floor|ceiling|windows?|doors?|steps|"
+    r"foundations|sections?|wing|galleries|upper\s+part|top|stage|apse|altar|"
+    r"arcades?|vaults?|nave|porch|staircase|terrace|niches?)\b",
+    re.IGNORECASE,
+)
+CONTENTS = re.compile(
+    r"\b(?:statues?|relics?|artefacts?|artifacts?|sculptures?|reliefs?|exhibits?|"
+    r"antiquities|collections?|objects|treasures|carvings|busts|figurines|manuscripts)\b",
+    re.IGNORECASE,
+)
+_CONTENT_WORD = re.compile(r"\s*[\"'“”‘’]?\s*([a-z][a-z-]*)\b")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Wording that claims a state, with its position in the clause searched."""
+
+    start: int
+    end: int
+    state: str
+    phrase: str
+    stative: bool
+    cause: str = ""
+
+
+def find_cues(clause: str, *, mention_starts: frozenset[int] = frozenset()) -> list[Cue]:
+    """The state claims of one clause, after negation, modality and attributive use.
+
+    *mention_starts*: offsets (in *clause*) where a monument is named, so that "the
+    rebuilt al-Hadba minaret" is not read as a cue describing a common noun.
+    """
+    matches: list[tuple[int, int, _Entry]] = []
+    for entry in LEXICON:
+        for match in entry.pattern.finditer(clause):
+            if any(s < match.end() and match.start() < e for s, e, _ in matches):
+                continue
+            matches.append((match.start(), match.end(), entry))
+    cues = []
+    for start, end, entry in sorted(matches, key=lambda m: m[0]):
+        state = _effective_state(clause, start, end, entry, mention_starts)
+        if state:
+            cues.append(
+                Cue(
+                    start,
+                    end,
+                    state,
+                    clause[start:end],
+                    entry.stative or state == INTACT,
+                    entry.cause,
+                )
+            )
+    return cues
+
+
+def is_question(sentence: str) -> bool:
+    return sentence.strip().endswith("?")
+
+
+def is_condition(clause: str) -> bool:
+    """A clause stating a condition ("If they enter the site"): it and the clause that
+    follows it ("they will destroy it") are hypothetical."""
+    return bool(_CONDITIONAL_START.match(clause.strip()))
+
+
+def _effective_state(
+    clause: str, start: int, end: int, entry: _Entry, mention_starts: frozenset[int]
+) -> str | None:
+    before = clause[:start]
+    window = " ".join(before.split()[-5:])
+    if _INFINITIVE.search(before) or _MODAL.search(window):
+        return None
+    if not _describes_what_precedes(clause, end, mention_starts):
+        return None
+    negation = _NEGATION.search(before)
+    if negation:
+        if _QUALIFIED_DENIAL.search(negation.group()) or _QUALIFIED_DENIAL.search(
+            clause[start:end]
+        ):
+            return None
+        return entry.if_negated
+    return entry.state
+
+
+def _describes_what_precedes(clause: str, end: int, mention_starts: frozenset[int]) -> bool:
+    """False for "badly damaged buildings": the cue qualifies the noun after it."""
+    following = _CONTENT_WORD.match(clause, end)
+    if not following:
+        return True
+    word = following.group(1)
+    if (
+        word in _FOLLOWERS
+        or word.endswith(("ly", "ing"))  # adverbs, and participles: "rebuilt using …"
+        or following.start(1) in mention_starts
+    ):
+        return True
+    return bool(
+        PARTS.match(clause, following.start(1)) or CONTENTS.match(clause, following.start(1))
+    )
+
+
+# --- from a cue to the claim on one monument ---------------------------------------------
+
+
+# "in good condition, apart from its stage": the good condition is not the whole story.
+EXCEPTION_AFTER = re.compile(
+    r"^[\s,;–—-]*(?:apart\s+from|except(?:\s+for)?|but\s+for|save\s+for|other\s+than|"
+    r"with\s+the\s+exception\s+of)\b",
+    re.IGNORECASE,
+)
+
+
+def state_for_exception(state: str) -> str:
+    """An intact state with an exception ("apart from its stage") is damage."""
+    return DAMAGED if state == INTACT else state
+
+
+def state_for_part(state: str) -> str | None:
+    """The claim on a monument when the clause is about one of its parts."""
+    if state == INTACT:
+        return None  # a standing gate says nothing about the rest
+    if state == RESTORED:
+        return RESTORED
+    return DAMAGED
+
+
+def state_for_share(state: str, share: str | None) -> str:
+    """The claim on a place when the clause is about a share of it ("80% of the site")."""
+    if share is None or state == RESTORED:
+        return state
+    if state == INTACT:
+        return DAMAGED  # the rest is not in good shape
+    if share == "majority" and state in (DESTROYED, SEVERELY_DAMAGED):
+        return SEVERELY_DAMAGED
+    return DAMAGED
+
+
+def state_for_contents(state: str) -> str:
+    """Smashed statues or relics inside a museum: the museum is severely damaged."""
+    return SEVERELY_DAMAGED if state in (DESTROYED, SEVERELY_DAMAGED) else state

@@ -1,0 +1,87 @@
+"""``manage.py evaluate_drafting``: precision and recall of drafted (monument, state)
+pairs, on the test articles and, when present, on the five seed articles."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from heritage.drafting.evaluation import micro_average, score
+
+from ..conftest import GAZETTEER
+from .conftest import ARTICLES_DIR, LABELS_DIR, SEED_LABELS_DIR, TEST_ARTICLES
+
+PRECISION_GOAL = 0.9
+RECALL_GOAL = 0.8
+TOTAL = re.compile(r"micro-averaged over (\d+) articles: precision ([\d.]+) recall ([\d.]+)")
+
+
+def evaluate(*args) -> tuple[str, int, float, float]:
+    out = io.StringIO()
+    call_command("evaluate_drafting", *map(str, args), stdout=out)
+    report = out.getvalue()
+    articles, precision, recall = TOTAL.search(report).groups()
+    return report, int(articles), float(precision), float(recall)
+
+
+def test_test_articles_meet_the_precision_and_recall_goals(registry):
+    report, articles, precision, recall = evaluate(ARTICLES_DIR, "--labels", LABELS_DIR)
+    assert articles == len(TEST_ARTICLES) >= 8
+    assert precision >= PRECISION_GOAL, report
+    assert recall >= RECALL_GOAL, report
+    for article in TEST_ARTICLES:
+        assert f"{article.stem}: precision" in report
+
+
+def test_seed_articles_meet_the_precision_and_recall_goals(db, seeds_dir):
+    call_command("loaddata", str(GAZETTEER), verbosity=0)
+    report, articles, precision, recall = evaluate(seeds_dir, "--labels", SEED_LABELS_DIR)
+    assert articles == 5
+    assert precision >= PRECISION_GOAL, report
+    assert recall >= RECALL_GOAL, report
+
+
+def test_extra_gazetteer_is_used_without_touching_the_registry(db):
+    call_command("loaddata", str(GAZETTEER), verbosity=0)
+    from heritage.models import Monument
+
+    _, _, _, recall_without = evaluate(ARTICLES_DIR, "--labels", LABELS_DIR)
+    _, _, _, recall_with = evaluate(
+        ARTICLES_DIR,
+        "--labels",
+        LABELS_DIR,
+        "--gazetteer",
+        ARTICLES_DIR.parent / "gazetteer_extra.json",
+    )
+    assert recall_without < RECALL_GOAL <= recall_with
+    assert not Monument.objects.filter(slug="al-nuri-mosque").exists()
+
+
+def test_goals_below_the_figures_fail_the_command(registry):
+    with pytest.raises(CommandError, match="below the goal: recall"):
+        evaluate(
+            ARTICLES_DIR, "--labels", LABELS_DIR, "--gazetteer", GAZETTEER, "--min-recall", "1.01"
+        )
+
+
+def test_an_article_without_labels_is_an_error(registry, tmp_path):
+    (tmp_path / "lonely.txt").write_text("The Temple of Bel was destroyed.\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="lonely.json: no labels"):
+        evaluate(tmp_path)
+
+
+def test_a_folder_without_articles_is_an_error(registry, tmp_path):
+    with pytest.raises(CommandError, match="no \\*.txt articles"):
+        evaluate(tmp_path)
+
+
+def test_pairs_are_micro_averaged_over_articles():
+    a = score("a", {("x", "destroyed"), ("y", "intact")}, {("x", "destroyed")})
+    b = score("b", set(), {("z", "damaged"), ("w", "restored")})
+    assert (a.precision, a.recall) == (0.5, 1.0)
+    assert (b.precision, b.recall) == (1.0, 0.0)
+    total = micro_average([a, b])
+    assert (total.true_positives, total.false_positives, total.false_negatives) == (1, 1, 2)
+    assert (total.precision, total.recall) == (0.5, 1 / 3)
