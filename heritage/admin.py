@@ -42,7 +42,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from heritage import consensus, history, services
 from heritage.images import validate_image
 from heritage.models import (
+    CLAIM_FIELDS,
     PHOTO_NEEDS_CREDIT,
+    REVIEW_FIELDS,
     SOURCE_HISTORY,
     Alias,
     ConsensusState,
@@ -68,7 +70,6 @@ TABLE_FORMATS = [base_formats.CSV, base_formats.XLSX, base_formats.JSON]
 
 # Changelists here are wide (consensus columns, excerpts side by side): give them the page.
 admin.site.enable_nav_sidebar = False
-REVIEW_FIELDS = ("review_status", "review_note", "rank", "rank_reason")
 
 
 def can_review(request) -> bool:
@@ -901,17 +902,7 @@ class DamageReportForm(VersionedForm):
         fields = [
             "source",
             "key",
-            "monument",
-            "state",
-            "excerpt",
-            "attributed_to",
-            "evidence",
-            "observed_from",
-            "observed_to",
-            "cause",
-            "quantity",
-            "inferred",
-            "inference_note",
+            *CLAIM_FIELDS,
             *REVIEW_FIELDS,
         ]
 

@@ -45,6 +45,23 @@ PHOTO_NEEDS_CREDIT = "A photo needs a credit (who took it or owns it)."
 
 MAX_EXCERPT_LENGTH = 1000
 
+# What a claim says, as curators edit, import and export it (after its source and key).
+CLAIM_FIELDS = (
+    "monument",
+    "state",
+    "excerpt",
+    "attributed_to",
+    "evidence",
+    "observed_from",
+    "observed_to",
+    "cause",
+    "quantity",
+    "inferred",
+    "inference_note",
+)
+# A reviewer's decisions on a claim, which curators cannot set.
+REVIEW_FIELDS = ("review_status", "review_note", "rank", "rank_reason")
+
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
     "Use lower-case letters, digits and single hyphens (like temple-of-bel).",

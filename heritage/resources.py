@@ -26,6 +26,8 @@ from import_export.formats import base_formats
 
 from heritage import services
 from heritage.models import (
+    CLAIM_FIELDS,
+    REVIEW_FIELDS,
     DamageReport,
     Monument,
     Outlet,
@@ -43,7 +45,6 @@ REVIEW_NEEDS_REVIEWER = (
     "Only a reviewer can import a review decision or a rank; leave this column as it is "
     "(new claims: drafted, normal)."
 )
-REVIEW_FIELDS = ("review_status", "review_note", "rank", "rank_reason")
 
 
 class NaturalKeyWidget(widgets.ForeignKeyWidget):
@@ -233,17 +234,7 @@ class DamageReportResource(RegistryResource):
         fields = [
             "source",
             "key",
-            "monument",
-            "state",
-            "excerpt",
-            "attributed_to",
-            "evidence",
-            "observed_from",
-            "observed_to",
-            "cause",
-            "quantity",
-            "inferred",
-            "inference_note",
+            *CLAIM_FIELDS,
             "review_status",
             "review_note",
             "reviewed_by",
