@@ -148,12 +148,6 @@ class Consensus:
     known_at: datetime.date | None = None
     verdicts: tuple[Verdict, ...] = field(default_factory=tuple)
 
-    def supporting(self) -> list[Verdict]:
-        return [v for v in self.verdicts if v.role == "supports"]
-
-    def disputing(self) -> list[Verdict]:
-        return [v for v in self.verdicts if v.role == "disputes"]
-
 
 def compute(
     claims: Iterable[Claim],

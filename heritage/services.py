@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -120,24 +119,6 @@ def overrides_by_monument(monument_ids: Iterable[int]) -> dict[int, consensus.Ov
     return {
         o.monument_id: consensus.Override(state=o.state, reason=o.reason)
         for o in StatusOverride.objects.filter(monument_id__in=list(monument_ids))
-    }
-
-
-def consensus_at(
-    monument_ids: Iterable[int],
-    *,
-    as_of: datetime.date | None = None,
-    known_at: datetime.date | None = None,
-) -> dict[int, consensus.Consensus]:
-    """The consensus of each monument at past dates, computed (not stored)."""
-    ids = list(monument_ids)
-    claims = claims_by_monument(ids)
-    overrides = overrides_by_monument(ids) if as_of is None and known_at is None else {}
-    return {
-        mid: consensus.compute(
-            claims.get(mid, []), override=overrides.get(mid), as_of=as_of, known_at=known_at
-        )
-        for mid in ids
     }
 
 

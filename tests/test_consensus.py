@@ -663,7 +663,7 @@ def test_override_sets_state_keeps_evidence_state_and_reason():
     assert overridden.override_reason == reason
     assert overridden.evidence_state == plain.evidence_state == DESTROYED
     assert overridden.independent_origins == plain.independent_origins == 2
-    assert {v.claim_id for v in overridden.disputing()} == {1, 2}
+    assert {v.claim_id for v in overridden.verdicts if v.role == "disputes"} == {1, 2}
 
 
 def test_override_to_unknown_is_supported():

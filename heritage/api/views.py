@@ -139,14 +139,14 @@ class RegistryViewSet(viewsets.GenericViewSet):
 
     # --- helpers -------------------------------------------------------------------
 
-    def validated_filters(self) -> dict:
-        """The FilterSet's cleaned values (after filter_queryset validated them)."""
+    def filtered(self):
+        """The queryset filtered by the query parameters, and their cleaned values."""
         filterset = self.filterset_class(
             self.request.query_params, queryset=self.get_queryset(), request=self.request
         )
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)
-        return filterset.form.cleaned_data
+        return filterset.qs, filterset.form.cleaned_data
 
     def detail_url(self, prefix: str) -> str:
         return self.request.build_absolute_uri(f"/api/{prefix}/")
@@ -231,14 +231,14 @@ class MonumentViewSet(RegistryViewSet):
     # --- list --------------------------------------------------------------------------
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset, cleaned = self.filtered()
         # A unique last sort key, so that pages never repeat or skip a monument.
         queryset = queryset.order_by(*(queryset.query.order_by or ("site__name", "name")), "pk")
         dates = self.dates()
         fmt = request.accepted_renderer.format
         base_url = self.detail_url("monuments")
         if any(dates.values()):
-            items = self.items_at(queryset, dates, base_url)
+            items = self.items_at(queryset, cleaned, dates, base_url)
         else:
             as_of = self.status_date(dates)
             rows = queryset.values(*s.MONUMENT_COLUMNS)
@@ -269,9 +269,8 @@ class MonumentViewSet(RegistryViewSet):
         page = self.paginate_queryset(list(items))
         return self.get_paginated_response(page)
 
-    def items_at(self, queryset, dates: dict, base_url: str) -> list[dict]:
+    def items_at(self, queryset, cleaned: dict, dates: dict, base_url: str) -> list[dict]:
         """Monument items with the consensus computed for past dates, filtered on it."""
-        cleaned = self.validated_filters()
         rows = list(queryset.values(*s.MONUMENT_COLUMNS))
         ids = [r["id"] for r in rows]
         claims = services.claims_by_monument(ids)

@@ -27,6 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from heritage.drafting.dates import CARDINALS
 from heritage.drafting.reading import Token, tokenize
 from heritage.text import normalise
 
@@ -57,29 +58,9 @@ GENERIC_HEADS = {
     "part",
     "complex",
 }
+# How many: plural counts only ("two temples"; "one of the temples" names no group).
 NUMBERS = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
+    **{word: n for word, n in CARDINALS.items() if n > 1},
     "a dozen": 12,
     "half a dozen": 6,
     "a couple of": 2,
