@@ -2,12 +2,15 @@
 Playwright against pytest-django's live server.
 
 When Chromium or Playwright is missing the tests are skipped, never passed.
-Screenshots of what the tests see go to docs/screenshots/ (the README shows them).
+Screenshots of what the tests see go to a temporary folder, or to the folder named by
+HERITAGE_SCREENSHOTS (``HERITAGE_SCREENSHOTS=docs/screenshots`` refreshes the README's
+pictures): a test run never rewrites tracked files on its own.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,7 +20,9 @@ from PIL import Image
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = Path(
+    os.environ.get("HERITAGE_SCREENSHOTS") or tempfile.mkdtemp(prefix="heritage-screenshots-")
+)
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -69,7 +74,7 @@ def log_in(page, username: str, password: str = PASSWORD) -> None:
 
 
 def screenshot(page, name: str) -> Path:
-    """Save what the page shows as docs/screenshots/<name>.png, reduced to a small
+    """Save what the page shows as <SCREENSHOTS>/<name>.png, reduced to a small
     palette so that the files stay small enough to keep in the repository."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
