@@ -15,12 +15,20 @@ whose natural key already exists is silently overwritten. The registry's
   after the others, so files load in any order;
 * the caller runs it inside one transaction: the first error aborts everything.
 
+A fixture brings registry data only (:data:`FIXTURE`): sites, monuments, aliases,
+outlets, sources, claims and photos, named by natural key. Users, groups,
+permissions, sessions, log entries, content types, history rows and primary keys are
+refused, so that no file can grant access, forge a record of who did what, or move a
+table's sequence. A backup made with ``dumpdata`` is restored under :data:`BACKUP`
+instead (``manage.py restore_backup``, into an empty registry only).
+
 Errors name the file, the object (its position and natural key) and the field.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -47,6 +55,62 @@ UNRESOLVED_REFERENCE = (
     "field {field!r}: no {target} with key {value} in the registry or the fixtures"
 )
 DIFFERS = "this {what} {where} with different values: {changes}"
+NOT_REGISTRY_DATA = (
+    "{model} is not registry data: a fixture may hold only {allowed} "
+    "(users, permissions, sessions, log entries and history are never loaded from a fixture)"
+)
+PRIMARY_KEY_GIVEN = (
+    "primary keys are not accepted ({name!r}): a fixture names objects by their natural key"
+)
+REFERENCE_BY_NUMBER = (
+    "field {field!r}: refer to a {target} by its natural key (a list such as "
+    '["temple-of-bel"]), not by number'
+)
+DUPLICATE_KEY = 'the key "{key}" appears twice in one JSON object (each key may appear once)'
+TOO_DEEP = "nested deeper than a fixture needs (at most {depth} levels{where})"
+COPIES_LATER = (
+    "field 'copies_passages_from': {copied} was published on {copied_on}, after this "
+    "source ({published_on}); a source can copy only sources published on or before it"
+)
+COPIES_ITSELF = "field 'copies_passages_from': a source cannot copy itself"
+
+# The registry's own data, as fixtures bring it (photos: metadata and a stored file name).
+REGISTRY_MODELS = (
+    "heritage.site",
+    "heritage.monument",
+    "heritage.alias",
+    "heritage.outlet",
+    "heritage.source",
+    "heritage.damagereport",
+    "heritage.photo",
+)
+# list of objects > object > "fields" > list of references > natural key > value
+MAX_DEPTH = 5
+# A backup also holds the stored consensus's explanation (JSON of its own).
+MAX_BACKUP_DEPTH = 12
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a load may bring: *models* by label (history rows when *history*), and
+    whether history rows keep the primary keys of the database they were dumped from."""
+
+    models: tuple[str, ...]
+    history: bool = False
+
+    def allows(self, model: type[models.Model]) -> bool:
+        if is_historical(model):
+            return self.history
+        return model._meta.label_lower in self.models
+
+
+FIXTURE = Scope(REGISTRY_MODELS)
+# A dumpdata backup (README: "Back up and move the whole registry"): the registry with
+# curators' decisions, the derived consensus, the curators' accounts and the history.
+BACKUP = Scope(
+    (*REGISTRY_MODELS, "heritage.statusoverride", "heritage.monumentconsensus", "auth.user"),
+    history=True,
+)
 
 
 class FixtureError(Exception):
@@ -97,21 +161,81 @@ class LoadResult:
     models: set[type[models.Model]] = field(default_factory=set)
 
 
-def read_json_fixture(path: str, stream) -> list[Record]:
-    """Parse one JSON fixture into records; malformed JSON is a FixtureError."""
+class _Object(dict):
+    """A parsed JSON object, with the first key it repeated (if any)."""
+
+    repeated: str | None = None
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    """json's object hook: note a repeated key instead of silently keeping the last value."""
+    obj = _Object()
+    for key, value in pairs:
+        if key in obj and obj.repeated is None:
+            obj.repeated = key
+        obj[key] = value
+    return obj
+
+
+def _repeated_key(value) -> str | None:
+    """The first key repeated in any object within *value*."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if getattr(item, "repeated", None) is not None:
+                return item.repeated
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def _line_column(raw: str, offset: int) -> str:
+    line = raw.count("\n", 0, offset) + 1
+    return f"line {line}, column {offset - (raw.rfind(chr(10), 0, offset) + 1) + 1}"
+
+
+_STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _too_deep_at(raw: str, max_depth: int) -> int | None:
+    """Offset of the first bracket nested deeper than *max_depth*, strings skipped."""
+    depth = 0
+    for match in _STRING_OR_BRACKET.finditer(raw):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > max_depth:
+                return match.start()
+        elif token in "]}":
+            depth -= 1
+    return None
+
+
+def read_json_fixture(path: str, stream, *, max_depth: int = MAX_DEPTH) -> list[Record]:
+    """Parse one JSON fixture into records; malformed JSON is a FixtureError.
+
+    Refused besides malformed JSON: a key repeated within one object (JSON parsers
+    disagree on which value wins) and nesting deeper than the format needs.
+    """
     raw = stream.read()
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise FixtureError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    offset = _too_deep_at(raw, max_depth)
+    if offset is not None:
+        where = f", at {_line_column(raw, offset)}"
+        raise FixtureError(f"{path}: {TOO_DEEP.format(depth=max_depth, where=where)}")
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise FixtureError(
             f"{path}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
-    if not isinstance(data, list):
+    if not isinstance(data, list) or isinstance(data, dict):
         raise FixtureError(f"{path}: {NOT_A_LIST}")
     records = []
     for position, entry in enumerate(data, start=1):
@@ -121,6 +245,9 @@ def read_json_fixture(path: str, stream) -> list[Record]:
             or not isinstance(entry.get("fields", {}), dict)
         ):
             raise FixtureError(f"{path}: object {position}: {NOT_AN_OBJECT}")
+        repeated = _repeated_key(entry)
+        if repeated is not None:
+            raise FixtureError(f"{path}: object {position}: {DUPLICATE_KEY.format(key=repeated)}")
         entry.setdefault("fields", {})
         records.append(Record(path, position, entry))
     return records
@@ -132,16 +259,18 @@ def load_records(
     using: str,
     excluded_models: set[type[models.Model]] = frozenset(),
     excluded_apps: set = frozenset(),
+    scope: Scope = FIXTURE,
 ) -> LoadResult:
     """Validate and save *records*; raise FixtureError on the first problem.
 
-    Must run inside a transaction that the caller rolls back on error.
+    Only the models *scope* allows are accepted. Must run inside a transaction that
+    the caller rolls back on error.
     """
     result = LoadResult()
     created_by: dict[tuple[type[models.Model], object], Record] = {}
     pending = [r for r in records if not _excluded(r, excluded_models, excluded_apps)]
     for record in pending:
-        _check_shape(record)
+        _check_shape(record, scope)
     rank = model_order()
     pending.sort(key=lambda r: rank.get(r.model_label.lower(), len(rank)))
     while pending:
@@ -168,28 +297,47 @@ def _excluded(record: Record, excluded_models, excluded_apps) -> bool:
         model = apps.get_model(record.model_label)
     except (LookupError, ValueError):
         return False
-    return (
-        model in excluded_models
-        or model._meta.app_config in excluded_apps
-        # State of this database rather than registry content (e.g. heritage.Revision).
-        or getattr(model, "not_serialized", False)
-    )
+    return model in excluded_models or model._meta.app_config in excluded_apps
 
 
-def _check_shape(record: Record) -> None:
+def _check_shape(record: Record, scope: Scope) -> None:
     try:
         model = apps.get_model(record.model_label)
     except (LookupError, ValueError):
         raise FixtureError(
             f"{record.describe()}: {UNKNOWN_MODEL.format(model=record.model_label)}"
         ) from None
-    for name in record.data["fields"]:
+    if not scope.allows(model):
+        allowed = ", ".join(scope.models)
+        raise FixtureError(
+            f"{record.describe()}: "
+            + NOT_REGISTRY_DATA.format(model=model._meta.label_lower, allowed=allowed)
+        )
+    history = is_historical(model)
+    if "pk" in record.data and not history:
+        raise FixtureError(f"{record.describe()}: {PRIMARY_KEY_GIVEN.format(name='pk')}")
+    for name, value in record.data["fields"].items():
         try:
-            model._meta.get_field(name)
+            f = model._meta.get_field(name)
         except FieldDoesNotExist:
             raise FixtureError(
                 f"{record.describe()}: {UNKNOWN_FIELD.format(field=name, model=record.model_label)}"
             ) from None
+        if history:
+            continue  # a history row's references are resolved by _resolve_history_subject
+        if getattr(f, "primary_key", False):
+            raise FixtureError(f"{record.describe()}: {PRIMARY_KEY_GIVEN.format(name=name)}")
+        if f.is_relation and value is not None and _by_number(f, value):
+            target = f.remote_field.model._meta.verbose_name
+            raise FixtureError(
+                f"{record.describe()}: {REFERENCE_BY_NUMBER.format(field=name, target=target)}"
+            )
+
+
+def _by_number(f, value) -> bool:
+    """A reference given as a primary key rather than a natural key."""
+    values = value if f.many_to_many and isinstance(value, list) else [value]
+    return any(not isinstance(v, list) for v in values)
 
 
 def _deserialize(record: Record, using: str):
@@ -289,6 +437,8 @@ def _store(record: Record, obj, using: str, result: LoadResult, created_by: dict
         return
 
     _fill_automatic_fields(instance)
+    if model._meta.label_lower == "heritage.source":
+        _check_copies(record, instance, obj.m2m_data.get("copies_passages_from", []), using)
     # A history row is a snapshot of a record as it was (simple-history's fields are not
     # validated like the record's), and may refer to records deleted since (by a negative
     # number, see heritage/dump_format.py): only its identity is checked.
@@ -313,6 +463,28 @@ def _store(record: Record, obj, using: str, result: LoadResult, created_by: dict
     monument_id = getattr(instance, "monument_id", monument_id)
     if monument_id is not None and not is_historical(model):
         result.monument_ids.add(monument_id)
+
+
+def _check_copies(record: Record, source, copied_pks: list, using: str) -> None:
+    """A source copies passages from earlier sources only (and never from itself)."""
+    if source.pk is not None and source.pk in copied_pks:
+        raise FixtureError(f"{record.describe()}: {COPIES_ITSELF}")
+    later = (
+        type(source)
+        ._base_manager.using(using)
+        .filter(pk__in=copied_pks, published_on__gt=source.published_on)
+        .order_by("published_on", "key")
+        .first()
+    )
+    if later is not None:
+        raise FixtureError(
+            f"{record.describe()}: "
+            + COPIES_LATER.format(
+                copied=json.dumps(later.key),
+                copied_on=later.published_on.isoformat(),
+                published_on=source.published_on.isoformat(),
+            )
+        )
 
 
 def _fill_automatic_fields(instance: models.Model) -> None:

@@ -80,6 +80,12 @@ def loaddata(*labels, **options) -> str:
     return out.getvalue()
 
 
+def restore_backup(*labels) -> str:
+    out = io.StringIO()
+    call_command("restore_backup", *map(str, labels), verbosity=1, stdout=out)
+    return out.getvalue()
+
+
 def write_fixture(path, content) -> str:
     """Write *content* (a list of objects, or raw text) to *path*; return the path."""
     text = content if isinstance(content, str) else json.dumps(content, indent=2)
@@ -355,7 +361,135 @@ def _oversized_excerpt(tmp_path):
     ]
 
 
+def _not_registry_data(model, fields, label=None):
+    """A fixture that slips a non-registry object in after a valid source."""
+
+    def case(tmp_path):
+        content = [new_source("test-2016-04-03-carrier"), {"model": model, "fields": fields}]
+        return [("carrier.json", content)], [
+            "object 2",
+            f"{label or model} is not registry data",
+            "heritage.damagereport",
+        ]
+
+    return case
+
+
+def _primary_key_given(tmp_path):
+    content = [
+        {
+            "model": "heritage.outlet",
+            "pk": 9223372036854775807,
+            "fields": {"slug": "big-pk", "name": "Big", "kind": "newspaper"},
+        }
+    ]
+    return [("big-pk.json", content)], ["object 1", "primary keys are not accepted", "'pk'"]
+
+
+def _primary_key_as_field(tmp_path):
+    content = [new_source("test-2016-04-03-with-id", id=9223372036854775807)]
+    return [("id-field.json", content)], [
+        "object 1",
+        "primary keys are not accepted",
+        "'id'",
+    ]
+
+
+def _reference_by_number(tmp_path):
+    content = bad_report(monument=1)
+    return [("by-number.json", content)], [
+        "object 1",
+        "field 'monument'",
+        "natural key",
+        "not by number",
+    ]
+
+
+def _duplicate_json_key(tmp_path):
+    text = (
+        '[{"model": "heritage.source", "fields": {"key": "test-2016-04-03-dup", '
+        '"kind": "article", "title": "First", "title": "Second", '
+        '"published_on": "2016-04-03", "language": "en"}}]'
+    )
+    return [("duplicate-key.json", text)], ["object 1", '"title" appears twice']
+
+
+def _deeply_nested_json(tmp_path):
+    text = "[" * 100_000 + "]" * 100_000
+    return [("deep.json", text)], ["nested deeper than a fixture needs", "line 1, column 6"]
+
+
+def _nested_field_value(tmp_path):
+    content = [new_source("test-2016-04-03-nested", title=[[["x"]]])]
+    # list > object > fields > title: three levels of lists are two too many.
+    return [("nested-field.json", content)], ["nested deeper than a fixture needs", "line 9"]
+
+
+def _source_copies_a_later_one(tmp_path):
+    content = [
+        new_source("test-2016-04-03-earlier", copies_passages_from=[["test-2016-04-05-later"]]),
+        new_source("test-2016-04-05-later", published_on="2016-04-05"),
+    ]
+    return [("copies-later.json", content)], [
+        "object 1",
+        'key="test-2016-04-03-earlier"',
+        "copies_passages_from",
+        '"test-2016-04-05-later" was published on 2016-04-05',
+        "(2016-04-03)",
+    ]
+
+
 BAD_CASES = [
+    pytest.param(
+        _not_registry_data(
+            "auth.user",
+            {"username": "intruder", "password": "x", "is_superuser": True, "is_staff": True},
+        ),
+        id="superuser",
+    ),
+    pytest.param(
+        _not_registry_data(
+            "auth.group", {"name": "Owners", "permissions": [["change_user", "auth", "user"]]}
+        ),
+        id="group-with-permissions",
+    ),
+    pytest.param(
+        _not_registry_data("auth.permission", {"name": "x", "codename": "x"}), id="permission"
+    ),
+    pytest.param(
+        _not_registry_data(
+            "admin.logentry",
+            {"action_time": "2016-01-01T00:00:00Z", "action_flag": 1, "object_repr": "x"},
+        ),
+        id="forged-log-entry",
+    ),
+    pytest.param(
+        _not_registry_data(
+            "sessions.session",
+            {"session_data": "x", "expire_date": "2099-01-01T00:00:00Z"},
+        ),
+        id="session",
+    ),
+    pytest.param(
+        _not_registry_data("contenttypes.contenttype", {"app_label": "x", "model": "y"}),
+        id="content-type",
+    ),
+    pytest.param(
+        _not_registry_data("heritage.HistoricalMonument", {}, "heritage.historicalmonument"),
+        id="history-row",
+    ),
+    pytest.param(
+        _not_registry_data("heritage.statusoverride", {"state": "intact", "reason": "x"}),
+        id="status-override",
+    ),
+    pytest.param(_not_registry_data("heritage.revision", {"number": 5}), id="revision-counter"),
+    pytest.param(_primary_key_given, id="primary-key"),
+    pytest.param(_primary_key_as_field, id="primary-key-as-field"),
+    pytest.param(_reference_by_number, id="reference-by-number"),
+    pytest.param(_duplicate_json_key, id="duplicate-json-key"),
+    pytest.param(_deeply_nested_json, id="deeply-nested-json"),
+    pytest.param(_nested_field_value, id="nested-field-value"),
+    pytest.param(_source_copies_a_later_one, id="source-copies-a-later-source"),
     pytest.param(_malformed_json, id="malformed-json"),
     pytest.param(_unknown_model, id="unknown-model"),
     pytest.param(_unknown_field, id="unknown-field-on-damagereport"),
@@ -463,6 +597,43 @@ def test_loaddata_exits_non_zero_without_traceback_as_a_process(tmp_path):
     assert count == 0
 
 
+def test_a_refused_primary_key_leaves_the_sequences_alone(seeded, tmp_path):
+    highest = Outlet.objects.order_by("-pk").values_list("pk", flat=True).first()
+    files, _ = _primary_key_given(tmp_path)
+    ((name, content),) = files
+    with pytest.raises(CommandError):
+        loaddata(write_fixture(tmp_path / name, content))
+
+    new = Outlet.objects.create(slug="after", name="After", kind="newspaper")
+
+    assert new.pk == highest + 1
+
+
+def test_a_source_may_copy_one_published_the_same_day_or_earlier(seeded, tmp_path):
+    content = [
+        new_source("test-2016-04-03-same-day"),
+        new_source("test-2016-04-03-copy", copies_passages_from=[["test-2016-04-03-same-day"]]),
+    ]
+
+    loaddata(write_fixture(tmp_path / "copies.json", content))
+
+    copy = Source.objects.get(key="test-2016-04-03-copy")
+    assert list(copy.copies_passages_from.values_list("key", flat=True)) == [
+        "test-2016-04-03-same-day"
+    ]
+
+
+def test_a_backup_is_restored_only_into_an_empty_registry(seeded, tmp_path):
+    backup = tmp_path / "backup.json"
+    backup.write_text(dump("heritage", "auth.user"), encoding="utf-8")
+    before = dump()
+
+    with pytest.raises(CommandError, match="empty registry only, and this one already holds"):
+        restore_backup(backup)
+
+    assert_same_dump(dump(), before)
+
+
 # --- 5. round trip -----------------------------------------------------------------------
 
 
@@ -493,7 +664,7 @@ def test_dump_flush_and_reload_gives_the_same_dump(
     call_command("flush", interactive=False, verbosity=0, reset_sequences=reset_sequences)
     assert not DamageReport.objects.exists()
     assert not django_user_model.objects.exists()
-    output = loaddata(dump_file)
+    output = restore_backup(dump_file)
 
     report_pks = set(DamageReport.objects.values_list("pk", flat=True))
     assert (report_pks == first_report_pks) is reset_sequences

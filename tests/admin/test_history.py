@@ -151,7 +151,7 @@ def test_history_survives_dump_flush_and_reload_under_new_primary_keys(seeded, t
 
     # Without resetting sequences: every record gets a new primary key on reload.
     call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
-    call_command("loaddata", str(tmp_path / "backup.json"), verbosity=0)
+    call_command("restore_backup", str(tmp_path / "backup.json"), verbosity=0)
 
     assert _dump() == first
     bel = Monument.objects.get(slug="temple-of-bel")

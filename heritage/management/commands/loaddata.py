@@ -14,15 +14,21 @@ from django.core.management.commands import loaddata
 from django.db import connections
 
 from heritage import services
-from heritage.loading import FixtureError, load_records, read_json_fixture
+from heritage.loading import FIXTURE, MAX_DEPTH, FixtureError, load_records, read_json_fixture
 
 
 class Command(loaddata.Command):
     help = (
         "Load JSON fixtures, validating every object (fields and domain rules). "
         "All files of one command load together or not at all; objects already in "
-        "the registry must match the fixture exactly."
+        "the registry must match the fixture exactly. Fixtures bring registry data "
+        "only: sites, monuments, aliases, outlets, sources, claims and photos."
     )
+    scope = FIXTURE
+    max_depth = MAX_DEPTH
+
+    def check_target(self, connection) -> None:
+        """Refuse to load into this database (restore_backup wants an empty registry)."""
 
     def loaddata(self, fixture_labels):
         connection = connections[self.using]
@@ -44,13 +50,16 @@ class Command(loaddata.Command):
             open_method, mode = self.compression_formats[cmp_fmt]
             stream = open_method(fixture_file, mode)
             try:
-                records.extend(read_json_fixture(fixture_file, stream))
+                records.extend(
+                    read_json_fixture(fixture_file, stream, max_depth=self.max_depth)
+                )
             except FixtureError as exc:
                 raise CommandError(str(exc)) from None
             finally:
                 if stream is not sys.stdin:
                     stream.close()
 
+        self.check_target(connection)
         with connection.constraint_checks_disabled():
             try:
                 result = load_records(
@@ -58,6 +67,7 @@ class Command(loaddata.Command):
                     using=self.using,
                     excluded_models=self.excluded_models,
                     excluded_apps=self.excluded_apps,
+                    scope=self.scope,
                 )
             except FixtureError as exc:
                 raise CommandError(str(exc)) from None
