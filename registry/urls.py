@@ -10,3 +10,7 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# The API answers JSON for unknown addresses and failures too.
+handler404 = "heritage.api.errors.json_not_found"
+handler500 = "heritage.api.errors.json_server_error"

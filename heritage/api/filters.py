@@ -38,7 +38,15 @@ def parse_date_or_datetime(parameter: str, raw: str) -> datetime.datetime:
         raise ParameterError(
             parameter, f"Expected YYYY-MM-DD or an ISO 8601 date-time, got {raw!r}."
         ) from None
-    return value if timezone.is_aware(value) else value.replace(tzinfo=datetime.UTC)
+    if not timezone.is_aware(value):
+        return value.replace(tzinfo=datetime.UTC)
+    try:
+        # In UTC, as the database compares it; an offset can push a date past year 1 or 9999.
+        return value.astimezone(datetime.UTC)
+    except OverflowError:
+        raise ParameterError(
+            parameter, f"{raw!r} is outside the years 1 to 9999 once its offset is applied."
+        ) from None
 
 
 def search(queryset: QuerySet, raw: str, field: str = "search_text") -> QuerySet:

@@ -6,9 +6,11 @@ from django.conf import settings
 from django.core.paginator import EmptyPage
 from rest_framework.pagination import PageNumberPagination
 
-from heritage.api.errors import ParameterError, ParameterNotFound
+from heritage.api.errors import ParameterError, ParameterNotFound, whole_number
 
 DEFAULT_PAGE_SIZE = 100
+# Beyond any page a registry can have; keeps int() of a huge string out of reach.
+MAX_PAGE = 10**9
 
 
 class RegistryPagination(PageNumberPagination):
@@ -23,23 +25,25 @@ class RegistryPagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or int(raw) < 1:
+        size = whole_number(raw)
+        if size is None or size < 1:
             raise ParameterError(
                 "page_size", f"Expected a whole number from 1 to {self.max_page_size}."
             )
-        if int(raw) > self.max_page_size:
+        if size > self.max_page_size:
             raise ParameterError("page_size", f"At most {self.max_page_size} per page.")
-        return int(raw)
+        return size
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1:
-            raise ParameterError("page", "Expected a page number from 1.")
+        number = whole_number(raw)
+        if number is None or not 1 <= number <= MAX_PAGE:
+            raise ParameterError("page", f"Expected a page number from 1 to {MAX_PAGE}.")
         self.request = request
         page_size = self.get_page_size(request)
         paginator = self.django_paginator_class(queryset, page_size)
         try:
-            self.page = paginator.page(int(raw))
+            self.page = paginator.page(number)
         except EmptyPage:
             raise ParameterNotFound(
                 "page", f"Page {raw} is past the last page ({paginator.num_pages})."

@@ -42,6 +42,10 @@ from heritage.api.renderers import CSVRenderer, GeoJSONRenderer
 from heritage.models import Alias, DamageReport, Monument, Photo, ReviewStatus, Site, Source
 
 COMMON_PARAMETERS = {"format"}
+MAX_PARAMETER_LENGTH = 200
+PARAMETER_REPEATED = "Give this parameter at most once."
+PARAMETER_EMPTY = "Give a value, or leave the parameter out."
+PARAMETER_TOO_LONG = "At most {limit} characters."
 PAGE_PARAMETERS = {"page", "page_size"}
 
 
@@ -75,6 +79,7 @@ class RegistryViewSet(viewsets.GenericViewSet):
                 unknown[0],
                 f"Unknown parameter. Accepted here: {', '.join(sorted(self.allowed_parameters()))}.",
             )
+        check_parameter_values(request.query_params)
         super().initial(request, *args, **kwargs)
         if request.method in ("GET", "HEAD"):
             self.check_not_modified(request)
@@ -150,6 +155,21 @@ class RegistryViewSet(viewsets.GenericViewSet):
 
     def detail_url(self, prefix: str) -> str:
         return self.request.build_absolute_uri(f"/api/{prefix}/")
+
+
+def check_parameter_values(params) -> None:
+    """Each parameter once, with a value of at most MAX_PARAMETER_LENGTH characters.
+
+    A repeated parameter would be silently last-wins, an empty one silently ignored
+    (``as_of=`` meaning today), and a huge one costs the database (a LIKE pattern).
+    """
+    for name, values in sorted(params.lists()):
+        if len(values) > 1:
+            raise ParameterError(name, PARAMETER_REPEATED)
+        if values[0] == "":
+            raise ParameterError(name, PARAMETER_EMPTY)
+        if len(values[0]) > MAX_PARAMETER_LENGTH:
+            raise ParameterError(name, PARAMETER_TOO_LONG.format(limit=MAX_PARAMETER_LENGTH))
 
 
 FORMAT_PARAMETER = OpenApiParameter(

@@ -124,6 +124,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "heritage.api.schema.add_limits_and_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ConsensusStateEnum": "heritage.models.ConsensusState",
         "DamageStateEnum": "heritage.models.DamageState",

@@ -130,6 +130,19 @@ def test_the_anonymous_rate_limit_is_configurable(seeded, api):
         ("/api/reports/?observed_since=2016-99-01", "observed_since", 400),
         ("/api/sites/atlantis/", "slug", 404),
         ("/api/sites/?page=x", "page", 400),
+        # Unicode digits pass str.isdigit() but not int().
+        ("/api/monuments/?page=%C2%B2", "page", 400),
+        ("/api/monuments/?page=%E2%91%A0", "page", 400),
+        ("/api/monuments/?page_size=%C2%B9", "page_size", 400),
+        ("/api/monuments/?page=" + "9" * 5000, "page", 400),
+        ("/api/monuments/?page=99999999999", "page", 400),
+        # An offset that pushes the instant past year 9999 in UTC.
+        ("/api/monuments/?updated_since=9999-12-31T23:59:59-23:59", "updated_since", 400),
+        ("/api/monuments/?as_of=", "as_of", 400),
+        ("/api/monuments/?q=" + "a" * 100_000, "q", 400),
+        ("/api/monuments/?site=palmyra&site=al-qaryatain", "site", 400),
+        ("/api/reports/?state=destroyed&state=damaged", "state", 400),
+        ("/api/monuments/?ordering=" + ",".join(["name"] * 100), "ordering", 400),
     ],
 )
 def test_bad_parameters_get_a_json_error_naming_them(seeded, api, url, parameter, status):
@@ -155,3 +168,46 @@ def test_today_is_part_of_the_validator(seeded, api, monkeypatch):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda: tomorrow)
     assert api.get("/api/monuments/")["ETag"] != first
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/monuments/?updated_since=0001-01-01T00:00:00-23:59",
+        "/api/monuments/?updated_since=9999-12-31T23:59:59%2B23:59",
+        "/api/monuments/?as_of=9999-12-31",
+        "/api/monuments/?known_at=0001-01-01",
+        "/api/monuments/temple-of-bel/?as_of=0001-01-01",
+        "/api/reports/?observed_since=9999-12-31",
+        "/api/sources/?published_until=0001-01-01",
+    ],
+)
+def test_extreme_dates_within_range_are_answered(seeded, api, url):
+    assert api.get(url).status_code == 200
+
+
+def test_an_address_under_the_api_that_matches_nothing_is_a_json_404(db, api):
+    response = api.get("/api/nothing-here/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No API resource at this address."}
+
+
+def test_the_api_answers_json_503_when_the_database_is_unreachable(seeded, monkeypatch):
+    from django.db import OperationalError, connection
+    from django.test import Client
+
+    def unreachable():
+        raise OperationalError('connection to server at "127.0.0.1", port 5432 failed')
+
+    client = Client(raise_request_exception=False)
+    urls = ["/api/monuments/", "/api/monuments/temple-of-bel/", "/api/reports/"]
+    with monkeypatch.context() as patched:
+        patched.setattr(connection, "ensure_connection", unreachable)
+        responses = [client.get(url) for url in urls]
+
+    for response in responses:
+        assert response.status_code == 503
+        assert response.json() == {
+            "detail": "The registry's database is unavailable; try again in a minute."
+        }
+        assert response["Retry-After"] == "30"

@@ -50,9 +50,7 @@ class Command(loaddata.Command):
             open_method, mode = self.compression_formats[cmp_fmt]
             stream = open_method(fixture_file, mode)
             try:
-                records.extend(
-                    read_json_fixture(fixture_file, stream, max_depth=self.max_depth)
-                )
+                records.extend(read_json_fixture(fixture_file, stream, max_depth=self.max_depth))
             except FixtureError as exc:
                 raise CommandError(str(exc)) from None
             finally:
