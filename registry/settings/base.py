@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -45,6 +46,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: refuses logins from locked-out clients.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "registry.urls"
@@ -149,3 +152,41 @@ API_MAX_PAGE_SIZE = 500
 # Requests an anonymous client (one IP address) may make: "N/second|minute|hour|day".
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "600/minute")
 API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "60"))
+
+# --- Client addresses, rate limits and login attempts -------------------------------
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0 (the
+# default): the header is ignored and the connection's address is the client's, so a
+# client cannot choose the address it is counted under.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXIES
+
+# The rate-limit counters live in the database, so that every worker process counts
+# the same requests (a per-process memory cache would multiply the limit).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "heritage_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
+
+# django-axes: after LOGIN_FAILURE_LIMIT wrong passwords for one account from one
+# address, that pair is refused for LOGIN_COOLOFF_MINUTES, whatever the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15"))
+AXES_COOLOFF_TIME = LOGIN_COOLOFF_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXIES or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXIES else ["REMOTE_ADDR"]
+)
+AXES_COOLOFF_MESSAGE = (
+    f"Too many failed logins for this account from your address: logging in is blocked "
+    f"for {LOGIN_COOLOFF_MINUTES} minutes, even with the right password. Try again later, "
+    f"or ask an administrator to unlock the account (manage.py axes_reset_username NAME)."
+)
