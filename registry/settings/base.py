@@ -36,6 +36,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: times the whole request and tags every log line with the request's id.
+    "registry.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -190,3 +192,37 @@ AXES_COOLOFF_MESSAGE = (
     f"for {LOGIN_COOLOFF_MINUTES} minutes, even with the right password. Try again later, "
     f"or ask an administrator to unlock the account (manage.py axes_reset_username NAME)."
 )
+
+# --- Logs ---------------------------------------------------------------------------
+# JSON lines on stdout (the container's or the service manager's log): one per request
+# (heritage.requests) and every 5xx with its traceback (django.request). LOG_LEVEL
+# sets the threshold; LOG_FORMAT=text gives plain lines for a terminal.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "registry.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": "text" if os.environ.get("LOG_FORMAT") == "text" else "json",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        # 4xx are in the request lines already; keep Django's logger for 5xx tracebacks.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # lockouts are warnings; every login is not news
+    },
+}
