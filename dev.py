@@ -3,6 +3,7 @@
 
     python3 dev.py start   # install, create the SQLite registry, load the seeds, serve
     python3 dev.py test    # install, run the whole test suite (extra args go to pytest)
+    python3 dev.py serve   # the production stack (gunicorn, prod settings) on PostgreSQL
 
 Everything is installed into .venv/ in the project folder; nothing system-wide.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import subprocess
 import sys
 import venv
@@ -52,13 +54,67 @@ def start(extra: list[str]) -> int:
         return 0
 
 
+LOCAL_DATABASE = "postgres://postgres@127.0.0.1:5432/heritage_registry"
+CREATE_DATABASE = """
+import sys, dj_database_url, psycopg
+from psycopg import sql
+config = dj_database_url.parse(sys.argv[1])
+params = dict(host=config["HOST"] or None, port=config["PORT"] or None,
+              user=config["USER"] or None, password=config["PASSWORD"] or None)
+with psycopg.connect(dbname="postgres", autocommit=True, **params) as connection:
+    if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                              [config["NAME"]]).fetchone():
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+        print(f"Created database {config['NAME']}")
+"""
+
+
+def serve(extra: list[str]) -> int:
+    """Run what production runs, locally: gunicorn, prod settings, PostgreSQL, whitenoise.
+
+    DATABASE_URL chooses the database (default: heritage_registry on the local server,
+    created if missing). Plain HTTP on 127.0.0.1 (HTTPS=off); a secret key kept in .local/.
+    """
+    install()
+    database_url = os.environ.get("DATABASE_URL", LOCAL_DATABASE)
+    if not database_url.startswith("postgres"):
+        print("dev.py serve runs on PostgreSQL: set DATABASE_URL=postgres://…")
+        return 2
+    run([PYTHON, "-c", CREATE_DATABASE, database_url])
+    secret_file = ROOT / ".local" / "secret-key"
+    if not secret_file.exists():
+        secret_file.parent.mkdir(exist_ok=True)
+        secret_file.write_text(secrets.token_urlsafe(50) + "\n")
+        secret_file.chmod(0o600)
+    address = extra[0] if extra else "127.0.0.1:8000"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "registry.settings.prod",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secret_file.read_text().strip(),
+        "ALLOWED_HOSTS": os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost"),
+        "HTTPS": os.environ.get("HTTPS", "off"),
+        "STATIC_ROOT": str(ROOT / "staticfiles"),
+        "BIND": address,
+        "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
+    }
+    run([PYTHON, "manage.py", "setup_registry"], env=env)
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity=0"], env=env)
+    print(f"Serving the registry with gunicorn at http://{address}/  (Ctrl-C to stop)", flush=True)
+    gunicorn = [str(VENV / "bin" / "gunicorn"), "-c", "python:registry.gunicorn_conf"]
+    try:
+        return subprocess.call(gunicorn, cwd=ROOT, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
 def test(extra: list[str]) -> int:
     install()
     return subprocess.call([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT)
 
 
 def main() -> int:
-    commands = {"start": start, "test": test}
+    commands = {"start": start, "test": test, "serve": serve}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2

@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from registry.media import serve_media
 from registry.observability import healthz, readyz
 
 urlpatterns = [
@@ -14,6 +15,9 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+elif getattr(settings, "SERVE_MEDIA", False):
+    # Production without a web server for /media/ in front (registry/media.py).
+    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media)]
 
 # The API answers JSON for unknown addresses and failures too.
 handler404 = "heritage.api.errors.json_not_found"
