@@ -3,15 +3,20 @@ stale saves (``Versioned``), table import/export, and the role checks."""
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
+import tablib
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
+from openpyxl.cell import WriteOnlyCell
 from simple_history.admin import SimpleHistoryAdmin
 
 from heritage import history
@@ -21,7 +26,65 @@ from heritage.models import (
 )
 from heritage.roles import REVIEW_PERMISSION
 
-TABLE_FORMATS = [base_formats.CSV, base_formats.XLSX, base_formats.JSON]
+# A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(...),
+# +cmd|..., @SUM(...)); tab and carriage return hide one.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_GUARD = "'"
+
+
+def defuse(value):
+    """A text cell a spreadsheet would run as a formula, prefixed with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return FORMULA_GUARD + value
+    return value
+
+
+def restore(value):
+    """The value :func:`defuse` guarded, as it was (so an export imports back unchanged)."""
+    if isinstance(value, str) and value[:1] == FORMULA_GUARD and value[1:2] in FORMULA_START:
+        return value[1:]
+    return value
+
+
+def _mapped(dataset: tablib.Dataset, function) -> tablib.Dataset:
+    copy = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+    for row in dataset:
+        copy.append([function(value) for value in row])
+    return copy
+
+
+class FormulaSafeCSV(base_formats.CSV):
+    """CSV whose text cells cannot run as spreadsheet formulas (prefixed with ')."""
+
+    def export_data(self, dataset, **kwargs):
+        return super().export_data(_mapped(dataset, defuse), **kwargs)
+
+    def create_dataset(self, in_stream, **kwargs):
+        return _mapped(super().create_dataset(in_stream, **kwargs), restore)
+
+
+class FormulaSafeXLSX(base_formats.XLSX):
+    """XLSX whose text is stored as text cells: openpyxl would store "=..." as a live
+    formula, so the workbook is written here with every string typed as a string."""
+
+    def export_data(self, dataset, **kwargs):
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.title = (dataset.title or "Export")[:31]
+        for row in [dataset.headers or [], *dataset]:
+            cells = []
+            for value in row:
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"
+                cells.append(cell)
+            sheet.append(cells)
+        stream = io.BytesIO()
+        workbook.save(stream)
+        return stream.getvalue()
+
+
+TABLE_FORMATS = [FormulaSafeCSV, FormulaSafeXLSX, base_formats.JSON]
 
 # Changelists here are wide (consensus columns, excerpts side by side): give them the page.
 admin.site.enable_nav_sidebar = False
@@ -69,6 +132,18 @@ class VersionedForm(forms.ModelForm):
             self.instance.version = seen
 
 
+def deleted_label(row) -> str:
+    """How a deleted record reads, even when a record it refers to is deleted too (a
+    claim whose source is gone cannot name the source)."""
+    try:
+        return str(row.history_object)
+    except ObjectDoesNotExist:
+        key = getattr(row, "key", None) or getattr(row, "slug", None) or f"#{row.id}"
+        return (
+            f"{row.instance_type._meta.verbose_name} {key} (a record it refers to is deleted too)"
+        )
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """History (who, when, which fields), revert, and the list of deleted records."""
 
@@ -104,6 +179,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
             rows.append(
                 {
                     "row": row,
+                    "label": deleted_label(row),
                     "history_url": reverse(
                         f"admin:{self.opts.app_label}_{self.opts.model_name}_history",
                         args=[row.id],
@@ -162,7 +238,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
 class TableMixin(ImportExportMixin):
     """CSV / XLSX / JSON import (with a preview) and export; importing needs the
-    permission to add and change the records."""
+    permission to add and change the records, exporting the permission to change them
+    (curators and reviewers, who work on the tables; viewers read them in the admin)."""
 
     import_formats = TABLE_FORMATS
     export_formats = TABLE_FORMATS
@@ -171,7 +248,7 @@ class TableMixin(ImportExportMixin):
         return self.has_add_permission(request) and self.has_change_permission(request)
 
     def has_export_permission(self, request):
-        return self.has_view_permission(request)
+        return self.has_change_permission(request)
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)
