@@ -140,6 +140,7 @@ def refresh_consensus(*, monument_ids: Iterable[int], using: str = "default") ->
         return 0
     if not ids:
         return 0
+    lock_for_refresh(ids)
     claims = claims_by_monument(ids)
     overrides = overrides_by_monument(ids)
     stored = {c.monument_id: c for c in MonumentConsensus.objects.filter(monument_id__in=ids)}
@@ -166,6 +167,26 @@ def refresh_consensus(*, monument_ids: Iterable[int], using: str = "default") ->
     if created or updated:
         bump_revision()
     return len(created) + len(updated)
+
+
+def lock_for_refresh(monument_ids: set[int]) -> None:
+    """Serialise concurrent refreshes of the same monuments (PostgreSQL row locks; SQLite
+    writes one transaction at a time anyway), so the last one to commit computes from
+    every claim committed before it and no stale consensus is stored.
+
+    The revision row first, then the monuments in id order: every writer takes them in
+    that order (a save bumps the revision before its refresh), so two never wait on each
+    other in a cycle. NO KEY UPDATE does not conflict with the KEY SHARE locks that
+    inserting claims takes on their monument, so a load inserting claims does not block
+    a refresh until the load reaches its own refresh.
+    """
+    list(Revision.objects.select_for_update().filter(pk=1).values_list("pk", flat=True))
+    list(
+        Monument.objects.select_for_update(no_key=True)
+        .filter(pk__in=monument_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 _STORED_FIELDS = [

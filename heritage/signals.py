@@ -104,6 +104,10 @@ def registry_changed(sender, raw: bool = False, action: str = "post_", **kwargs)
     """Any write to a registry record moves the revision (raw loads bump once at the end)."""
     if raw or not action.startswith("post_"):
         return
+    if getattr(kwargs.get("instance"), "skip_history_when_saving", False):
+        # A fixture load's many-to-many links: the load bumps once, at its end, so that
+        # it does not hold the revision row (and every other writer) for its duration.
+        return
     services.bump_revision()
 
 

@@ -16,6 +16,18 @@ from django.db import connections
 from heritage import services
 from heritage.loading import FIXTURE, MAX_DEPTH, FixtureError, load_records, read_json_fixture
 
+# Any fixed number: the key of the advisory lock that loads take on PostgreSQL.
+LOAD_LOCK_KEY = 4_802_101
+
+
+def lock_loading(connection) -> None:
+    """One load at a time: a second load waits for the first to commit, then finds its
+    objects (an outlet both files define is "already present" rather than a duplicate).
+    Held until the transaction ends; SQLite serialises writing transactions itself."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOAD_LOCK_KEY])
+
 
 class Command(loaddata.Command):
     help = (
@@ -58,6 +70,7 @@ class Command(loaddata.Command):
                     stream.close()
 
         self.check_target(connection)
+        lock_loading(connection)
         with connection.constraint_checks_disabled():
             try:
                 result = load_records(
@@ -75,7 +88,9 @@ class Command(loaddata.Command):
             )
         except Exception as exc:
             raise CommandError(f"Problem installing fixtures: {exc}") from None
-        if result.created:
+        if result.created and self.scope.history:
+            # Only a backup gives primary keys (its history rows'); a fixture never does,
+            # so its loads leave the sequences alone and cannot rewind a concurrent load's.
             self.reset_sequences(connection, result.models)
         services.update_search_text(monument_ids=result.monument_ids)
         services.refresh_consensus(monument_ids=result.monument_ids, using=self.using)
