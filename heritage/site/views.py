@@ -219,8 +219,6 @@ def _page(paginator: Paginator, number: int):
     try:
         return paginator.page(number)
     except EmptyPage:
-        if number == 1:
-            return paginator.page(1) if paginator.count else paginator.get_page(1)
         raise Http404(_("There is no page %(number)s.") % {"number": number}) from None
 
 

@@ -80,3 +80,10 @@ def test_the_compiled_catalogue_is_complete_and_up_to_date():
         found = catalogue.get(msgid, catalogue.get((msgid, 0)))
         assert found == msgstr, msgid
         assert set(re.findall(r"%\(\w+\)s", msgid)) == set(re.findall(r"%\(\w+\)s", msgstr))
+
+
+def test_the_timeline_chart_keeps_plain_numbers_in_arabic(seeded, client):
+    page = client.get("/ar/monuments/temple-of-bel/").content.decode()
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert "٫" not in svg  # an Arabic decimal separator would break every coordinate
+    assert re.search(r'<circle class="point point-destroyed" cx="[\d.]+" cy="[\d.]+"', svg)

@@ -312,3 +312,32 @@ def test_what_users_typed_is_escaped_and_links_are_http_only(seeded, client):
         assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
         assert 'href="javascript:' not in page
     assert "no web address on record" in html(client.get(f"/sources/{AFP}/"))
+
+
+def test_photos_show_with_caption_credit_and_alt_text(seeded, client):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from heritage.models import Photo
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), "peru").save(buffer, "JPEG")
+    photo = Photo(
+        key="bel-cella-2016",
+        caption="The cella gate <still> standing",
+        credit="Joseph Eid / AFP",
+        taken_on=datetime.date(2016, 3, 31),
+        monument=Monument.objects.get(slug="temple-of-bel"),
+    )
+    services.store_photo(
+        photo=photo,
+        image=SimpleUploadedFile("bel.jpg", buffer.getvalue(), content_type="image/jpeg"),
+    )
+    page = html(client.get("/monuments/temple-of-bel/"))
+    assert 'alt="The cella gate &lt;still&gt; standing"' in page
+    assert "Credit: Joseph Eid / AFP" in page
+    assert photo.thumbnail.url in page
+    has_photos = html(client.get("/monuments/?photos=yes"))
+    assert slugs_listed(has_photos) == ["temple-of-bel"]
