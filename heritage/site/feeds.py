@@ -40,12 +40,15 @@ class ChangesFeed(Feed):
 
     def items(self, site: Site | None) -> list[MonumentConsensus]:
         items = list(queries.latest_changes(site=site)[:FEED_SIZE])
-        self._names = queries.names_in(get_language(), [c.monument_id for c in items])
+        # Names in the reader's language in one query; kept on the items, since one Feed
+        # instance serves every request.
+        names = queries.names_in(get_language(), [c.monument_id for c in items])
+        for item in items:
+            item.display_name = names.get(item.monument_id, item.monument.name)
         return items
 
     def item_title(self, item: MonumentConsensus) -> str:
-        name = self._names.get(item.monument_id, item.monument.name)
-        return f"{name}: {STATE_LABELS[item.state]}"
+        return f"{item.display_name}: {STATE_LABELS[item.state]}"
 
     def item_description(self, item: MonumentConsensus) -> str:
         words = _(
