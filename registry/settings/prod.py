@@ -45,13 +45,10 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 
-# Static files: collected once (manage.py collectstatic), served by whitenoise with
-# content-hashed names and compression.
+# Static files: collected once (manage.py collectstatic), compressed, served by
+# whitenoise (base.py's storage; the manifest storage would refuse the vendored map
+# library, whose source map is not shipped).
 STATIC_ROOT = os.environ.get("STATIC_ROOT", str(STATIC_ROOT))  # noqa: F405
 WHITENOISE_USE_FINDERS = False
-STORAGES = {
-    **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
 
 SERVE_MEDIA = _on("SERVE_MEDIA")
