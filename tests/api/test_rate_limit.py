@@ -37,6 +37,7 @@ def deployment(tmp_path_factory):
         "SECRET_KEY": "rate-limit-test-key-" + "x" * 32,
         "ALLOWED_HOSTS": "testserver",
         "API_ANON_RATE": "3/minute",
+        "LOG_LEVEL": "ERROR",  # the request log lines go to stdout, where the codes are read
     }
     migrate = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--verbosity=0"],
