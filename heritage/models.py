@@ -207,6 +207,43 @@ class Located(models.Model):
             raise ValidationError({"location_precision_m": COORDINATES_NEED_PRECISION})
 
 
+wikidata_validator = RegexValidator(
+    r"^Q[1-9][0-9]*$", "A Wikidata item identifier: Q followed by digits (Q5747)."
+)
+number_id_validator = RegexValidator(r"^[1-9][0-9]*$", "An identifier of digits only.")
+
+
+class Identified(models.Model):
+    """Identifiers of the same place in other gazetteers, for linking datasets.
+
+    Record one only when a curator has checked it against the gazetteer's entry."""
+
+    wikidata = models.CharField(
+        "Wikidata item",
+        max_length=20,
+        blank=True,
+        validators=[wikidata_validator],
+        help_text="Wikidata item identifier, e.g. Q5747.",
+    )
+    geonames = models.CharField(
+        "GeoNames ID",
+        max_length=20,
+        blank=True,
+        validators=[number_id_validator],
+        help_text="GeoNames feature identifier (digits).",
+    )
+    pleiades = models.CharField(
+        "Pleiades ID",
+        max_length=20,
+        blank=True,
+        validators=[number_id_validator],
+        help_text="Pleiades place identifier (digits), for ancient places.",
+    )
+
+    class Meta:
+        abstract = True
+
+
 class EditConflict(ValidationError):
     """A save from an out-of-date copy of a record: someone saved it in between.
 
@@ -266,7 +303,7 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Site(Located):
+class Site(Identified, Located):
     """A place that contains monuments (an archaeological site, a town)."""
 
     slug = models.SlugField(max_length=80, unique=True, validators=[slug_validator])
@@ -297,7 +334,7 @@ class MonumentManager(SlugManager.from_queryset(MonumentQuerySet)):
     pass
 
 
-class Monument(Versioned, Located):
+class Monument(Versioned, Identified, Located):
     """A monument, a group of monuments, or a site as a whole (kind ``site``)."""
 
     slug = models.SlugField(max_length=80, unique=True, validators=[slug_validator])

@@ -14,8 +14,8 @@ from heritage.models import (
 
 @admin.register(Site)
 class SiteAdmin(HistoryAdmin):
-    list_display = ["name", "slug", "country"]
-    search_fields = ["name", "slug"]
+    list_display = ["name", "slug", "country", "wikidata"]
+    search_fields = ["name", "slug", "wikidata"]
 
 
 class AliasInline(admin.TabularInline):

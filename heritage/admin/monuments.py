@@ -127,6 +127,9 @@ class MonumentForm(VersionedForm):
             "latitude",
             "longitude",
             "location_precision_m",
+            "wikidata",
+            "geonames",
+            "pleiades",
         ]
 
 
@@ -147,7 +150,7 @@ class MonumentAdmin(TableMixin, HistoryAdmin):
     list_filter = ["site", "kind", ConsensusStateFilter, ContestedFilter, DraftedClaimsFilter]
     # One query for the page: the site and the stored consensus are joined in.
     list_select_related = ["site", "consensus"]
-    search_fields = ["slug", "name"]
+    search_fields = ["slug", "name", "=wikidata"]
     autocomplete_fields = ["part_of", "site"]
     inlines = [AliasInline, StatusOverrideInline, ClaimInline]
     readonly_fields = ["consensus_panel", "timeline_panel", "photos_panel", "updated_at"]
@@ -165,6 +168,7 @@ class MonumentAdmin(TableMixin, HistoryAdmin):
                     "part_of",
                     "description",
                     ("latitude", "longitude", "location_precision_m"),
+                    ("wikidata", "geonames", "pleiades"),
                     "seen_version",
                 ]
             },
