@@ -2,7 +2,13 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from heritage.api.views import MonumentViewSet, ReportViewSet, SiteViewSet, SourceViewSet
+from heritage.api.views import (
+    MonumentViewSet,
+    ReportViewSet,
+    SiteViewSet,
+    SourceViewSet,
+    VocabularyView,
+)
 
 router = SimpleRouter(trailing_slash=True)
 router.register("monuments", MonumentViewSet, basename="monument")
@@ -13,5 +19,6 @@ router.register("sites", SiteViewSet, basename="site")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("vocabulary/", VocabularyView.as_view(), name="vocabulary"),
     *router.urls,
 ]

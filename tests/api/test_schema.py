@@ -78,11 +78,13 @@ def test_generated_requests_never_cause_a_server_error(api_schema):
         )
         def run(case):
             case.call_and_validate(
+                # The WSGI transport does not decode gzip; the exports test it themselves.
+                headers={"Accept-Encoding": "identity"},
                 checks=[
                     checks.not_a_server_error,
                     checks.response_schema_conformance,
                     checks.content_type_conformance,
-                ]
+                ],
             )
 
         run()

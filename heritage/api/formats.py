@@ -1,0 +1,260 @@
+"""Whole-list exports, streamed: CSV, JSON Lines and GeoJSON.
+
+Rows are read from the database in chunks (``values()`` with a server-side cursor where
+the database has one), enriched per chunk (aliases, credits: one query per chunk), turned
+into flat rows by the compiled serializers and written a chunk at a time, so memory
+stays flat whatever the registry's size. Any of them is gzip-compressed when the client
+accepts it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.http import StreamingHttpResponse
+
+from heritage.api import serializers as s
+from heritage.models import Alias, Source
+
+CHUNK = 2000
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def chunks(rows: Iterable, size: int = CHUNK) -> Iterator[list]:
+    chunk: list = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def csv_cell(value) -> object:
+    """Booleans as true/false; text a spreadsheet would run as a formula, quoted."""
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+# --- tables: what a list exports ---------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """A list as flat rows: its column names, how to build a row, and what each chunk
+    of database rows needs added (aliases, credits) before building."""
+
+    name: str
+    columns: list[s.Column]
+    build: Callable[[dict, dict], list]
+    enrich: Callable[[list[dict]], None] = lambda rows: None
+    extra: list[str] = field(default_factory=list)
+
+    @property
+    def header(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def alias_languages() -> list[str]:
+    """Every alias language in the registry except English (``name`` is English),
+    with ``ar`` and ``fr`` always present."""
+    present = set(Alias.objects.values_list("language", flat=True).distinct())
+    return sorted((present | set(s.NAME_LANGUAGES)) - {"en"})
+
+
+def monument_table(languages: list[str] | None = None) -> Table:
+    languages = alias_languages() if languages is None else languages
+    base_columns, base_build = s.flat_row_builder(s.MonumentSerializer)
+    names = [s.name_column(lang) for lang in languages]
+    aliases_field = s.MonumentTableSerializer().fields["aliases"]
+    name_field = s.serializers.CharField(
+        allow_blank=True, help_text="The first alias in this language, alphabetically."
+    )
+    columns = [
+        *base_columns,
+        *(s.Column(n, name_field, None) for n in names),
+        s.Column("aliases", aliases_field, None),
+    ]
+
+    def build(row: dict, context: dict) -> list:
+        flat = base_build(row, context)
+        by_language = row["_aliases"]
+        flat += [by_language.get(lang, ("",))[0] for lang in languages]
+        flat.append(
+            s.LIST_SEPARATOR.join(
+                f"{lang}:{name}" for lang, names_ in by_language.items() for name in names_
+            )
+        )
+        return flat
+
+    def enrich(rows: list[dict]) -> None:
+        by_monument: dict[int, dict[str, list[str]]] = defaultdict(dict)
+        for monument_id, language, name in (
+            Alias.objects.filter(monument_id__in=[r["id"] for r in rows])
+            .order_by("language", "name")
+            .values_list("monument_id", "language", "name")
+        ):
+            by_monument[monument_id].setdefault(language, []).append(name)
+        for row in rows:
+            row["_aliases"] = by_monument.get(row["id"], {})
+
+    return Table("monuments", columns, build, enrich)
+
+
+def attach_source_links(rows: list[dict]) -> None:
+    """Add each source's credits and copy links (three queries for the whole chunk)."""
+    ids = [r["id"] for r in rows]
+    links: dict[str, dict[int, list[str]]] = {}
+    through = Source.wire_credits.through
+    links["wire_credits"] = _group(
+        through.objects.filter(source_id__in=ids).values_list("source_id", "outlet__slug")
+    )
+    through = Source.photo_credits.through
+    links["photo_credits"] = _group(
+        through.objects.filter(source_id__in=ids).values_list("source_id", "outlet__slug")
+    )
+    through = Source.copies_passages_from.through
+    links["copies_passages_from"] = _group(
+        through.objects.filter(from_source_id__in=ids).values_list(
+            "from_source_id", "to_source__key"
+        )
+    )
+    for row in rows:
+        for name, by_id in links.items():
+            row[name] = sorted(by_id.get(row["id"], ()))
+
+
+def _group(pairs: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
+    grouped: dict[int, list[str]] = defaultdict(list)
+    for key, value in pairs:
+        grouped[key].append(value)
+    return grouped
+
+
+def simple_table(name: str, serializer_class, enrich=None) -> Table:
+    columns, build = s.flat_row_builder(serializer_class)
+    return Table(name, columns, build, enrich or (lambda rows: None))
+
+
+def source_table() -> Table:
+    return simple_table("sources", s.SourceSerializer, attach_source_links)
+
+
+def claim_table() -> Table:
+    return simple_table("reports", s.ClaimSerializer)
+
+
+def site_table() -> Table:
+    return simple_table("sites", s.SiteSerializer)
+
+
+# --- writers ------------------------------------------------------------------------------
+
+
+def csv_chunks(table: Table, rows: Iterable[dict], context: dict) -> Iterator[str]:
+    """The CSV text of *rows*, one string per chunk (BOM and header first)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(table.header)
+    yield "\ufeff" + buffer.getvalue()  # a BOM, so spreadsheets read UTF-8 (Arabic) right
+    build, enrich = table.build, table.enrich
+    for chunk in chunks(rows):
+        enrich(chunk)
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows([csv_cell(v) for v in build(row, context)] for row in chunk)
+        yield buffer.getvalue()
+
+
+def jsonl_chunks(
+    items: Callable[[dict, dict], dict], enrich, rows: Iterable[dict], context: dict
+) -> Iterator[str]:
+    """One JSON object per line: the same objects as the JSON list's ``results``."""
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    for chunk in chunks(rows):
+        enrich(chunk)
+        yield "".join(dumps(items(row, context)) + "\n" for row in chunk)
+
+
+def geojson_chunks(table: Table, rows: Iterable[dict], context: dict) -> Iterator[str]:
+    """A FeatureCollection of points ([longitude, latitude]); properties are the table's
+    flat scalar columns (coordinates are in the geometry, not repeated)."""
+    header = table.header
+    lat, lon = header.index("latitude"), header.index("longitude")
+    keep = [i for i, name in enumerate(header) if i not in (lat, lon)]
+    names = [header[i] for i in keep]
+    slug = header.index("slug")
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    yield '{"type":"FeatureCollection","features":['
+    first = True
+    for chunk in chunks(rows):
+        table.enrich(chunk)
+        features = []
+        for row in chunk:
+            flat = table.build(row, context)
+            y, x = flat[lat], flat[lon]
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": flat[slug],
+                    "geometry": None
+                    if x is None or y is None
+                    else {"type": "Point", "coordinates": [x, y]},
+                    "properties": dict(zip(names, [flat[i] for i in keep], strict=True)),
+                }
+            )
+        if features:
+            yield ("" if first else ",") + ",".join(map(dumps, features))
+            first = False
+    yield "]}"
+
+
+def gzipped(parts: Iterable[str]) -> Iterator[bytes]:
+    """gzip a stream of text as it goes (level 6, one flush per chunk)."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+    for part in parts:
+        data = compressor.compress(part.encode())
+        if data:
+            yield data
+    yield compressor.flush()
+
+
+def accepts_gzip(request) -> bool:
+    encodings = request.headers.get("Accept-Encoding", "")
+    return any(
+        e.split(";")[0].strip() == "gzip" and not e.replace(" ", "").endswith(";q=0")
+        for e in encodings.split(",")
+    )
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "jsonl": "application/jsonl; charset=utf-8",
+    "geojson": "application/geo+json",
+}
+EXTENSIONS = {"csv": "csv", "jsonl": "jsonl", "geojson": "geojson"}
+
+
+def streaming_response(request, fmt: str, parts: Iterable[str], filename: str):
+    """A streamed download, gzip-compressed when the client accepts it."""
+    compress = accepts_gzip(request)
+    body = gzipped(parts) if compress else (p.encode() for p in parts)
+    response = StreamingHttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{EXTENSIONS[fmt]}"'
+    if compress:
+        response["Content-Encoding"] = "gzip"
+    return response
