@@ -432,7 +432,9 @@ class ClaimSerializer(serializers.Serializer):
         allow_null=True, help_text="When the observation or event ended."
     )
     cause = serializers.ChoiceField(
-        choices=[("", ""), *DamageCause.choices], help_text="Cause of the damage, if stated."
+        choices=[("", ""), *DamageCause.choices],
+        allow_blank=True,
+        help_text="Cause of the damage, if stated (empty otherwise).",
     )
     quantity = serializers.IntegerField(
         allow_null=True, help_text="How many members of a group it speaks of."

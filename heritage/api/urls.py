@@ -3,6 +3,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from heritage.api.views import (
+    DatasetDownloadView,
+    DatasetListView,
     MonumentViewSet,
     ReportViewSet,
     SiteViewSet,
@@ -20,5 +22,11 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("vocabulary/", VocabularyView.as_view(), name="vocabulary"),
+    path("datasets/", DatasetListView.as_view(), name="datasets"),
+    path(
+        "datasets/<str:version>/",
+        DatasetDownloadView.as_view(),
+        name="dataset-download",
+    ),
     *router.urls,
 ]

@@ -14,7 +14,7 @@ from collections import ChainMap
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
@@ -32,7 +32,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from heritage import consensus as engine
-from heritage import services
+from heritage import dataset, services
 from heritage.api import formats, linked_data
 from heritage.api import serializers as s
 from heritage.api.errors import ParameterError
@@ -642,3 +642,83 @@ class VocabularyView(APIView):
     def get(self, request):
         vocabulary = request.build_absolute_uri("/api/vocabulary/")
         return Response(linked_data.vocabulary_document(vocabulary))
+
+
+class DatasetEntrySerializer(s.serializers.Serializer):
+    version = s.serializers.CharField(
+        help_text="Date of the registry's last change and its revision (2016-03-29-r42)."
+    )
+    date = s.serializers.DateField(help_text="Date of the registry's last change.")
+    revision = s.serializers.IntegerField(help_text="The registry's revision number.")
+    url = s.serializers.URLField(help_text="Download address of the zip file.")
+    size = s.serializers.IntegerField(help_text="Size of the zip file in bytes.")
+    sha256 = s.serializers.CharField(help_text="SHA-256 checksum of the zip file.")
+
+
+class DatasetView(APIView):
+    renderer_classes = [JSONRenderer]
+
+    def refuse_parameters(self, request) -> None:
+        unknown = sorted(set(request.query_params) - {"format"})
+        if unknown:
+            raise ParameterError(unknown[0], "Unknown parameter. Accepted here: format.")
+
+    def download(self, snapshot: dataset.Snapshot) -> FileResponse:
+        response = FileResponse(
+            snapshot.path.open("rb"),
+            as_attachment=True,
+            filename=snapshot.path.name,
+            content_type="application/zip",
+        )
+        response["ETag"] = quote_etag(snapshot.version)
+        response["Cache-Control"] = f"public, max-age={settings.API_CACHE_SECONDS}"
+        return response
+
+
+class DatasetListView(DatasetView):
+    @extend_schema(
+        summary="Dated snapshots of the whole registry",
+        description="Every published snapshot of the dataset, newest first: a zip with a "
+        "CSV file per table (monuments, sources, reports, sites), GeoJSON of the places, "
+        "a Frictionless datapackage.json describing every column, the data's LICENSE "
+        "and a CITATION.cff. Cite the version you used.",
+        responses=DatasetEntrySerializer(many=True),
+    )
+    def get(self, request):
+        self.refuse_parameters(request)
+        base = request.build_absolute_uri("/api/datasets/")
+        return Response(
+            [
+                {
+                    "version": snap.version,
+                    "date": snap.date.isoformat(),
+                    "revision": snap.revision,
+                    "url": f"{base}{snap.version}/",
+                    "size": snap.size,
+                    "sha256": snap.sha256(),
+                }
+                for snap in dataset.snapshots()
+            ]
+        )
+
+
+class DatasetDownloadView(DatasetView):
+    @extend_schema(
+        summary="Download a snapshot of the whole registry",
+        description="The zip of the given version, or of the newest one for latest. "
+        "See the list of snapshots for what it contains.",
+        responses={(200, "application/zip"): OpenApiTypes.BINARY},
+    )
+    def get(self, request, version: str):
+        self.refuse_parameters(request)
+        found = dataset.snapshots()
+        if version != "latest":
+            found = [snap for snap in found if snap.version == version]
+        if not found:
+            what = (
+                "No snapshot has been published yet."
+                if version == "latest"
+                else (f"No snapshot with version {version!r}.")
+            )
+            raise exceptions.NotFound({"version": [what]})
+        return self.download(found[0])

@@ -115,7 +115,15 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Heritage-damage registry API",
     "DESCRIPTION": (
         "Monuments, the sources that report on them, the claims each source makes, and "
-        "the consensus status the registry computes from them. Read-only and public."
+        "the consensus status the registry computes from them. Read-only and public.\n\n"
+        "Every list answers JSON (paginated), CSV, JSON Lines and, for monuments and "
+        "sites, GeoJSON (`?format=csv`…), with the same filters. A monument's record is "
+        "also linked data (`?format=jsonld`; terms defined at "
+        "[/api/vocabulary/](/api/vocabulary/)).\n\n"
+        "**Download the whole registry** as a citable dataset (CSV per table, GeoJSON, "
+        "Frictionless datapackage.json, licence, CITATION.cff): the latest snapshot at "
+        "[/api/datasets/latest/](/api/datasets/latest/), every dated snapshot listed at "
+        "[/api/datasets/](/api/datasets/)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -145,3 +153,15 @@ API_MAX_PAGE_SIZE = 500
 # Requests an anonymous client (one IP address) may make: "N/second|minute|hour|day".
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "600/minute")
 API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "60"))
+
+# The citable dataset (manage.py export_dataset; downloads at /api/datasets/).
+DATASET_DIR = Path(os.environ.get("DATASET_DIR", BASE_DIR / "datasets"))
+# The public address of the registry, written into the dataset's links and citation.
+DATASET_BASE_URL = os.environ.get("DATASET_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+DATASET_TITLE = "Heritage-damage registry"
+DATASET_AUTHORS = ["Heritage-damage registry curators"]
+DATASET_LICENSE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0 International",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}

@@ -12,3 +12,4 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="heritage-test-media-")
 # Tests send many requests from one address; the throttle has its own test.
 API_ANON_RATE = "100000/minute"
 STATIC_ROOT = tempfile.mkdtemp(prefix="heritage-test-static-")
+DATASET_DIR = tempfile.mkdtemp(prefix="heritage-test-datasets-")
