@@ -221,6 +221,14 @@ def list_responses(serializer, name: str, geojson: bool = False) -> dict:
     return responses
 
 
+def path_parameter(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.PATH, description=description)
+
+
+MONUMENT_SLUG = path_parameter("slug", "The monument's slug (temple-of-bel).")
+SOURCE_KEY = path_parameter("key", "The source's key (afp-2016-03-28-syria-troops-press-advance).")
+SITE_SLUG = path_parameter("slug", "The site's slug (palmyra).")
+
 DATE_PARAMETERS = [
     OpenApiParameter(
         "as_of",
@@ -253,6 +261,7 @@ DATE_PARAMETERS = [
         "known_at, the status on a past date. Also available as JSON-LD (format=jsonld or "
         "Accept: application/ld+json): schema.org terms with the registry's vocabulary.",
         parameters=[
+            MONUMENT_SLUG,
             *DATE_PARAMETERS,
             OpenApiParameter(
                 "format",
@@ -444,6 +453,7 @@ class MonumentViewSet(RegistryViewSet):
         description="Every date on which the state the evidence supports changed, oldest "
         "first, with the claim whose observation caused the change, and the published "
         "status now.",
+        parameters=[MONUMENT_SLUG],
         responses=s.TimelineSerializer,
     )
     @action(detail=True, methods=["get"])
@@ -499,6 +509,7 @@ def photo_item(photo: Photo, request) -> dict:
         summary="A source with its accepted claims",
         description="The source's record, the curators' notes, the later sources that "
         "repeat it, and every accepted claim it makes.",
+        parameters=[SOURCE_KEY],
         responses=s.SourceDetailSerializer,
     ),
 )
@@ -602,6 +613,7 @@ class ReportViewSet(mixins.ListModelMixin, RegistryViewSet):
     retrieve=extend_schema(
         summary="A site",
         description="One site's record.",
+        parameters=[SITE_SLUG],
         responses=s.SiteSerializer,
     ),
 )
@@ -707,6 +719,9 @@ class DatasetDownloadView(DatasetView):
         summary="Download a snapshot of the whole registry",
         description="The zip of the given version, or of the newest one for latest. "
         "See the list of snapshots for what it contains.",
+        parameters=[
+            path_parameter("version", "A version from the list (2016-03-29-r42), or latest.")
+        ],
         responses={(200, "application/zip"): OpenApiTypes.BINARY},
     )
     def get(self, request, version: str):
