@@ -107,7 +107,6 @@ def _tables() -> list[tuple[formats.Table, Callable[[], Iterable[dict]], str]]:
             Monument.objects.for_api()
             .order_by("site__name", "name", "slug")
             .values(*s.MONUMENT_COLUMNS)
-            .iterator(chunk_size=formats.CHUNK)
         )
 
     def sources():
@@ -116,7 +115,6 @@ def _tables() -> list[tuple[formats.Table, Callable[[], Iterable[dict]], str]]:
             .get_queryset()
             .order_by("-published_on", "key")
             .values(*s.SOURCE_COLUMNS)
-            .iterator(chunk_size=formats.CHUNK)
         )
 
     def reports():
@@ -124,7 +122,6 @@ def _tables() -> list[tuple[formats.Table, Callable[[], Iterable[dict]], str]]:
             DamageReport.objects.accepted()
             .order_by("source__published_on", "source__key", "key")
             .values(*s.CLAIM_COLUMNS)
-            .iterator(chunk_size=formats.CHUNK)
         )
 
     def sites():
@@ -290,14 +287,14 @@ def write(target, *, version: str, changed: datetime.datetime) -> None:
         for table, rows, _ in tables:
             ctx = {**context, "base_url": settings.DATASET_BASE_URL + bases[table.name]}
             with member(archive, f"{table.name}.csv") as out:
-                for part in formats.csv_chunks(table, rows(), ctx):
+                for part in formats.csv_chunks(table, formats.raw_rows(rows()), ctx):
                     out.write(part.encode())
         for table, rows, _ in tables:
             if table.name not in ("monuments", "sites"):
                 continue
             ctx = {**context, "base_url": settings.DATASET_BASE_URL + bases[table.name]}
             with member(archive, f"{table.name}.geojson") as out:
-                for part in formats.geojson_chunks(table, rows(), ctx):
+                for part in formats.geojson_chunks(table, formats.raw_rows(rows()), ctx):
                     out.write(part.encode())
         released = changed.date()
         package = datapackage(version, released, tables)

@@ -342,7 +342,7 @@ class MonumentViewSet(RegistryViewSet):
             }
             return self.get_paginated_response([s.monument_item(by_id[pk], context) for pk in ids])
         else:
-            rows = queryset.values(*s.MONUMENT_COLUMNS).iterator(chunk_size=formats.CHUNK)
+            rows = formats.raw_rows(queryset.values(*s.MONUMENT_COLUMNS))
         if fmt == "json":
             page = self.paginate_queryset(rows)
             return self.get_paginated_response([s.monument_item(r, context) for r in page])
@@ -537,11 +537,10 @@ class SourceViewSet(RegistryViewSet):
             page = self.paginate_queryset(rows)
             formats.attach_source_links(page)
             return self.get_paginated_response([s.source_item(r, context) for r in page])
-        rows = rows.iterator(chunk_size=formats.CHUNK)
         return self.export(
             "sources",
             formats.source_table,
-            rows,
+            formats.raw_rows(rows),
             s.source_item,
             context,
             enrich=formats.attach_source_links,
@@ -596,9 +595,12 @@ class ReportViewSet(mixins.ListModelMixin, RegistryViewSet):
         if request.accepted_renderer.format == "json":
             page = self.paginate_queryset(rows)
             return self.get_paginated_response([s.claim_item(r) for r in page])
-        rows = rows.iterator(chunk_size=formats.CHUNK)
         return self.export(
-            "reports", formats.claim_table, rows, lambda row, context: s.claim_item(row), {}
+            "reports",
+            formats.claim_table,
+            formats.raw_rows(rows),
+            lambda row, context: s.claim_item(row),
+            {},
         )
 
 
@@ -632,7 +634,9 @@ class SiteViewSet(RegistryViewSet):
         if request.accepted_renderer.format == "json":
             page = self.paginate_queryset(rows)
             return self.get_paginated_response([s.site_item(r, context) for r in page])
-        return self.export("sites", formats.site_table, rows.iterator(), s.site_item, context)
+        return self.export(
+            "sites", formats.site_table, formats.raw_rows(rows), s.site_item, context
+        )
 
     def retrieve(self, request, *args, **kwargs):
         row = self.get_queryset().filter(slug=self.kwargs["slug"]).values(*s.SITE_COLUMNS).first()
