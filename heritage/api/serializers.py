@@ -14,6 +14,7 @@ dataset at once.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -242,10 +243,12 @@ def table(serializer_class: type[serializers.Serializer]) -> list[Column]:
     return [Column(name, field) for name, field in _flat_fields(serializer_class)[0]]
 
 
+@functools.cache
 def flat_row_builder(
     serializer_class: type[serializers.Serializer],
 ) -> tuple[list[Column], Callable[[Row, dict], list]]:
-    """The table's columns and a compiled function ``(row, context) -> [values]``."""
+    """The table's columns and a compiled function ``(row, context) -> [values]``
+    (compiled once per serializer)."""
     pairs, prepares = _flat_fields(serializer_class)
     build = _compile(pairs, prepares, flat=True, label=f"{serializer_class.__name__} rows")
     return [Column(name, field) for name, field in pairs], build

@@ -184,6 +184,10 @@ def test_monument_detail_fields_are_the_detail_serializers(seeded, api):
     assert set(detail["consensus"]) == set(s.ConsensusDetailSerializer().fields)
     source = api.get("/api/sources/afp-2016-03-28-syria-troops-press-advance/").json()
     assert set(source) == set(s.SourceDetailSerializer().fields)
+    timeline = api.get("/api/monuments/temple-of-bel/timeline/").json()
+    assert set(timeline) == set(s.TimelineSerializer().fields)
+    assert set(timeline["changes"][0]) == set(s.TimelineEntrySerializer().fields)
+    assert set(timeline["current"]) == set(s.ConsensusSerializer().fields)
 
 
 def test_export_tables_match_their_serializers():
