@@ -13,3 +13,7 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="heritage-test-media-")
 API_ANON_RATE = "100000/minute"
 STATIC_ROOT = tempfile.mkdtemp(prefix="heritage-test-static-")
 DATASET_DIR = tempfile.mkdtemp(prefix="heritage-test-datasets-")
+
+# No map tiles: the tests make no request outside the test server.
+MAP_TILE_URL = ""
+CONTENT_SECURITY_POLICY = content_security_policy(MAP_TILE_URL)  # noqa: F405
