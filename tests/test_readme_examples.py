@@ -21,9 +21,9 @@ def using_the_data_python() -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_python_example_works(live_server, settings, tmp_path):
-    from tests.conftest import SEED_FIXTURES
+    from tests.conftest import load_seed_fixtures
 
-    call_command("loaddata", *map(str, SEED_FIXTURES), verbosity=0)
+    load_seed_fixtures()
     settings.DATASET_DIR = tmp_path
     call_command("export_dataset", stdout=io.StringIO())
     code = using_the_data_python().replace("http://127.0.0.1:8000", live_server.url)
