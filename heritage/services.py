@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -24,6 +25,7 @@ from django.utils import timezone
 from heritage import consensus, images
 from heritage.models import (
     Alias,
+    ConsensusJob,
     DamageReport,
     Monument,
     MonumentConsensus,
@@ -398,7 +400,8 @@ def _stored_values(result: consensus.Consensus, claims: list[consensus.Claim]) -
 
 @contextlib.contextmanager
 def batched_refresh() -> Iterator[None]:
-    """Collect refresh requests inside the block and run them once at its end."""
+    """Collect refresh requests inside the block and run them once at its end (queued
+    as a background job when they are more than :func:`inline_limit`)."""
     if _pending.get() is not None:  # already batching: the outer block refreshes
         yield
         return
@@ -409,7 +412,9 @@ def batched_refresh() -> Iterator[None]:
             yield
             _pending.reset(token)
             token = None
-            refresh_consensus(monument_ids=pending)
+            refresh_or_queue(
+                monument_ids=pending, reason=f"{len(pending)} monuments changed together"
+            )
     finally:
         if token is not None:
             _pending.reset(token)
@@ -439,6 +444,76 @@ def refresh_all(
                 progress(step)
         if changed:
             bump_revision()
+    return changed
+
+
+# --- Large recomputations in the background ------------------------------------------
+
+
+def inline_limit() -> int:
+    """Monuments a change may recompute inside its own transaction; more are queued."""
+    return getattr(settings, "CONSENSUS_INLINE_LIMIT", 500)
+
+
+def refresh_or_queue(*, monument_ids: Iterable[int], reason: str) -> ConsensusJob | None:
+    """Recompute the given monuments now if they are few, else queue a background job
+    (committed with the change that needs it) and return it.
+
+    Inside :func:`batched_refresh` the ids join the batch, whose end decides."""
+    ids = set(monument_ids)
+    pending = _pending.get()
+    if pending is not None:
+        pending.update(ids)
+        return None
+    if len(ids) <= inline_limit():
+        refresh_consensus(monument_ids=ids)
+        return None
+    return queue_refresh(monument_ids=ids, reason=reason)
+
+
+def queue_refresh(*, monument_ids: Iterable[int], reason: str) -> ConsensusJob:
+    """Record a recomputation and hand it to the task queue (the database)."""
+    from heritage import tasks  # tasks import services
+
+    ids = sorted(set(monument_ids))
+    job = ConsensusJob.objects.create(reason=reason[:300], monument_ids=ids, total=len(ids))
+    result = tasks.refresh_consensus_job.enqueue(job.pk)
+    ConsensusJob.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id))
+    job.refresh_from_db()
+    return job
+
+
+def run_refresh_job(*, job_id: int) -> int:
+    """Recompute a queued job's monuments (and their groups) batch by batch, committing
+    each batch with the job's progress; return how many stored statuses changed.
+
+    A failure marks the job failed with the error and re-raises; the batches already
+    committed are correct (each is a complete recomputation of its monuments)."""
+    job = ConsensusJob.objects.get(pk=job_id)
+    ids = sorted(set(job.monument_ids) | groups_of(job.monument_ids))
+    ConsensusJob.objects.filter(pk=job_id).update(
+        status=ConsensusJob.Status.RUNNING, started_at=timezone.now(), total=len(ids), done=0
+    )
+    changed = 0
+    try:
+        steps = refresh_batches(ids)
+        while True:
+            with transaction.atomic():
+                step = next(steps, None)
+                if step is None:
+                    break
+                changed = step.changed
+                if step.batch_changed:
+                    bump_revision()
+                ConsensusJob.objects.filter(pk=job_id).update(done=step.done, changed=changed)
+    except Exception as exc:
+        ConsensusJob.objects.filter(pk=job_id).update(
+            status=ConsensusJob.Status.FAILED, error=repr(exc), finished_at=timezone.now()
+        )
+        raise
+    ConsensusJob.objects.filter(pk=job_id).update(
+        status=ConsensusJob.Status.DONE, finished_at=timezone.now()
+    )
     return changed
 
 

@@ -73,7 +73,10 @@ class Command(loaddata.Command):
         if result.unchecked_models:
             self.reset_sequences(connection, result.unchecked_models)
         services.update_search_text(monument_ids=result.named_monument_ids)
-        services.refresh_consensus(monument_ids=result.monument_ids, using=self.using)
+        job = services.refresh_or_queue(
+            monument_ids=result.monument_ids,
+            reason=f"loaddata of {len(files)} fixture(s)",
+        )
         if result.created:
             services.bump_revision()
 
@@ -85,3 +88,8 @@ class Command(loaddata.Command):
                 f"Installed {result.created} object(s), {result.unchanged} already present "
                 f"and identical, from {len(files)} fixture(s)."
             )
+            if job is not None:
+                self.stdout.write(
+                    f"The consensus of {job.total} monument(s) is queued for recomputation "
+                    f"(job {job.pk}); manage.py db_worker runs it."
+                )
