@@ -196,6 +196,7 @@ def print_table(engine: str, by_size: dict[int, dict]) -> None:
 
 def run_rung(args: argparse.Namespace) -> int:
     os.environ["DJANGO_SETTINGS_MODULE"] = "registry.settings.dev"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
     import django
 
     django.setup()
