@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,46 @@ from heritage.models import (
     ReviewStatus,
 )
 from heritage.resources import DamageReportResource
+
+BEFORE = "before"
+
+
+class ClaimChangeList(ChangeList):
+    """The claims list, newest first, with keyset pages: ``?before=<id>`` lists the
+    claims older than that one by reading one range of the primary key, where a deep
+    page number would make the database skip every newer claim first (``OFFSET``).
+
+    Each page in the default order links to the next older one (``older_url``); page
+    numbers still work for the first pages and for other orders."""
+
+    def __init__(self, request, *args, **kwargs):
+        self.keyset_before = getattr(request, "claims_before", None)
+        self.older_url = None
+        super().__init__(request, *args, **kwargs)
+
+    def by_key(self) -> bool:
+        return ORDER_VAR not in self.params
+
+    def get_results(self, request):
+        if self.keyset_before is None or not self.by_key():
+            self.keyset_before = None
+            super().get_results(request)
+            self.result_list = list(self.result_list)
+            more = self.result_count > self.page_num * self.list_per_page
+        else:
+            page = list(self.queryset.filter(pk__lt=self.keyset_before)[: self.list_per_page + 1])
+            self.result_list = page[: self.list_per_page]
+            self.result_count = len(self.result_list)
+            self.full_result_count = None
+            self.show_full_result_count = False
+            self.can_show_all = self.show_all = False
+            self.multi_page = False  # no page numbers: they would count the whole table
+            self.paginator = self.model_admin.get_paginator(request, self.result_list, 1)
+            self.newest_url = self.get_query_string(remove=[BEFORE, PAGE_VAR])
+            more = len(page) > self.list_per_page
+        if more and self.by_key() and self.result_list:
+            last = self.result_list[-1].pk
+            self.older_url = self.get_query_string({BEFORE: last}, remove=[PAGE_VAR])
 
 
 class DamageReportForm(VersionedForm):
@@ -69,6 +110,8 @@ class DamageReportAdmin(TableMixin, ReviewActions, HistoryAdmin):
     autocomplete_fields = ["monument", "source"]
     actions = ["accept_claims", "reject_claims", "pin_claims", "discount_claims", "reset_rank"]
     show_full_result_count = False
+    # Newest first: the order keyset pages follow (ClaimChangeList).
+    ordering = ["-pk"]
     fieldsets = [
         (
             "Claim",
@@ -97,6 +140,19 @@ class DamageReportAdmin(TableMixin, ReviewActions, HistoryAdmin):
     @admin.display(description="source", ordering="source__key")
     def source_key(self, obj):
         return obj.source.key
+
+    def get_changelist(self, request, **kwargs):
+        return ClaimChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        before = request.GET.get(BEFORE)
+        if before is not None:
+            # Not a field lookup: take it out before the changelist reads the filters.
+            request.GET = request.GET.copy()
+            del request.GET[BEFORE]
+            if before.isdigit():
+                request.claims_before = int(before)
+        return super().changelist_view(request, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ["reviewed_by", "reviewed_at", "ranked_by", "ranked_at"]
