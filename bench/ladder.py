@@ -18,9 +18,9 @@ SQLite files ``<dir>/ladder-<N>.sqlite3``, PostgreSQL databases ``<prefix>_<N>``
   row is written; the ratio to the unchanged refresh is what the writes add;
 * **one claim**: a reviewer pins one claim (``services.rank_report``): time and queries;
 * **one article**: ``loaddata`` of one new 20-claim article (rolled back): time, queries;
-* **admin**: every changelist, a deep page of the claims list and the change page of
-  the monument with the most claims, as a superuser through the test client: time and
-  queries.
+* **admin**: every changelist, a deep page of the claims list (by page number, with
+  ``OFFSET``, and by key, ``?before=``) and the change page of the monument with the
+  most claims, as a superuser through the test client: time and queries.
 
 Then it prints one table per engine: each figure at each size, and the growth from one
 size to the next (``x10.2`` when the registry grew ten times). Linear work grows about
@@ -161,6 +161,7 @@ ADMIN_PAGES = [
     "monument list",
     "claims list",
     "claims list, deep page",
+    "claims list, deep page by key",
     "review queue",
     "source list",
     "monument with most claims",
@@ -371,10 +372,12 @@ def measure_admin(repeat: int) -> dict:
     )[0]
     claims = reverse("admin:heritage_damagereport_changelist")
     last_page = max(1, DamageReport.objects.count() // 100)
+    oldest = list(DamageReport.objects.order_by("pk").values_list("pk", flat=True)[:201])[-1]
     pages = {
         "monument list": reverse("admin:heritage_monument_changelist"),
         "claims list": claims,
         "claims list, deep page": f"{claims}?p={last_page}",
+        "claims list, deep page by key": f"{claims}?before={oldest}",
         "review queue": reverse("admin:heritage_draftedclaim_changelist"),
         "source list": reverse("admin:heritage_source_changelist"),
         "monument with most claims": reverse("admin:heritage_monument_change", args=[busiest]),
