@@ -575,6 +575,8 @@ class DamageReport(Versioned, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "key"], name="report_key_unique_per_source")
         ]
+        # The review queue and the admin's filters select by review status.
+        indexes = [models.Index(fields=["review_status"], name="report_review_status")]
         permissions = [
             ("review_damagereport", "Can accept, reject, pin and discount claims"),
         ]
@@ -720,6 +722,11 @@ class MonumentConsensus(models.Model):
 
     class Meta:
         verbose_name_plural = "monument consensus"
+        # The monument list filters on the stored state and the contested flag.
+        indexes = [
+            models.Index(fields=["state"], name="consensus_state"),
+            models.Index(fields=["contested"], name="consensus_contested"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.monument}: {self.state}"

@@ -149,3 +149,19 @@ def test_deep_claim_pages_are_read_by_key_in_the_queries_of_the_first(
     assert not any(
         "COUNT(" in q["sql"] for q in deep_queries if "heritage_damagereport" in q["sql"]
     )
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("number 7 about", {"claim-7"}),  # the excerpt
+        ("Monument 59", {"claim-59", "claim-119", "claim-179"}),  # the monument's name
+        ("SOURCE-79", {"claim-79", "claim-159"}),  # the source's key, any case
+    ],
+)
+def test_claims_are_found_by_excerpt_monument_or_source(
+    large_registry, reviewer, client, term, expected
+):
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:heritage_damagereport_changelist"), {"q": term})
+    assert {r.key for r in page.context["cl"].result_list} == expected
