@@ -25,7 +25,8 @@ SQLite files ``<dir>/ladder-<N>.sqlite3``, PostgreSQL databases ``<prefix>_<N>``
 Then it prints one table per engine: each figure at each size, and the growth from one
 size to the next (``x10.2`` when the registry grew ten times). Linear work grows about
 as much as the registry; constant work stays near x1. Times are medians of --repeat runs
-(one run for the refreshes: they are long at 100k). Nothing is asserted.
+(one run for the refreshes: they are long at 100k). Nothing is asserted. Each rung's
+figures are kept in ``<dir>/results.json``; ``--report`` prints the tables from it.
 """
 
 from __future__ import annotations
@@ -62,6 +63,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--prefix", default="heritage_ladder", help="PostgreSQL database prefix.")
     parser.add_argument("--repeat", type=int, default=5, help="Runs per short measurement.")
     parser.add_argument("--skip-refresh", action="store_true", help="Leave out the refreshes.")
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="Only print the tables of the rungs measured before (kept in <dir>/results.json).",
+    )
     parser.add_argument("--rung", help=argparse.SUPPRESS)  # engine:size, run in a child
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -93,9 +99,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.rung:
         return run_rung(args)
+    stored = Path(args.dir) / "results.json"
+    kept = json.loads(stored.read_text()) if stored.exists() else {}
     results: dict[str, dict[int, dict]] = {}
     for engine in args.engine_list:
         for size in args.size_list:
+            if args.report:
+                if f"{engine}:{size}" in kept:
+                    results.setdefault(engine, {})[size] = kept[f"{engine}:{size}"]
+                continue
             url = database_url(args, engine, size)
             if engine == "postgresql":
                 ensure_postgres_database(url)
@@ -107,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{engine} {size}: measuring …", flush=True)
                 subprocess.run(command, check=True, env={**os.environ, "DATABASE_URL": url})
                 results.setdefault(engine, {})[size] = json.loads(Path(out.name).read_text())
+            # Kept as each rung ends, so that a long ladder can be reported in parts.
+            kept[f"{engine}:{size}"] = results[engine][size]
+            stored.write_text(json.dumps(kept, indent=1))
     for engine, by_size in results.items():
         print_table(engine, by_size)
     return 0
