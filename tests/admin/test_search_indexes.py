@@ -26,5 +26,5 @@ def test_a_search_can_use_its_trigram_index(db, queryset, index):
     with connection.cursor() as cursor:
         # Tiny test tables are cheaper to scan; forbid that to see whether the index fits.
         cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = queryset.explain()
+        plan = queryset.order_by().values("pk").explain()  # the filter alone, no joins
     assert index in plan
