@@ -9,9 +9,7 @@ from django.urls import reverse
 from heritage import services
 from heritage.models import ConsensusJob, MonumentConsensus, Outlet
 
-from .conftest import SEED_FIXTURES
-
-SEED_LABELS = [str(path) for path in SEED_FIXTURES]
+from .conftest import load_seed_fixtures
 
 
 @pytest.fixture
@@ -47,7 +45,7 @@ def test_an_outlet_change_touching_many_monuments_is_queued_not_run(seeded, smal
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_runs_the_job_and_records_its_progress(small_inline_limit):
     # transaction=True: the worker sees only committed jobs.
-    call_command("loaddata", *SEED_LABELS, verbosity=0)
+    load_seed_fixtures()
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)  # the load's job
     afp = Outlet.objects.get(slug="afp")
     touched = services.monuments_of_outlets([afp.pk])
