@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "django_tasks",
+    "django_tasks_db",
     "csp",
 ]
 
@@ -180,6 +182,12 @@ DATASET_LICENSE = {
     "title": "Creative Commons Attribution 4.0 International",
     "path": "https://creativecommons.org/licenses/by/4.0/",
 }
+
+# Background work (large consensus recomputations): django-tasks, the database as queue,
+# run by ``manage.py db_worker``.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A change touching more monuments than this recomputes them in a background job.
+CONSENSUS_INLINE_LIMIT = int(os.environ.get("CONSENSUS_INLINE_LIMIT", "500"))
 
 # The public map's background tiles. Empty MAP_TILE_URL: no tiles, the markers on a plain
 # background (and no request leaves the site). The attribution is shown on the map.
