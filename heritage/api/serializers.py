@@ -354,7 +354,14 @@ class MonumentDetailSerializer(MonumentSerializer):
 
 
 class TimelineEntrySerializer(serializers.Serializer):
-    date = serializers.DateField(help_text="From this date on (end of the causing observation).")
+    date = serializers.DateField(
+        help_text="From this date on the evidence shows it (what as_of reads); = latest."
+    )
+    earliest = serializers.DateField(
+        allow_null=True,
+        help_text="The earliest day the change can have happened; null when nothing bounds it.",
+    )
+    latest = serializers.DateField(help_text="The latest day the change can have happened.")
     state = serializers.ChoiceField(choices=ConsensusState.choices)
     confidence = serializers.FloatField()
     claim = ClaimSerializer(allow_null=True, help_text="The claim whose observation caused it.")
