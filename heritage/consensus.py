@@ -73,6 +73,23 @@ CREDIBLE_WEIGHT = 0.3
 SUPERSEDE_RATIO = 0.15
 # Disputing origins at two or more steps carrying this share of the weight: contested.
 CONTEST_SHARE = 0.2
+# The published confidence is the raw score (agreement x strength) mapped through this
+# increasing piecewise-linear curve, fitted on the synthetic registry of seed 1 (bench/
+# consensus_eval.py prints the reliability table and refits it): among statuses published
+# with confidence 0.7, about 70% are right there. Knots are (score, confidence).
+CALIBRATION = (
+    (0.0, 0.386),
+    (0.089, 0.429),
+    (0.195, 0.477),
+    (0.347, 0.488),
+    (0.449, 0.602),
+    (0.548, 0.695),
+    (0.64, 0.73),
+    (0.747, 0.746),
+    (0.85, 0.861),
+    (0.951, 0.947),
+    (1.0, 0.967),
+)
 
 _DAMAGE_LEVEL = {INTACT: 0, DAMAGED: 1, SEVERELY_DAMAGED: 2, DESTROYED: 3}
 
@@ -160,6 +177,8 @@ class Consensus:
     overridden: bool = False
     override_reason: str = ""
     evidence_state: str = UNKNOWN  # what the evidence says, even when overridden
+    # Before calibration: agreement x strength, 0 without evidence.
+    score: float = 0.0
     as_of: datetime.date | None = None
     known_at: datetime.date | None = None
     verdicts: tuple[Verdict, ...] = field(default_factory=tuple)
@@ -217,9 +236,10 @@ def compute(
         if votes[origins[c.id]].id != c.id:
             reasons[c.id].append(f"same origin as claim {votes[origins[c.id]].id}: counted once")
 
-    evidence_state, confidence, contested = _vote(
+    evidence_state, score, contested = _vote(
         [(c.state, weight[c.id]) for c in votes.values()], override
     )
+    confidence = calibrated(score) if votes else 0.0
     state = override.state if override else evidence_state
 
     verdicts = []
@@ -254,10 +274,20 @@ def compute(
         overridden=override is not None,
         override_reason=override.reason if override else "",
         evidence_state=evidence_state,
+        score=round(score, 4),
         as_of=as_of,
         known_at=known_at,
         verdicts=tuple(verdicts),
     )
+
+
+def calibrated(score: float) -> float:
+    """The confidence published for a raw *score*: CALIBRATION, linearly interpolated."""
+    score = max(0.0, min(1.0, score))
+    for (x0, y0), (x1, y1) in zip(CALIBRATION, CALIBRATION[1:], strict=False):
+        if score <= x1:
+            return y0 + (y1 - y0) * (score - x0) / (x1 - x0)
+    return CALIBRATION[-1][1]
 
 
 def majority_vote(claims: Iterable[Claim]) -> str:

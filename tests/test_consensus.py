@@ -20,6 +20,7 @@ import random
 import pytest
 
 from heritage.consensus import (
+    CALIBRATION,
     CREDIBLE_WEIGHT,
     DEPRECATED,
     DESTROYED,
@@ -35,6 +36,7 @@ from heritage.consensus import (
     Change,
     Claim,
     Override,
+    calibrated,
     compute,
     majority_vote,
     timeline,
@@ -1025,3 +1027,20 @@ def test_timeline_window_of_an_undated_first_report_is_open():
     (change,) = timeline([claim(1, DESTROYED, published="2014-07-25")])
 
     assert (change.earliest, change.latest) == (None, day("2014-07-25"))
+
+
+# --- Calibrated confidence -------------------------------------------------------------
+
+
+def test_confidence_is_the_raw_score_through_the_increasing_calibration_curve():
+    knots = [y for _, y in CALIBRATION]
+    assert knots == sorted(knots) and len(set(knots)) == len(knots)  # strictly increasing
+    strong = compute([claim(1, DESTROYED, evidence="eyewitness", reliability=0.9)])
+    weak = compute([claim(1, DESTROYED, evidence="unattributed")])
+
+    assert strong.confidence == round(calibrated(strong.score), 4)
+    assert weak.confidence == round(calibrated(weak.score), 4)
+    assert weak.score < strong.score and weak.confidence < strong.confidence
+    # A lone weak claim is right more often than its raw score says (bench/consensus_eval.py).
+    assert weak.confidence > weak.score
+    assert compute([]).confidence == compute([]).score == 0
