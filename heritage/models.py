@@ -90,6 +90,7 @@ class EvidenceKind(models.TextChoices):
     IMAGERY = "imagery", "imagery (satellite or photo)"
     OFFICIAL = "official", "official or heritage authority"
     MONITORING_GROUP = "monitoring_group", "monitoring group"
+    REPORTED = "reported", "the outlet's own reporting"
     UNATTRIBUTED = "unattributed", "unattributed"
 
 

@@ -257,36 +257,78 @@ class MonumentAdmin(TableMixin, HistoryAdmin):
         if obj is None or obj.pk is None:
             return "–"
         c = _consensus_of(obj)
+        claims, changes = _timeline_of(obj)
         refs = {
-            services.claim_ref(source_key, key): (pk, state)
-            for pk, source_key, key, state in DamageReport.objects.filter(
-                monument=obj
-            ).values_list("pk", "source__key", "key", "state")
+            services.claim_ref(source_key, key): {
+                "pk": pk,
+                "state": state,
+                # The copy may not name its publisher: its title says what it is.
+                "outlet": outlet or title,
+                "published_on": published_on,
+                "observed": _observed(observed_from, observed_to),
+                "excerpt": excerpt,
+                "short": excerpt
+                if len(excerpt) <= EXCERPT_SHOWN
+                else excerpt[:EXCERPT_SHOWN] + "…",
+            }
+            for (
+                pk,
+                source_key,
+                key,
+                state,
+                outlet,
+                title,
+                published_on,
+                observed_from,
+                observed_to,
+                excerpt,
+            ) in (
+                DamageReport.objects.filter(monument=obj).values_list(
+                    "pk",
+                    "source__key",
+                    "key",
+                    "state",
+                    "source__outlet__name",
+                    "source__title",
+                    "source__published_on",
+                    "observed_from",
+                    "observed_to",
+                    "excerpt",
+                )
+            )
         }
         rows = []
         for entry in c.explanation if c else []:
-            pk, state = refs.get(entry["claim"], (None, ""))
+            ref = refs.get(entry["claim"], {})
             rows.append(
                 {
                     **entry,
-                    "state": state,
-                    "url": reverse("admin:heritage_damagereport_change", args=[pk])
-                    if pk
+                    **ref,
+                    "url": reverse("admin:heritage_damagereport_change", args=[ref["pk"]])
+                    if ref
                     else None,
                 }
             )
         override = StatusOverride.objects.filter(monument=obj).select_related("decided_by").first()
+        # Under an override the stored confidence is the evidence's support for the
+        # curator's state; the evidence's own reading is computed here (pure, no query).
+        evidence = consensus.compute(claims) if c and c.overridden else None
         return render_to_string(
             "admin/heritage/monument/consensus_panel.html",
-            {"consensus": c, "rows": rows, "override": override},
+            {
+                "consensus": c,
+                "rows": rows,
+                "override": override,
+                "evidence": evidence,
+                "change": changes[-1] if changes else None,
+            },
         )
 
     @admin.display(description="timeline")
     def timeline_panel(self, obj):
         if obj is None or obj.pk is None:
             return "–"
-        claims = services.claims_by_monument([obj.pk]).get(obj.pk, [])
-        changes = consensus.timeline(claims)
+        _claims, changes = _timeline_of(obj)
         return render_to_string(
             "admin/heritage/monument/timeline_panel.html", {"changes": changes}
         )
@@ -381,3 +423,22 @@ class StatusOverrideAdmin(HistoryAdmin):
         obj.decided_by = request.user
         obj.decided_at = timezone.now()
         super().save_model(request, obj, form, change)
+
+
+# Characters of a claim's excerpt shown in the consensus panel (the rest on hover).
+EXCERPT_SHOWN = 120
+
+
+def _timeline_of(obj) -> tuple[list, list]:
+    """The monument's accepted claims as engine input and its timeline, computed once per
+    request for both panels of its page."""
+    if not hasattr(obj, "_claims_and_timeline"):
+        claims = services.claims_by_monument([obj.pk]).get(obj.pk, [])
+        obj._claims_and_timeline = (claims, consensus.timeline(claims))
+    return obj._claims_and_timeline
+
+
+def _observed(start, end) -> str:
+    if start and end:
+        return f"{start.isoformat()} – {end.isoformat()}"
+    return start.isoformat() if start else ""

@@ -759,7 +759,15 @@ class MonumentDetailSerializer(MonumentSerializer):
 
 
 class TimelineEntrySerializer(serializers.Serializer):
-    date = serializers.DateField(help_text="From this date on (end of the causing observation).")
+    date = serializers.DateField(
+        help_text="From this date on the evidence shows the state (what as_of reads); "
+        "the same day as latest."
+    )
+    earliest = serializers.DateField(
+        allow_null=True,
+        help_text="The earliest day the change can have happened; null when nothing bounds it.",
+    )
+    latest = serializers.DateField(help_text="The latest day the change can have happened.")
     state = serializers.ChoiceField(
         choices=ConsensusState.choices, help_text="The state from this date."
     )

@@ -466,6 +466,8 @@ class MonumentViewSet(RegistryViewSet):
         changes = [
             {
                 "date": change.date.isoformat(),
+                "earliest": change.earliest.isoformat() if change.earliest else None,
+                "latest": change.latest.isoformat(),
                 "state": change.state,
                 "confidence": change.confidence,
                 "claim": s.claim_item(by_ref[change.claim_id])

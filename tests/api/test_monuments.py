@@ -151,6 +151,8 @@ def test_timeline_lists_changes_with_their_causing_claim(seeded, api):
     assert timeline["monument"] == "temple-of-bel"
     first = timeline["changes"][0]
     assert (first["date"], first["state"]) == ("2015-12-31", "destroyed")
+    # "Destroyed last year": as_of counts it once 2015 has ended; it happened in 2015.
+    assert (first["earliest"], first["latest"]) == ("2015-01-01", "2015-12-31")
     assert first["claim"]["source"] == "reuters-2016-03-27-palmyra-recaptured"
     assert timeline["current"]["state"] == "destroyed"
 
