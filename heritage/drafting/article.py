@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from heritage.drafting.claims import Discourse, DraftClaim, claims_in_sentence
 from heritage.drafting.copies import Copy, KnownSource, find_copies
+from heritage.drafting.fingerprint import fingerprint as fingerprint_of
 from heritage.drafting.metadata import (
     UNNAMED_AGENCIES,
     OutletRef,
@@ -58,6 +59,9 @@ class DraftSource:
     wire_credits: list[OutletRef] = field(default_factory=list)
     photo_credits: list[OutletRef] = field(default_factory=list)
     copies_passages_from: list[str] = field(default_factory=list)
+    copy_shares: dict[str, float] = field(default_factory=dict)  # source key -> share
+    fingerprint: str = ""
+    date_from_text: bool = False  # published_on was read from the text
     notes: str = ""
     claims: list[DraftClaim] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -166,15 +170,20 @@ def draft_article(
         photo_credits=meta.photo_credits,
         claims=claims,
         warnings=warnings,
+        date_from_text=published_on is None and meta.published_on is not None,
     )
+    body = "\n".join(s.text for s in sentences)
+    draft.fingerprint = fingerprint_of(body)
     copies = find_copies(
-        "\n".join(s.text for s in sentences),
+        body,
         published_on=date,
         credits={o.slug for o in meta.wire_credits if o.kind != UNNAMED_AGENCIES},
         unnamed_credit=any(o.kind == UNNAMED_AGENCIES for o in meta.wire_credits),
         known=list(known_sources(date)) if known_sources else [],
+        fingerprint=draft.fingerprint,
     )
     draft.copies_passages_from = [c.key for c in copies]
+    draft.copy_shares = {c.key: c.share for c in copies if c.share is not None}
     draft.notes = _notes(draft, copies)
     return draft
 
@@ -201,6 +210,12 @@ def _assign_keys(claims: list[DraftClaim]) -> None:
 def _notes(draft: DraftSource, copies: list[Copy]) -> str:
     notes = ["Drafted from the article's text; every claim awaits review."]
     for copy in copies:
+        if copy.share is not None:
+            notes.append(
+                f"Likely a copy of {copy.key}: about {copy.share:.0%} of its text is found "
+                "in that source's fingerprint."
+            )
+            continue
         words = copy.passage.split()
         shown = " ".join(words[:20]) + (" …" if len(words) > 20 else "")
         notes.append(

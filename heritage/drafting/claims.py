@@ -146,6 +146,8 @@ class DraftClaim:
     inferred: bool = False
     inference_note: str = ""
     key: str = ""
+    # How the rules read it (failure classes of ``evaluation``); not part of the fixture.
+    readings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
