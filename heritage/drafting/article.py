@@ -19,6 +19,7 @@ from heritage.drafting.fingerprint import fingerprint as fingerprint_of
 from heritage.drafting.metadata import (
     UNNAMED_AGENCIES,
     OutletRef,
+    outlet_named,
     read_dateline,
     read_metadata,
     source_key,
@@ -61,6 +62,7 @@ class DraftSource:
     copies_passages_from: list[str] = field(default_factory=list)
     copy_shares: dict[str, float] = field(default_factory=dict)  # source key -> share
     fingerprint: str = ""
+    url: str = ""
     date_from_text: bool = False  # published_on was read from the text
     notes: str = ""
     claims: list[DraftClaim] = field(default_factory=list)
@@ -109,6 +111,8 @@ def draft_article(
     key: str | None = None,
     known_sources: Callable[[datetime.date], Iterable[KnownSource]] | None = None,
     today: datetime.date | None = None,
+    site_name: str = "",
+    url: str = "",
 ) -> DraftSource:
     """Draft the source and claims of *text*.
 
@@ -120,6 +124,8 @@ def draft_article(
     today = today or datetime.date.today()
     lines = classify_lines(text)
     meta = read_metadata(lines, list(outlets))
+    if meta.outlet is None and site_name:
+        meta.outlet = outlet_named(site_name, list(outlets))
     sentences = body_sentences(text)
     headings = [ln.text for ln in lines if ln.kind is LineKind.HEADING]
     context = article_context(gazetteer, "\n".join([*headings, *(s.text for s in sentences)]))
@@ -145,13 +151,15 @@ def draft_article(
 
     discourse = Discourse()
     claims: list[DraftClaim] = []
-    for sentence in sentences:
+    for index, sentence in enumerate(sentences):
+        following = sentences[index + 1].text if index + 1 < len(sentences) else ""
         claims += claims_in_sentence(
             sentence.text,
             gazetteer=gazetteer,
             context=context,
             published_on=date,
             discourse=discourse,
+            following=following,
         )
     _assign_keys(claims)
     if not claims:
@@ -170,6 +178,7 @@ def draft_article(
         photo_credits=meta.photo_credits,
         claims=claims,
         warnings=warnings,
+        url=url,
         date_from_text=published_on is None and meta.published_on is not None,
     )
     body = "\n".join(s.text for s in sentences)

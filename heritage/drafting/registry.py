@@ -88,6 +88,8 @@ def draft(
     published_on: datetime.date | None = None,
     fallback_published_on: datetime.date | None = None,
     key: str | None = None,
+    site_name: str = "",
+    url: str = "",
 ) -> DraftSource:
     """Draft *text* against the registry, including the check for likely copies."""
     return draft_article(
@@ -98,6 +100,8 @@ def draft(
         fallback_published_on=fallback_published_on,
         key=key,
         known_sources=known_sources,
+        site_name=site_name,
+        url=url,
     )
 
 
@@ -126,7 +130,7 @@ def fixture_objects(drafts: list[DraftSource]) -> list[dict]:
                     "byline": source.byline[:200],
                     "dateline": source.dateline[:100],
                     "published_on": source.published_on.isoformat(),
-                    "url": "",
+                    "url": source.url,
                     "language": source.language,
                     "wire_credits": [[o.slug] for o in source.wire_credits],
                     "photo_credits": [[o.slug] for o in source.photo_credits],
