@@ -213,7 +213,7 @@ def claims_in_sentence(
     cues_by_clause = []
     hypothetical = set()
     for index, clause in enumerate(parts):
-        if states.is_condition(clause.text):
+        if states.is_condition(clause.text, first=index == 0):
             hypothetical |= {index, index + 1}
     for index, clause in enumerate(parts):
         starts = frozenset(
@@ -230,7 +230,16 @@ def claims_in_sentence(
         for cue in cues:
             targets = [
                 m
-                for m in _targets(index, parts, cues_by_clause, mentions)
+                for m in _targets(
+                    index,
+                    parts,
+                    cues_by_clause,
+                    [
+                        m
+                        for m in mentions
+                        if not _beside_the_subject(sentence, parts[index], cue, m, mentions)
+                    ],
+                )
                 if owner.get(id(m), cue) is cue
             ]
             targets = _nearest_per_place(targets, parts[index].start, cue)
@@ -395,7 +404,7 @@ def _claims(
     place_kinds = {gazetteer.get(slug).kind for slug in mention.slugs}
     if index > 0 and _BACK_REFERENCE.match(clause.text):
         scope_text = parts[index - 1].text + " " + scope_text  # "…statues, which are in pieces"
-    if place_kinds == {"museum"} and states.CONTENTS.search(scope_text):
+    if place_kinds == {"museum"} and _about_contents(scope_text, clause, cue, mention):
         state = states.state_for_contents(state)
     shared = states.state_for_share(state, mention.share)
     if shared != state:
@@ -521,6 +530,22 @@ def _beside_the_subject(
         re.match(r"\s+(?:the|its|their|a|an|\d+|two|three|four|five|several|some)\b", after, re.I)
     ) or any(m.start >= clause.start + cue.end and _in(clause, m) for m in mentions)
     return has_object
+
+
+def _about_contents(scope_text: str, clause: Clause, cue: states.Cue, mention: Mention) -> bool:
+    """Statues or relics, not the museum's building, are what the cue acts on: named
+    nearer to the cue than the museum ("smashing statues in the museum"; but "found the
+    building in ruin, its artefacts looted" is about the building)."""
+    offset = len(scope_text) - len(clause.text)  # the clause before, for "which …"
+    cue_at = offset + cue.start
+    mention_at = offset + mention.start - clause.start
+    found = [m.start() for m in states.CONTENTS.finditer(scope_text)]
+    if not found:
+        return False
+    if not (0 <= mention_at <= len(scope_text)):
+        return True  # the museum is named in an earlier clause or sentence
+    nearest = min(abs(at - cue_at) for at in found)
+    return nearest < abs(mention_at - cue_at)
 
 
 def _owner_of_a_member(sentence: str, mention: Mention, gazetteer: Gazetteer) -> bool:

@@ -57,6 +57,10 @@ GENERIC_HEADS = {
     "wall",
     "part",
     "complex",
+    "quarter",
+    "neighbourhood",
+    "neighborhood",
+    "district",
 }
 # How many: plural counts only ("two temples"; "one of the temples" names no group).
 NUMBERS = {
@@ -622,7 +626,7 @@ def _definite(
     # Adjectives in lower case only: "the Great Colonnade" is a name, not a description.
     # "the museum", "the old minaret", "the ancient city's ziggurat", "Nimrud's ziggurat".
     pattern = re.compile(
-        rf"(?:\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:[a-z0-9][\w-]*\s+){{0,2}}?"
+        rf"(?:\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:\[[^\]]{{1,30}}\]\s+)?(?:[a-z0-9][\w-]*\s+){{0,2}}?"
         rf"(?:[a-z][\w-]*['’]s\s+)?|\b[A-Z][\w-]*['’]s\s+(?:[a-z][\w-]*\s+)?)"
         rf"(?P<head>(?i:{alternatives}))\b(?!-)"
     )

@@ -317,10 +317,15 @@ def is_question(sentence: str) -> bool:
     return sentence.strip().endswith("?")
 
 
-def is_condition(clause: str) -> bool:
+def is_condition(clause: str, first: bool = True) -> bool:
     """A clause stating a condition ("If they enter the site"): it and the clause that
-    follows it ("they will destroy it") are hypothetical."""
-    return bool(_CONDITIONAL_START.match(clause.strip()))
+    follows it ("they will destroy it") are hypothetical. An inverted condition ("Were
+    they to enter …", "Should they …") opens a sentence; after a comma "were damaged" is
+    a plain verb."""
+    match = _CONDITIONAL_START.match(clause.strip())
+    if not match:
+        return False
+    return first or not re.match(r"[\"'“‘(]*(?:were|should)\b", clause.strip(), re.IGNORECASE)
 
 
 def _effective_state(
