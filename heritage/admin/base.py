@@ -1,0 +1,192 @@
+"""What every registry admin shares: history with revert and deleted records, refusal of
+stale saves (``Versioned``), table import/export, and the role checks."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
+from simple_history.admin import SimpleHistoryAdmin
+
+from heritage import history
+from heritage.models import (
+    EditConflict,
+    Versioned,
+)
+from heritage.roles import REVIEW_PERMISSION
+
+TABLE_FORMATS = [base_formats.CSV, base_formats.XLSX, base_formats.JSON]
+
+# Changelists here are wide (consensus columns, excerpts side by side): give them the page.
+admin.site.enable_nav_sidebar = False
+
+
+def can_review(request) -> bool:
+    return request.user.has_perm(f"heritage.{REVIEW_PERMISSION}")
+
+
+def can_decide_status(request) -> bool:
+    return request.user.has_perm("heritage.add_statusoverride") and request.user.has_perm(
+        "heritage.change_statusoverride"
+    )
+
+
+# --- History, deleted records, edit conflicts ---------------------------------------------
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version of the record the form was opened on; a save from a version
+    that is no longer current is refused with what changed in between."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = cleaned.get("seen_version")
+        if self.instance.pk is not None and seen is not None and seen != self.instance.version:
+            changes = history.changes_since(type(self.instance), self.instance.pk, seen)
+            raise ValidationError(
+                history.conflict_message(self.instance, changes), code="edit_conflict"
+            )
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        seen = self.cleaned_data.get("seen_version")
+        if self.instance.pk is not None and seen is not None:
+            # The save checks it again, atomically, against the stored version.
+            self.instance.version = seen
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """History (who, when, which fields), revert, and the list of deleted records."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_urls(self):
+        return [
+            path(
+                "deleted/",
+                self.admin_site.admin_view(self.deleted_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_deleted",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "deleted_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted"),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def deleted_view(self, request):
+        """Records of this kind that were deleted, with who deleted them and when; each
+        links to its history, where a version can be restored."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        rows, seen = [], set()
+        for row in history.deleted_records(self.model)[:200]:
+            if row.id in seen:
+                continue
+            seen.add(row.id)
+            rows.append(
+                {
+                    "row": row,
+                    "history_url": reverse(
+                        f"admin:{self.opts.app_label}_{self.opts.model_name}_history",
+                        args=[row.id],
+                    ),
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Deleted {self.opts.verbose_name_plural}",
+            "opts": self.opts,
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/heritage/deleted_records.html", context)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        # As simple-history's, without the bookkeeping fields that change on every save.
+        excluded = [f.name for f in self.model._meta.fields if f.name in history.IGNORED_FIELDS]
+        previous = None
+        for current in historical_records:
+            if previous is None:
+                previous = current
+                continue
+            delta = previous.diff_against(
+                current, excluded_fields=excluded, foreign_keys_are_objs=foreign_keys_are_objs
+            )
+            helper = self.get_historical_record_context_helper(request, previous)
+            previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request.heritage_reverting = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None and getattr(request, "heritage_reverting", False):
+            if isinstance(obj, Versioned):
+                # Reverting edits the current record: it starts from its current version.
+                current = (
+                    type(obj)
+                    ._base_manager.filter(pk=obj.pk)
+                    .values_list("version", flat=True)
+                    .first()
+                )
+                if current is not None:
+                    obj.version = current
+        return super().get_form(request, obj, **kwargs)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict as conflict:
+            # Saved by someone else between this form's checks and its save.
+            self.message_user(request, " ".join(conflict.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class TableMixin(ImportExportMixin):
+    """CSV / XLSX / JSON import (with a preview) and export; importing needs the
+    permission to add and change the records."""
+
+    import_formats = TABLE_FORMATS
+    export_formats = TABLE_FORMATS
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            self.message_user(
+                request,
+                "Nothing was imported: the file now has rows with errors. Import it again "
+                "to see them in the preview.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+            )
+        return super().process_result(result, request)

@@ -1,0 +1,179 @@
+"""Claims (damage reports) and the review queue of drafted claims."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from heritage.admin.base import HistoryAdmin, TableMixin, VersionedForm, can_review
+from heritage.admin.decisions import ReviewActions
+from heritage.models import (
+    CLAIM_FIELDS,
+    REVIEW_FIELDS,
+    DamageReport,
+    DraftedClaim,
+    ReviewStatus,
+)
+from heritage.resources import DamageReportResource
+
+
+class DamageReportForm(VersionedForm):
+    """The claim form; a reviewer's changes to the review and rank are signed and dated."""
+
+    request_user = None
+
+    class Meta:
+        model = DamageReport
+        fields = [
+            "source",
+            "key",
+            *CLAIM_FIELDS,
+            *REVIEW_FIELDS,
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        report = self.instance
+        now = timezone.now()
+        if "review_status" in self.changed_data:
+            drafted = cleaned.get("review_status") == ReviewStatus.DRAFTED
+            report.reviewed_by = None if drafted else self.request_user
+            report.reviewed_at = None if drafted else now
+        if {"rank", "rank_reason"} & set(self.changed_data):
+            report.ranked_by = self.request_user
+            report.ranked_at = now
+        return cleaned
+
+
+@admin.register(DamageReport)
+class DamageReportAdmin(TableMixin, ReviewActions, HistoryAdmin):
+    form = DamageReportForm
+    resource_classes = [DamageReportResource]
+    list_display = [
+        "key",
+        "monument",
+        "state",
+        "source_key",
+        "evidence",
+        "review_status",
+        "rank",
+        "observed_from",
+    ]
+    list_filter = ["review_status", "state", "evidence", "rank", "inferred", "monument__site"]
+    list_select_related = ["monument", "source"]
+    search_fields = ["excerpt", "monument__name", "monument__slug", "source__key", "source__title"]
+    autocomplete_fields = ["monument", "source"]
+    actions = ["accept_claims", "reject_claims", "pin_claims", "discount_claims", "reset_rank"]
+    show_full_result_count = False
+    fieldsets = [
+        (
+            "Claim",
+            {
+                "fields": [
+                    "source",
+                    "key",
+                    "monument",
+                    "state",
+                    "excerpt",
+                    ("attributed_to", "evidence"),
+                    ("observed_from", "observed_to"),
+                    ("cause", "quantity"),
+                    ("inferred", "inference_note"),
+                    "seen_version",
+                ]
+            },
+        ),
+        ("Review", {"fields": ["review_status", "review_note", ("reviewed_by", "reviewed_at")]}),
+        (
+            "Curator's rank",
+            {"fields": ["rank", "rank_reason", ("ranked_by", "ranked_at")]},
+        ),
+    ]
+
+    @admin.display(description="source", ordering="source__key")
+    def source_key(self, obj):
+        return obj.source.key
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["reviewed_by", "reviewed_at", "ranked_by", "ranked_at"]
+        if not can_review(request):
+            fixed = [*REVIEW_FIELDS, *fixed]
+        return fixed
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.request_user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not can_review(request):
+            # Whatever the form (or a reverted version) carries, only a reviewer decides.
+            stored = DamageReport.objects.filter(pk=obj.pk).first() if change else None
+            for name in (*REVIEW_FIELDS, "reviewed_by", "reviewed_at", "ranked_by", "ranked_at"):
+                default = DamageReport._meta.get_field(name).get_default()
+                setattr(obj, name, getattr(stored, name) if stored else default)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(DraftedClaim)
+class DraftedClaimAdmin(ReviewActions, admin.ModelAdmin):
+    """The review queue: drafted claims with what a reviewer needs to decide."""
+
+    list_display = ["claim", "state", "excerpt_text", "source_text", "attribution"]
+    list_display_links = None
+    list_filter = ["state", "evidence", "inferred", "monument__site"]
+    # The monument, source and outlet of the whole page in the page's one query.
+    list_select_related = ["monument", "source", "source__outlet"]
+    search_fields = ["excerpt", "monument__name", "monument__slug", "source__key", "source__title"]
+    autocomplete_fields = ["monument", "source"]
+    actions = ["accept_claims", "reject_claims"]
+    ordering = ["source__published_on", "source__key", "key"]
+    show_full_result_count = False
+    list_per_page = 50
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return redirect("admin:heritage_damagereport_change", object_id)
+
+    @admin.display(description="claim", ordering="monument__name")
+    def claim(self, obj):
+        return format_html(
+            '<a href="{}"><strong>{}</strong></a><br><span class="quiet">{}</span>',
+            reverse("admin:heritage_damagereport_change", args=[obj.pk]),
+            obj.monument.name,
+            obj.key,
+        )
+
+    @admin.display(description="excerpt")
+    def excerpt_text(self, obj):
+        text = Truncator(obj.excerpt).chars(400)
+        note = format_html("<br><em>inferred: {}</em>", obj.inference_note) if obj.inferred else ""
+        return format_html("<q>{}</q>{}", text, note)
+
+    @admin.display(description="source", ordering="source__published_on")
+    def source_text(self, obj):
+        source = obj.source
+        return format_html(
+            "{}<br><span class='quiet'>{} · {} · {}</span>",
+            source.title,
+            source.outlet.name if source.outlet else "outlet not named",
+            source.published_on,
+            source.key,
+        )
+
+    @admin.display(description="attributed to")
+    def attribution(self, obj):
+        return format_html(
+            "{}<br><span class='quiet'>{}</span>",
+            obj.attributed_to or "unattributed",
+            obj.get_evidence_display(),
+        )

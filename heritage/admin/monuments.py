@@ -1,0 +1,341 @@
+"""Monuments with their stored consensus, explained claim by claim, and curators'
+overrides of a status."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from heritage import consensus, services
+from heritage.admin.base import HistoryAdmin, TableMixin, VersionedForm, can_decide_status
+from heritage.admin.decisions import OverrideForm, intermediate_form
+from heritage.admin.gazetteer import AliasInline
+from heritage.models import (
+    ConsensusState,
+    DamageReport,
+    Monument,
+    ReviewStatus,
+    StatusOverride,
+)
+from heritage.resources import MonumentResource
+from heritage.text import normalise
+
+
+class ConsensusStateFilter(admin.SimpleListFilter):
+    title = "consensus state"
+    parameter_name = "consensus"
+
+    def lookups(self, request, model_admin):
+        return ConsensusState.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            if self.value() == ConsensusState.UNKNOWN:
+                return queryset.filter(
+                    Q(consensus__state=ConsensusState.UNKNOWN) | Q(consensus__isnull=True)
+                )
+            return queryset.filter(consensus__state=self.value())
+        return queryset
+
+
+class ContestedFilter(admin.SimpleListFilter):
+    title = "contested"
+    parameter_name = "contested"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "contested"), ("no", "not contested")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(consensus__contested=True)
+        if self.value() == "no":
+            return queryset.exclude(consensus__contested=True)
+        return queryset
+
+
+class DraftedClaimsFilter(admin.SimpleListFilter):
+    title = "drafted claims"
+    parameter_name = "drafted"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "has drafted claims"), ("no", "no drafted claims")]
+
+    def queryset(self, request, queryset):
+        drafted = Exists(
+            DamageReport.objects.filter(
+                monument=OuterRef("pk"), review_status=ReviewStatus.DRAFTED
+            )
+        )
+        if self.value() == "yes":
+            return queryset.filter(drafted)
+        if self.value() == "no":
+            return queryset.filter(~drafted)
+        return queryset
+
+
+class StatusOverrideInline(admin.StackedInline):
+    model = StatusOverride
+    extra = 0
+    max_num = 1
+    fields = ["state", "reason", "decided_by", "decided_at"]
+    readonly_fields = ["decided_by", "decided_at"]
+    verbose_name = "curator's override of the status"
+    verbose_name_plural = "curator's override of the status"
+
+
+class ClaimInline(admin.TabularInline):
+    """The monument's claims, read-only here: each opens in its own form."""
+
+    model = DamageReport
+    fk_name = "monument"
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["source", "key", "state", "evidence", "observed_from", "review_status", "rank"]
+    readonly_fields = fields
+    ordering = ["observed_from", "source__published_on"]
+    verbose_name_plural = "claims"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+
+def _consensus_of(monument: Monument):
+    try:
+        return monument.consensus
+    except Monument.consensus.RelatedObjectDoesNotExist:
+        return None
+
+
+class MonumentForm(VersionedForm):
+    class Meta:
+        model = Monument
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "site",
+            "part_of",
+            "description",
+            "latitude",
+            "longitude",
+            "location_precision_m",
+        ]
+
+
+@admin.register(Monument)
+class MonumentAdmin(TableMixin, HistoryAdmin):
+    form = MonumentForm
+    resource_classes = [MonumentResource]
+    list_display = [
+        "name",
+        "kind",
+        "site",
+        "consensus_state",
+        "consensus_confidence",
+        "consensus_contested",
+        "consensus_claims",
+        "consensus_latest",
+    ]
+    list_filter = ["site", "kind", ConsensusStateFilter, ContestedFilter, DraftedClaimsFilter]
+    # One query for the page: the site and the stored consensus are joined in.
+    list_select_related = ["site", "consensus"]
+    search_fields = ["slug", "name"]
+    autocomplete_fields = ["part_of", "site"]
+    inlines = [AliasInline, StatusOverrideInline, ClaimInline]
+    readonly_fields = ["consensus_panel", "timeline_panel", "photos_panel", "updated_at"]
+    # The status comes first: it is what a curator opens a monument to check.
+    fieldsets = [
+        ("Consensus", {"fields": ["consensus_panel", "timeline_panel"]}),
+        (
+            "Monument",
+            {
+                "fields": [
+                    "slug",
+                    "name",
+                    "kind",
+                    "site",
+                    "part_of",
+                    "description",
+                    ("latitude", "longitude", "location_precision_m"),
+                    "seen_version",
+                ]
+            },
+        ),
+        ("Photos", {"fields": ["photos_panel"]}),
+        ("Record", {"fields": ["updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:  # nothing to explain yet
+            return self.fieldsets[1:2]
+        return self.fieldsets
+
+    actions = ["override_status", "clear_override"]
+    show_full_result_count = False
+
+    # Changelist columns: the stored consensus (MonumentConsensus), joined in.
+
+    @admin.display(description="consensus", ordering="consensus__state")
+    def consensus_state(self, obj):
+        c = _consensus_of(obj)
+        if c is None:
+            return "unknown"
+        return f"{c.get_state_display()} (override)" if c.overridden else c.get_state_display()
+
+    @admin.display(description="confidence", ordering="consensus__confidence")
+    def consensus_confidence(self, obj):
+        c = _consensus_of(obj)
+        return f"{c.confidence:.2f}" if c else "–"
+
+    @admin.display(description="contested", boolean=True, ordering="consensus__contested")
+    def consensus_contested(self, obj):
+        c = _consensus_of(obj)
+        return c.contested if c else False
+
+    @admin.display(description="claims", ordering="consensus__claim_count")
+    def consensus_claims(self, obj):
+        c = _consensus_of(obj)
+        return c.claim_count if c else 0
+
+    @admin.display(description="latest claim", ordering="consensus__latest_observation")
+    def consensus_latest(self, obj):
+        c = _consensus_of(obj)
+        return c.latest_observation if c and c.latest_observation else "–"
+
+    def get_search_results(self, request, queryset, search_term):
+        """Slug and name as usual, and every alias whatever its accents, case, Arabic
+        marks or letter variants (``Monument.search_text`` holds them normalised)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        words = normalise(search_term)
+        if words:
+            by_alias = queryset.filter(
+                Q(search_text__contains=words) | Q(search_text__contains=words.replace(" ", ""))
+            )
+            results = results | by_alias
+        return results, may_have_duplicates
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else [AliasInline]
+
+    # Change page panels.
+
+    @admin.display(description="status")
+    def consensus_panel(self, obj):
+        if obj is None or obj.pk is None:
+            return "–"
+        c = _consensus_of(obj)
+        refs = {
+            services.claim_ref(source_key, key): (pk, state)
+            for pk, source_key, key, state in DamageReport.objects.filter(
+                monument=obj
+            ).values_list("pk", "source__key", "key", "state")
+        }
+        rows = []
+        for entry in c.explanation if c else []:
+            pk, state = refs.get(entry["claim"], (None, ""))
+            rows.append(
+                {
+                    **entry,
+                    "state": state,
+                    "url": reverse("admin:heritage_damagereport_change", args=[pk])
+                    if pk
+                    else None,
+                }
+            )
+        override = StatusOverride.objects.filter(monument=obj).select_related("decided_by").first()
+        return render_to_string(
+            "admin/heritage/monument/consensus_panel.html",
+            {"consensus": c, "rows": rows, "override": override},
+        )
+
+    @admin.display(description="timeline")
+    def timeline_panel(self, obj):
+        if obj is None or obj.pk is None:
+            return "–"
+        claims = services.claims_by_monument([obj.pk]).get(obj.pk, [])
+        changes = consensus.timeline(claims)
+        return render_to_string(
+            "admin/heritage/monument/timeline_panel.html", {"changes": changes}
+        )
+
+    @admin.display(description="photos")
+    def photos_panel(self, obj):
+        if obj is None or obj.pk is None:
+            return "–"
+        return render_to_string(
+            "admin/heritage/monument/photos_panel.html",
+            {"photos": list(obj.photos.all())},
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is StatusOverride:
+            for override in formset.save(commit=False):
+                override.decided_by = request.user
+                override.decided_at = timezone.now()
+                override.save()
+            for override in formset.deleted_objects:
+                override.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+    # Decisions on the status.
+
+    def has_decide_permission(self, request) -> bool:
+        return can_decide_status(request)
+
+    @admin.action(description="Override the status of selected monuments", permissions=["decide"])
+    def override_status(self, request, queryset):
+        form, response = intermediate_form(
+            self,
+            request,
+            queryset,
+            OverrideForm,
+            title=f"Override the status of {queryset.count()} monument(s)",
+            action="override_status",
+            intro="An override replaces the published status whatever the evidence says; "
+            "the evidence's own state stays visible beside it.",
+        )
+        if response is not None:
+            return response
+        with transaction.atomic():
+            for monument in queryset:
+                services.override_status(
+                    monument=monument,
+                    state=form.cleaned_data["state"],
+                    reason=form.cleaned_data["reason"],
+                    curator=request.user,
+                )
+        self.message_user(request, f"Status of {queryset.count()} monument(s) overridden.")
+        return None
+
+    @admin.action(
+        description="Clear the status override of selected monuments", permissions=["decide"]
+    )
+    def clear_override(self, request, queryset):
+        with transaction.atomic():
+            for monument in queryset:
+                services.clear_override(monument=monument)
+        self.message_user(request, "Overrides cleared; the evidence decides the status again.")
+
+
+@admin.register(StatusOverride)
+class StatusOverrideAdmin(HistoryAdmin):
+    list_display = ["monument", "state", "reason", "decided_by", "decided_at"]
+    list_select_related = ["monument", "decided_by"]
+    search_fields = ["monument__name", "monument__slug", "reason"]
+    autocomplete_fields = ["monument"]
+    readonly_fields = ["decided_by", "decided_at"]
+    fields = ["monument", "state", "reason", "decided_by", "decided_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.decided_by = request.user
+        obj.decided_at = timezone.now()
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,180 @@
+"""Sources, with the hints that one may copy another."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.html import format_html, format_html_join
+
+from heritage import consensus
+from heritage.admin.base import HistoryAdmin, TableMixin
+from heritage.models import (
+    SOURCE_HISTORY,
+    DamageReport,
+    OutletKind,
+    Source,
+)
+from heritage.resources import SourceResource
+
+
+def copy_hints(sources: list[Source]) -> dict[int, list[str]]:
+    """Why each source may be a copy of another, in three queries for any number of them.
+
+    A source looks like a copy when it shares an identifiable wire credit (not "agency
+    inputs") with a source published within the consensus's wire window, or has
+    copies-passages-from links either way.
+    """
+    hints: dict[int, list[str]] = defaultdict(list)
+    if not sources:
+        return hints
+    ids = [s.pk for s in sources]
+    links = Source.copies_passages_from.through.objects.filter(
+        Q(from_source_id__in=ids) | Q(to_source_id__in=ids)
+    ).values_list("from_source_id", "from_source__key", "to_source_id", "to_source__key")
+    for from_id, from_key, to_id, to_key in links:
+        if from_id in ids:
+            hints[from_id].append(f"copies passages from {to_key}")
+        if to_id in ids:
+            hints[to_id].append(f"copied by {from_key}")
+
+    through = Source.wire_credits.through
+    credits = list(
+        through.objects.filter(source_id__in=ids)
+        .exclude(outlet__kind=OutletKind.UNNAMED_AGENCIES)
+        .values_list("source_id", "outlet_id", "outlet__name")
+    )
+    if credits:
+        window = datetime.timedelta(days=consensus.WIRE_WINDOW_DAYS)
+        dates = {s.pk: s.published_on for s in sources}
+        near = Q()
+        for day in {dates[sid] for sid, _, _ in credits}:
+            near |= Q(source__published_on__range=(day - window, day + window))
+        others = defaultdict(list)
+        for sid, oid, key, day in through.objects.filter(
+            near, outlet_id__in={oid for _, oid, _ in credits}
+        ).values_list("source_id", "outlet_id", "source__key", "source__published_on"):
+            others[oid].append((sid, key, day))
+        for sid, oid, outlet_name in credits:
+            for other_id, key, day in others[oid]:
+                apart = abs((day - dates[sid]).days)
+                if other_id != sid and apart <= consensus.WIRE_WINDOW_DAYS:
+                    hints[sid].append(
+                        f"shares the {outlet_name} credit with {key} ({apart} day(s) apart)"
+                    )
+    return hints
+
+
+class SourceClaimInline(admin.TabularInline):
+    model = DamageReport
+    fk_name = "source"
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["key", "monument", "state", "evidence", "review_status", "rank"]
+    readonly_fields = fields
+    verbose_name_plural = "claims"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("monument")
+
+
+@admin.register(Source)
+class SourceAdmin(TableMixin, HistoryAdmin):
+    resource_classes = [SourceResource]
+    list_display = [
+        "source",
+        "outlet",
+        "published_on",
+        "credits",
+        "claim_count",
+        "copy_hint",
+    ]
+    list_filter = ["kind", "outlet", "wire_credits"]
+    list_select_related = ["outlet"]
+    search_fields = ["title", "key", "byline"]
+    autocomplete_fields = ["outlet", "wire_credits", "photo_credits", "copies_passages_from"]
+    date_hierarchy = "published_on"
+    readonly_fields = ["copy_hint_detail"]
+    inlines = [SourceClaimInline]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        # The page's credits in one extra query (not one per row).
+        return super().get_queryset(request).prefetch_related("wire_credits")
+
+    def get_changelist_instance(self, request):
+        """The page's claim counts and copy hints, in one query each for the whole page
+        (counted here rather than annotated, so that the changelist's count and date
+        queries stay plain scans of the sources)."""
+        changelist = super().get_changelist_instance(request)
+        page = list(changelist.result_list)
+        hints = copy_hints(page)
+        counts = dict(
+            DamageReport.objects.filter(source__in=page)
+            .values("source")
+            .annotate(n=Count("pk"))
+            .values_list("source", "n")
+        )
+        for source in page:
+            source.copy_hints = hints.get(source.pk, [])
+            source.claims = counts.get(source.pk, 0)
+        return changelist
+
+    @admin.display(description="source", ordering="title")
+    def source(self, obj):
+        return format_html("{}<br><small class='quiet'>{}</small>", obj.title, obj.key)
+
+    @admin.display(description="wire credits")
+    def credits(self, obj):
+        return ", ".join(o.name for o in obj.wire_credits.all()) or "–"
+
+    @admin.display(description="claims")
+    def claim_count(self, obj):
+        claims = getattr(obj, "claims", None)
+        return obj.reports.count() if claims is None else claims
+
+    @admin.display(description="copy?")
+    def copy_hint(self, obj):
+        hints = getattr(obj, "copy_hints", None)
+        if hints is None:
+            hints = copy_hints([obj]).get(obj.pk, [])
+        if not hints:
+            return ""
+        return format_html(
+            '<span class="copy-hint" title="{}">⚠ looks like a copy</span>', "; ".join(hints)
+        )
+
+    @admin.display(description="looks like a copy?")
+    def copy_hint_detail(self, obj):
+        if obj is None or obj.pk is None:
+            return "–"
+        hints = copy_hints([obj]).get(obj.pk, [])
+        if not hints:
+            return (
+                "No sign of copying: no copy links, and no identifiable wire credit shared "
+                f"with a source published within {consensus.WIRE_WINDOW_DAYS} days."
+            )
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((h,) for h in hints))
+        )
+
+    def save_model(self, request, obj, form, change):
+        # One history row per save, written after the credits are saved (simple-history
+        # would otherwise add one per many-to-many change, the first before it).
+        obj.skip_history_when_saving = True
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        try:
+            super().save_related(request, form, formsets, change)
+        finally:
+            if hasattr(obj, "skip_history_when_saving"):
+                del obj.skip_history_when_saving
+        SOURCE_HISTORY.create_historical_record(obj, "~" if change else "+")
