@@ -10,6 +10,12 @@ whose natural key already exists is silently overwritten. The registry's
 * an object whose natural key is already in the registry must agree with it on
   every field the fixture gives: identical means "nothing to do", different is
   refused, so a fixture never alters curated data and a reload is a no-op;
+* review cannot be skipped: a fixture brings its claims as ``drafted``. A claim
+  marked ``accepted`` or ``rejected`` is refused unless it names its reviewer (as a
+  backup made with ``dumpdata`` does) or the command names one (``--accept-as``),
+  who is then recorded as reviewer, and in the claim's history. A claim already in
+  the registry that curators have since reviewed, pinned or discounted differs from
+  its fixture only in those decisions: it is counted as "reviewed since" and kept;
 * references may point to objects later in the same file or in another file of
   the same command: objects whose references are not resolvable yet are retried
   after the others, so files load in any order;
@@ -47,6 +53,28 @@ UNRESOLVED_REFERENCE = (
     "field {field!r}: no {target} with key {value} in the registry or the fixtures"
 )
 DIFFERS = "this {what} {where} with different values: {changes}"
+REVIEW_NEEDS_REVIEWER = (
+    "field 'review_status': {status!r} without a reviewer; fixtures bring claims as "
+    "'drafted' for review in the admin (or load with --accept-as USERNAME to record "
+    "who reviewed them)"
+)
+ACCEPTED_ON_LOADING = "Reviewed in the fixture; accepted on loading with --accept-as"
+# A claim's review and ranking: a curator's decisions, which a reload never overwrites.
+# The bookkeeping fields change with every decision.
+DECISION_FIELDS = frozenset(
+    {
+        "review_status",
+        "reviewed_by",
+        "reviewed_at",
+        "review_note",
+        "rank",
+        "rank_reason",
+        "ranked_by",
+        "ranked_at",
+        "version",
+        "updated_at",
+    }
+)
 
 
 class FixtureError(Exception):
@@ -93,6 +121,10 @@ class Record:
 class LoadResult:
     created: int = 0
     unchanged: int = 0
+    # Claims already loaded whose review or rank curators have changed since: kept.
+    reviewed_since: int = 0
+    # Claims whose review the command's --accept-as user is recorded for.
+    reviewed_on_loading: list[models.Model] = field(default_factory=list)
     monument_ids: set[int] = field(default_factory=set)
     models: set[type[models.Model]] = field(default_factory=set)
 
@@ -132,10 +164,13 @@ def load_records(
     using: str,
     excluded_models: set[type[models.Model]] = frozenset(),
     excluded_apps: set = frozenset(),
+    accept_as=None,
 ) -> LoadResult:
     """Validate and save *records*; raise FixtureError on the first problem.
 
-    Must run inside a transaction that the caller rolls back on error.
+    *accept_as* is the user recorded as reviewer of the claims the fixtures mark
+    ``accepted`` or ``rejected`` without naming a reviewer; without it such claims
+    are refused. Must run inside a transaction that the caller rolls back on error.
     """
     result = LoadResult()
     created_by: dict[tuple[type[models.Model], object], Record] = {}
@@ -152,10 +187,18 @@ def load_records(
             except _Unresolved as exc:
                 postponed.append((record, FixtureError(f"{record.describe()}: {exc}")))
                 continue
-            _store(record, obj, using, result, created_by)
+            _store(record, obj, using, result, created_by, accept_as)
         if len(postponed) == len(pending):
             raise postponed[0][1]
         pending = [record for record, _ in postponed]
+    if result.reviewed_on_loading:
+        # In natural-key order, so the history is the same whatever order the files came in.
+        reviewed = sorted(result.reviewed_on_loading, key=lambda r: r.natural_key())
+        type(reviewed[0]).history.bulk_history_create(
+            reviewed,
+            default_user=accept_as,
+            default_change_reason=ACCEPTED_ON_LOADING,
+        )
     return result
 
 
@@ -264,14 +307,25 @@ def _explain_field_error(record: Record, using: str) -> None:
             raise FixtureError(f"{record.describe()}: field {name!r}: {exc}") from None
 
 
-def _store(record: Record, obj, using: str, result: LoadResult, created_by: dict) -> None:
+def _store(
+    record: Record, obj, using: str, result: LoadResult, created_by: dict, accept_as=None
+) -> None:
     instance = obj.object
     model = type(instance)
+    is_claim = model._meta.label == "heritage.DamageReport"
     existing = None
     if instance.pk is not None:
         existing = model._base_manager.using(using).filter(pk=instance.pk).first()
     if existing is not None:
         changes = _differences(record, obj, existing)
+        if (
+            changes
+            and is_claim
+            and _decided(existing)
+            and all(name in DECISION_FIELDS for name, _ in changes)
+        ):
+            result.reviewed_since += 1
+            return
         if changes:
             earlier = created_by.get((model, instance.pk))
             where = (
@@ -282,12 +336,23 @@ def _store(record: Record, obj, using: str, result: LoadResult, created_by: dict
             raise FixtureError(
                 f"{record.describe()}: "
                 + DIFFERS.format(
-                    what=model._meta.verbose_name, where=where, changes="; ".join(changes)
+                    what=model._meta.verbose_name,
+                    where=where,
+                    changes="; ".join(text for _, text in changes),
                 )
             )
         result.unchanged += 1
         return
 
+    if is_claim and instance.review_status != "drafted" and instance.reviewed_by_id is None:
+        if accept_as is None:
+            raise FixtureError(
+                f"{record.describe()}: "
+                + REVIEW_NEEDS_REVIEWER.format(status=instance.review_status)
+            )
+        instance.reviewed_by = accept_as
+        instance.reviewed_at = instance.reviewed_at or timezone.now()
+        result.reviewed_on_loading.append(instance)
     _fill_automatic_fields(instance)
     # A history row is a snapshot of a record as it was (simple-history's fields are not
     # validated like the record's), and may refer to records deleted since (by a negative
@@ -324,18 +389,28 @@ def _fill_automatic_fields(instance: models.Model) -> None:
             setattr(instance, f.attname, timezone.now())
 
 
-def _differences(record: Record, obj, existing: models.Model) -> list[str]:
-    """Fields the fixture gives whose value differs from the stored object."""
+def _decided(claim: models.Model) -> bool:
+    """Whether curators have reviewed, pinned or discounted this stored claim."""
+    return claim.review_status != "drafted" or claim.rank != "normal"
+
+
+def _differences(record: Record, obj, existing: models.Model) -> list[tuple[str, str]]:
+    """(name, description) of each field the fixture gives whose value differs from the
+    stored object. A claim's review status and rank count even when the fixture leaves
+    them to their defaults (drafted, normal): a decision taken since shows as a change."""
     changes = []
     instance = obj.object
-    for name in record.data["fields"]:
+    names = dict.fromkeys(record.data["fields"])
+    if instance._meta.label == "heritage.DamageReport":
+        names.update(dict.fromkeys(("review_status", "rank")))
+    for name in names:
         f = instance._meta.get_field(name)
         if f.many_to_many:
             new = set(obj.m2m_data.get(name, []))
             old = set(getattr(existing, name).values_list("pk", flat=True))
             if new != old:
                 changes.append(
-                    f"{name}: {len(old)} stored, {len(new)} in the fixture, not the same"
+                    (name, f"{name}: {len(old)} stored, {len(new)} in the fixture, not the same")
                 )
             continue
         new = getattr(instance, f.attname)
@@ -343,7 +418,7 @@ def _differences(record: Record, obj, existing: models.Model) -> list[str]:
         if isinstance(f, models.FileField):
             new, old = getattr(new, "name", new) or "", getattr(old, "name", old) or ""
         if new != old:
-            changes.append(f"{name}: {_short(old)} stored, {_short(new)} in the fixture")
+            changes.append((name, f"{name}: {_short(old)} stored, {_short(new)} in the fixture"))
     return changes
 
 

@@ -19,6 +19,7 @@ from django.core.validators import (
     RegexValidator,
 )
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -329,6 +330,10 @@ class Monument(Versioned, Located):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        """The monument's public page."""
+        return reverse("site:monument", kwargs={"slug": self.slug})
+
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
@@ -487,6 +492,10 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        """The source's public page."""
+        return reverse("site:source", kwargs={"key": self.key})
 
     def natural_key(self) -> tuple[str]:
         return (self.key,)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -382,3 +383,34 @@ def store_photo(*, photo: Photo, image=None) -> Photo:
         )
     photo.save()
     return photo
+
+
+# --- Reading the consensus of a past date ------------------------------------------
+
+
+def consensus_at(
+    *,
+    monument_ids: Iterable[int],
+    as_of: datetime.date | None = None,
+    known_at: datetime.date | None = None,
+) -> dict[int, tuple[consensus.Consensus, list[consensus.Claim]]]:
+    """The consensus of each monument on *as_of* (by all the evidence held now) or as the
+    registry could have stated it on *known_at*, with the claims it considered.
+
+    A curator's override speaks of the present only, so a past date is evidence alone.
+    Three queries whatever the number of monuments.
+    """
+    ids = list(monument_ids)
+    claims = claims_by_monument(ids)
+    return {
+        mid: (
+            consensus.compute(claims.get(mid, []), as_of=as_of, known_at=known_at),
+            claims.get(mid, []),
+        )
+        for mid in ids
+    }
+
+
+def consensus_timeline(*, monument_id: int) -> list[consensus.Change]:
+    """Each change of a monument's evidence-based state, oldest first (three queries)."""
+    return consensus.timeline(claims_by_monument([monument_id]).get(monument_id, []))

@@ -20,6 +20,8 @@ from heritage.models import (
     StatusOverride,
 )
 
+from .conftest import SEED_REVIEWER
+
 ARCH = "arch-of-triumph"
 
 
@@ -189,7 +191,7 @@ def test_loaddata_refreshes_the_monuments_of_new_claims(seeded, tmp_path):
             ]
         )
     )
-    call_command("loaddata", str(fixture), verbosity=0)
+    call_command("loaddata", str(fixture), accept_as=SEED_REVIEWER, verbosity=0)
     assert state_of("tetrapylon") == "damaged"
 
 

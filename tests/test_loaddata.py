@@ -16,23 +16,28 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models.signals import post_save
 from django.utils import timezone
 
+from heritage import services
 from heritage.models import (
     OBSERVED_AFTER_PUBLICATION,
     OBSERVED_IN_FUTURE,
     Alias,
     DamageReport,
     Monument,
+    MonumentConsensus,
     Outlet,
+    Rank,
     Site,
     Source,
 )
 
-from .conftest import ARTICLES, GAZETTEER, ROOT, SEED_FIXTURES
+from .conftest import ARTICLES, GAZETTEER, ROOT, SEED_FIXTURES, SEED_REVIEWER
 
 SEED_LABELS = [str(path) for path in SEED_FIXTURES]
 REUTERS_ARTICLE = next(path for path in ARTICLES if path.name.startswith("reuters-"))
@@ -78,6 +83,13 @@ def loaddata(*labels, **options) -> str:
     out = io.StringIO()
     call_command("loaddata", *map(str, labels), verbosity=1, stdout=out, **options)
     return out.getvalue()
+
+
+def seed_reviewer():
+    User = get_user_model()
+    return User.objects.filter(username=SEED_REVIEWER).first() or User.objects.create_superuser(
+        SEED_REVIEWER, "seed@localhost", None
+    )
 
 
 def write_fixture(path, content) -> str:
@@ -164,8 +176,9 @@ def frozen_now(monkeypatch):
 @pytest.mark.django_db
 def test_every_seed_fixture_loads_into_an_empty_registry():
     assert not Source.objects.exists()
+    seed_reviewer()
 
-    loaddata(*SEED_LABELS)
+    loaddata(*SEED_LABELS, accept_as=SEED_REVIEWER)
 
     in_files = Counter(obj["model"] for obj in seed_records())
     for model in (Site, Monument, Alias, Source, DamageReport):
@@ -188,14 +201,19 @@ def test_every_seed_fixture_loads_into_an_empty_registry():
 # transaction=True: flush cannot TRUNCATE on PostgreSQL inside the test's transaction.
 @pytest.mark.django_db(transaction=True)
 def test_seed_fixtures_load_the_same_in_reversed_file_order(frozen_now):
-    loaddata(*SEED_LABELS)
+    # Both loads start from reset sequences: the history rows of the claims accepted on
+    # loading are numbered from the same first id.
+    call_command("flush", interactive=False, verbosity=0)
+    seed_reviewer()
+    loaddata(*SEED_LABELS, accept_as=SEED_REVIEWER)
     normal = dump()
     call_command("flush", interactive=False, verbosity=0)
     assert not Monument.objects.exists()
 
     reversed_labels = list(reversed(SEED_LABELS))
     assert reversed_labels[-1] == str(GAZETTEER)
-    loaddata(*reversed_labels)
+    seed_reviewer()
+    loaddata(*reversed_labels, accept_as=SEED_REVIEWER)
     in_reverse = dump()
 
     assert len(json.loads(normal)) == len(json.loads(in_reverse)) > 100
@@ -538,3 +556,107 @@ def test_given_optional_field_must_match_the_curators_value(seeded, tmp_path):
     assert other in str(excinfo.value)
     assert "reliability" in str(excinfo.value)
     assert Outlet.objects.get(slug="afp").reliability == Decimal("0.85")
+
+
+# --- 7. review cannot be skipped -----------------------------------------------------------
+
+
+def reviewed_fixture(status: str, **fields) -> list[dict]:
+    """The good article with its claim marked *status* by the fixture's author."""
+    content = good_fixture()
+    content[1]["fields"].update(review_status=status, **fields)
+    return content
+
+
+@pytest.mark.parametrize(
+    ("status", "fields"),
+    [("accepted", {}), ("rejected", {"review_note": "A plan, not an observation."})],
+)
+def test_a_fixture_cannot_bring_a_reviewed_claim_without_a_reviewer(
+    seeded, tmp_path, status, fields
+):
+    before = dump()
+    path = write_fixture(tmp_path / "reviewed.json", reviewed_fixture(status, **fields))
+
+    with pytest.raises(CommandError) as excinfo:
+        loaddata(path)
+
+    message = str(excinfo.value)
+    assert path in message and 'key="temple-of-bel"' in message
+    assert f"field 'review_status': '{status}' without a reviewer" in message
+    assert "--accept-as USERNAME" in message
+    assert_same_dump(dump(), before)
+
+
+def test_accept_as_records_the_reviewer_and_the_history_of_each_claim_it_accepts(seeded, tmp_path):
+    dora = get_user_model().objects.create_user("dora", "dora@localhost", None)
+    dora.user_permissions.add(Permission.objects.get(codename="review_damagereport"))
+    content = reviewed_fixture("accepted")
+    content.append({**content[1], "fields": {**content[1]["fields"], "key": "still-drafted"}})
+    content[2]["fields"]["review_status"] = "drafted"
+    path = write_fixture(tmp_path / "reviewed.json", content)
+
+    loaddata(path, accept_as="dora")
+
+    accepted = DamageReport.objects.get(source__key=GOOD_SOURCE_KEY, key="temple-of-bel")
+    assert (accepted.review_status, accepted.reviewed_by) == ("accepted", dora)
+    assert accepted.reviewed_at is not None
+    (row,) = accepted.history.all()
+    assert (row.history_user, row.review_status) == (dora, "accepted")
+    drafted = DamageReport.objects.get(source__key=GOOD_SOURCE_KEY, key="still-drafted")
+    assert (drafted.review_status, drafted.reviewed_by, drafted.history.count()) == (
+        "drafted",
+        None,
+        0,
+    )
+    assert MonumentConsensus.objects.get(monument__slug="temple-of-bel").claim_count == (
+        DamageReport.objects.accepted().filter(monument__slug="temple-of-bel").count()
+    )
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [("nobody", "no user 'nobody'"), ("viewer", "user 'viewer' may not review claims")],
+)
+def test_accept_as_must_name_a_user_who_may_review(seeded, tmp_path, username, expected):
+    get_user_model().objects.create_user("viewer", "viewer@localhost", None)
+    before = dump()
+    path = write_fixture(tmp_path / "reviewed.json", reviewed_fixture("accepted"))
+
+    with pytest.raises(CommandError, match=expected):
+        loaddata(path, accept_as=username)
+
+    assert_same_dump(dump(), before)
+
+
+def test_reloading_claims_reviewed_pinned_or_discounted_since_keeps_the_decisions(
+    seeded, tmp_path
+):
+    curator = seed_reviewer()
+    path = write_fixture(tmp_path / "new.json", good_fixture())
+    loaddata(path)
+    new = DamageReport.objects.get(source__key=GOOD_SOURCE_KEY, key="temple-of-bel")
+    services.review_reports(reports=[new], decision="rejected", reviewer=curator, note="Stale.")
+    pinned, discounted = DamageReport.objects.filter(
+        source__key=SEED_SOURCE_KEY, review_status="accepted"
+    ).order_by("key")[:2]
+    services.rank_report(report=pinned, rank=Rank.PREFERRED, reason="Seen.", curator=curator)
+    services.rank_report(report=discounted, rank=Rank.DEPRECATED, reason="Old.", curator=curator)
+    before = dump()
+
+    output = loaddata(path, *SEED_LABELS)
+
+    assert "3 reviewed since (curators' decisions kept)" in output
+    assert "Installed 0 object(s)" in output
+    assert_same_dump(dump(), before)
+
+
+def test_a_reviewed_claim_whose_content_changed_in_the_fixture_is_still_refused(seeded, tmp_path):
+    content = [
+        obj for obj in read_fixture(REUTERS_ARTICLE) if obj["model"] == "heritage.damagereport"
+    ][:1]
+    content[0]["fields"]["state"] = "intact"
+    path = write_fixture(tmp_path / "changed.json", content)
+
+    with pytest.raises(CommandError, match='state: "destroyed" stored, "intact"'):
+        loaddata(path)

@@ -20,7 +20,15 @@ Roles are groups (heritage/roles.py); the admin checks the permissions they hold
 Importing this package registers every model admin.
 """
 
+from django.contrib import admin
+
 from heritage.admin import claims, gazetteer, monuments, photos, sources  # noqa: F401
 from heritage.admin.sources import copy_hints
 
 __all__ = ["copy_hints"]
+
+# The registry's name in the header, and "View site" opens the public site.
+admin.site.site_header = "Heritage-damage registry"
+admin.site.site_title = "Heritage-damage registry"
+admin.site.index_title = "Curators' workbench"
+admin.site.site_url = "/"

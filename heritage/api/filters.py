@@ -98,6 +98,10 @@ class MonumentFilter(filters.FilterSet):
         help_text="Search in names and aliases, ignoring case, accents and Arabic "
         "diacritics and letter variants.",
     )
+    slug = filters.CharFilter(
+        method="filter_slug",
+        help_text="One or more monument slugs, comma-separated (one record as CSV or GeoJSON).",
+    )
     ordering = filters.OrderingFilter(
         fields=(
             ("name", "name"),
@@ -131,6 +135,9 @@ class MonumentFilter(filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return search(queryset, value)
+
+    def filter_slug(self, queryset, name, value):
+        return queryset.filter(slug__in=[v.strip() for v in value.split(",") if v.strip()])
 
     def noop(self, queryset, name, value):
         return queryset

@@ -2,15 +2,22 @@
 
 Everything that differs between deployments is read from the environment:
 ``DATABASE_URL`` (default: a SQLite file in the project), ``SECRET_KEY``,
-``ALLOWED_HOSTS`` (comma-separated), ``MEDIA_ROOT``.
+``ALLOWED_HOSTS`` (comma-separated), ``MEDIA_ROOT``, and the public map's tiles
+(``MAP_TILE_URL``, ``MAP_TILE_ATTRIBUTION``).
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# The public site's templates and translations: top-level folders of a checkout, inside
+# the registry package when installed from a wheel (see setup.py).
+PROJECT_FILES = (
+    BASE_DIR if (BASE_DIR / "templates").is_dir() else Path(__file__).resolve().parent.parent
+)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = False
@@ -32,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -39,12 +47,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before common: the public pages' language comes from the URL (/ar/).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "registry.urls"
@@ -52,7 +63,7 @@ ROOT_URLCONF = "registry.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [PROJECT_FILES / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -83,6 +94,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The public site's languages (English at /, Arabic at /ar/); the admin and the API stay
+# in English.
+LANGUAGES = [("en", "English"), ("ar", "العربية")]
+LOCALE_PATHS = [PROJECT_FILES / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -145,3 +160,42 @@ API_MAX_PAGE_SIZE = 500
 # Requests an anonymous client (one IP address) may make: "N/second|minute|hour|day".
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "600/minute")
 API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "60"))
+
+# The public map's background tiles. Empty MAP_TILE_URL: no tiles, the markers on a plain
+# background (and no request leaves the site). The attribution is shown on the map.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = os.environ.get(
+    "MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+
+
+def tile_origin(url: str) -> str:
+    """scheme://host[:port] of a tile URL template ("{s}" subdomains as "*"), or ""."""
+    if not url:
+        return ""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}".replace("{s}", "*")
+
+
+def content_security_policy(tile_url: str) -> dict:
+    """One policy for every page (public site, admin, API docs): scripts, styles, fonts
+    and requests only from the site itself, images also from the tile server. No inline
+    code or styles anywhere."""
+    return {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF],
+            "style-src": [SELF],
+            "img-src": [SELF, "data:", *filter(None, [tile_origin(tile_url)])],
+            "connect-src": [SELF],
+            "font-src": [SELF],
+            "object-src": [NONE],
+            "base-uri": [SELF],
+            "form-action": [SELF],
+            "frame-ancestors": [SELF],
+        }
+    }
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(MAP_TILE_URL)

@@ -12,3 +12,7 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="heritage-test-media-")
 # Tests send many requests from one address; the throttle has its own test.
 API_ANON_RATE = "100000/minute"
 STATIC_ROOT = tempfile.mkdtemp(prefix="heritage-test-static-")
+
+# No map tiles: the tests make no request outside the test server.
+MAP_TILE_URL = ""
+CONTENT_SECURITY_POLICY = content_security_policy(MAP_TILE_URL)  # noqa: F405

@@ -14,6 +14,7 @@ from django.urls import reverse
 from heritage import history, services
 from heritage.models import Alias, DamageReport, Monument, Outlet, Rank, Source
 
+from ..conftest import SEED_REVIEWER
 from .conftest import make_user, roles
 from .forms import change_form_data
 
@@ -86,12 +87,28 @@ def test_a_source_form_save_is_one_history_row_with_its_credit_changes(one_claim
 
 
 def test_the_first_change_to_a_loaded_record_is_diffed_against_its_loaded_state(seeded):
-    assert not DamageReport.history.exists()  # loaddata saves raw: no history
+    assert not Monument.history.exists()  # loaddata saves raw: no history
+    bel = Monument.objects.get(slug="temple-of-bel")
+    reviewer = make_user("dora", roles.REVIEWER)
+    bel._history_user = reviewer  # outside a request, the caller names the user
+    bel.description = "The cella gate still stands."
+
+    bel.save()
+
+    (change,) = history.changes_since(Monument, bel.pk, 0)
+    assert [c.name for c in change.fields] == ["description"]
+    assert change.user == "dora"
+
+
+def test_claims_accepted_on_loading_name_their_reviewer_in_history(seeded):
     report = DamageReport.objects.get(
         source__key__startswith="afp-", key="temple-of-bel-in-pieces"
     )
+    (row,) = report.history.all()
+    assert row.history_user.username == SEED_REVIEWER
+    assert (row.review_status, row.reviewed_by_id) == ("accepted", row.history_user.pk)
     reviewer = make_user("dora", roles.REVIEWER)
-    report._history_user = reviewer  # outside a request, the caller names the user
+    report._history_user = reviewer
 
     services.rank_report(
         report=report, rank=Rank.PREFERRED, reason="Seen by AFP.", curator=reviewer

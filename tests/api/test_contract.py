@@ -20,6 +20,7 @@ SAMPLES = {
     "as_of": "2016-03-28",
     "known_at": "2016-03-28",
     "q": "bel",
+    "slug": "temple-of-bel,arch-of-triumph",
     "ordering": "-published_on",
     "format": "json",
     "page": "1",

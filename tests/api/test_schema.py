@@ -40,6 +40,9 @@ def test_interactive_docs_use_only_local_static_files(db, client):
     urls = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert urls, html
     for url in urls:
+        if url.startswith("/api/docs/?"):  # the docs' own start-up script (no inline code)
+            assert client.get(url.replace("&amp;", "&")).status_code == 200
+            continue
         assert url.startswith("/static/"), f"{url} is not served by the registry"
         path = url.removeprefix("/static/")
         assert finders.find(path), f"{path} is missing from the static files"

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 
 from heritage.models import DamageReport, ReviewStatus, Source
 
-from ..conftest import GAZETTEER, SEED_FIXTURES
+from ..conftest import GAZETTEER
 from .conftest import ARTICLES_DIR, SEED_LABELS_DIR, TEST_ARTICLES, labels_of
 
 
@@ -151,8 +151,7 @@ def test_a_key_already_in_the_registry_is_refused(registry, tmp_path):
     assert of_model(objects, "heritage.source")[0]["key"] == "nimrud-palace-second-copy"
 
 
-def test_a_seed_article_drafts_the_key_of_its_curated_fixture(db, tmp_path, seeds_dir):
-    call_command("loaddata", *map(str, SEED_FIXTURES), verbosity=0)
+def test_a_seed_article_drafts_the_key_of_its_curated_fixture(seeded, tmp_path, seeds_dir):
     with pytest.raises(
         CommandError, match="'afp-2016-03-28-syria-troops-press-advance' is already"
     ):

@@ -4,10 +4,14 @@ Replaces Django's command of the same name (the heritage app is listed first in
 INSTALLED_APPS). Same labels and options; the rules are in heritage/loading.py.
 Django's handle() wraps loaddata() in one transaction.atomic, so any CommandError
 raised here rolls back every object of every file.
+
+``--accept-as USERNAME`` names the reviewer of the claims a fixture marks accepted or
+rejected; without it such claims are refused (review cannot be skipped).
 """
 
 import sys
 
+from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management.base import CommandError
 from django.core.management.commands import loaddata
@@ -15,6 +19,10 @@ from django.db import connections
 
 from heritage import services
 from heritage.loading import FixtureError, load_records, read_json_fixture
+from heritage.roles import REVIEW_PERMISSION
+
+NO_SUCH_USER = "--accept-as: no user {username!r} in the registry"
+MAY_NOT_REVIEW = "--accept-as: user {username!r} may not review claims (the Reviewer role can)"
 
 
 class Command(loaddata.Command):
@@ -23,6 +31,31 @@ class Command(loaddata.Command):
         "All files of one command load together or not at all; objects already in "
         "the registry must match the fixture exactly."
     )
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--accept-as",
+            metavar="USERNAME",
+            help="Record this reviewer for the claims the fixtures mark accepted or rejected "
+            "(without it, fixtures bring claims as drafted only).",
+        )
+
+    def handle(self, *fixture_labels, **options):
+        self.accept_as = self.reviewer(options.get("accept_as"), options.get("database"))
+        return super().handle(*fixture_labels, **options)
+
+    @staticmethod
+    def reviewer(username: str | None, using: str | None):
+        if not username:
+            return None
+        User = get_user_model()
+        user = User._default_manager.db_manager(using).filter(username=username).first()
+        if user is None:
+            raise CommandError(NO_SUCH_USER.format(username=username))
+        if not (user.is_active and user.has_perm(f"heritage.{REVIEW_PERMISSION}")):
+            raise CommandError(MAY_NOT_REVIEW.format(username=username))
+        return user
 
     def loaddata(self, fixture_labels):
         connection = connections[self.using]
@@ -58,6 +91,7 @@ class Command(loaddata.Command):
                     using=self.using,
                     excluded_models=self.excluded_models,
                     excluded_apps=self.excluded_apps,
+                    accept_as=getattr(self, "accept_as", None),
                 )
             except FixtureError as exc:
                 raise CommandError(str(exc)) from None
@@ -78,7 +112,12 @@ class Command(loaddata.Command):
         self.fixture_object_count = len(records)
         self.fixture_count = len(files)
         if self.verbosity >= 1:
+            reviewed = (
+                f", {result.reviewed_since} reviewed since (curators' decisions kept)"
+                if result.reviewed_since
+                else ""
+            )
             self.stdout.write(
                 f"Installed {result.created} object(s), {result.unchanged} already present "
-                f"and identical, from {len(files)} fixture(s)."
+                f"and identical{reviewed}, from {len(files)} fixture(s)."
             )

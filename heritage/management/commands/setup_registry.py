@@ -15,19 +15,27 @@ CURATOR_USERNAME = "curator"
 
 class Command(BaseCommand):
     help = (
-        "Migrate the database, load fixtures/gazetteer.json and fixtures/articles/*.json "
-        "into an empty registry, and create (or show) the local curator login."
+        "Migrate the database, create (or show) the local curator login, and load "
+        "fixtures/gazetteer.json and fixtures/articles/*.json into an empty registry, "
+        "accepted as reviewed by that curator."
     )
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        password = self.curator_password()
         fixtures = Path(settings.BASE_DIR) / "fixtures"
         if Source.objects.exists():
             self.stdout.write("The registry already holds sources: seed fixtures not reloaded.")
         else:
+            # The seed claims were reviewed; the local curator is recorded as their reviewer.
             labels = [fixtures / "gazetteer.json", *sorted((fixtures / "articles").glob("*.json"))]
-            call_command("loaddata", *map(str, labels), verbosity=1, stdout=self.stdout)
-        password = self.curator_password()
+            call_command(
+                "loaddata",
+                *map(str, labels),
+                accept_as=CURATOR_USERNAME,
+                verbosity=1,
+                stdout=self.stdout,
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Curator login: username {CURATOR_USERNAME!r}, password {password!r}"

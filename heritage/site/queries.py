@@ -1,0 +1,169 @@
+"""What the public pages read, each in a fixed number of queries whatever the size of
+the registry (pinned in tests/site/test_query_counts.py)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from heritage import services
+from heritage.models import (
+    Alias,
+    DamageReport,
+    Monument,
+    MonumentConsensus,
+    Photo,
+    Site,
+    Source,
+)
+from heritage.text import normalise
+
+STATES_IN_ORDER = ("intact", "damaged", "severely_damaged", "destroyed", "restored", "unknown")
+
+
+def names_in(language: str, monument_ids: Iterable[int]) -> dict[int, str]:
+    """Each monument's name in *language* where an alias in it exists (one query; none
+    for English, the language of the records' names). The first alias recorded wins."""
+    if language == "en":
+        return {}
+    names: dict[int, str] = {}
+    for monument_id, name in (
+        Alias.objects.filter(monument_id__in=list(monument_ids), language=language)
+        .order_by("monument_id", "pk")
+        .values_list("monument_id", "name")
+    ):
+        names.setdefault(monument_id, name)
+    return names
+
+
+def state_counts() -> dict[str, int]:
+    """How many monuments are in each published state (one query); a monument without a
+    stored consensus counts as unknown."""
+    counts = dict.fromkeys(STATES_IN_ORDER, 0)
+    for state, n in Monument.objects.values_list("consensus__state").annotate(n=Count("pk")):
+        counts[state or "unknown"] += n
+    return counts
+
+
+def latest_changes(*, site: Site | None = None) -> QuerySet[MonumentConsensus]:
+    """Stored statuses, the most recently changed first, with monument and site."""
+    changes = MonumentConsensus.objects.select_related("monument__site").order_by(
+        "-changed_at", "monument__slug"
+    )
+    return changes.filter(monument__site=site) if site else changes
+
+
+def map_points(language: str) -> list[dict]:
+    """Every located monument as a compact GeoJSON feature (two queries at most)."""
+    rows = Monument.objects.filter(latitude__isnull=False, longitude__isnull=False).values_list(
+        "pk", "slug", "name", "latitude", "longitude", "consensus__state"
+    )
+    names: dict[int, str] = {}
+    if language != "en":
+        for monument_id, name in (
+            Alias.objects.filter(language=language, monument__latitude__isnull=False)
+            .order_by("monument_id", "pk")
+            .values_list("monument_id", "name")
+        ):
+            names.setdefault(monument_id, name)
+    return [
+        {
+            "type": "Feature",
+            "id": slug,
+            "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
+            "properties": {"name": names.get(pk, name), "state": state or "unknown"},
+        }
+        for pk, slug, name, lat, lon, state in rows.order_by("pk").iterator(chunk_size=2000)
+    ]
+
+
+def unlocated(limit: int) -> tuple[list[Monument], int]:
+    """The first monuments without coordinates, by name, and how many there are."""
+    queryset = Monument.objects.filter(latitude__isnull=True).select_related("consensus")
+    return list(queryset.order_by("name", "pk")[:limit]), queryset.count()
+
+
+def monument_list() -> QuerySet[Monument]:
+    """Monuments for the public list: site and stored consensus joined, and whether
+    they have photos (an EXISTS, not a join that would repeat rows)."""
+    return Monument.objects.select_related("site", "consensus").annotate(
+        has_photos=Exists(Photo.objects.filter(monument=OuterRef("pk")))
+    )
+
+
+def monument_page(slug: str) -> Monument | None:
+    """A monument with everything its page shows besides the claims: site, group,
+    stored consensus, override, and (one query each) aliases, members and photos."""
+    return (
+        Monument.objects.select_related("site", "part_of", "consensus", "status_override")
+        .prefetch_related(
+            Prefetch("aliases", queryset=Alias.objects.order_by("language", "name")),
+            Prefetch(
+                "members",
+                queryset=Monument.objects.select_related("consensus").order_by("name"),
+            ),
+            Prefetch("photos", queryset=Photo.objects.select_related("source").order_by("key")),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def accepted_claims(**filters) -> list[DamageReport]:
+    """Accepted claims (drafted and rejected ones are never public) with their source,
+    outlet, monument and the source's wire credits (two queries)."""
+    return list(
+        DamageReport.objects.accepted()
+        .filter(**filters)
+        .select_related("source__outlet", "monument")
+        .prefetch_related("source__wire_credits")
+        .order_by("source__published_on", "source__key", "key")
+    )
+
+
+def source_page(key: str) -> Source | None:
+    """A source with its outlet and (one query each) credits and copy links both ways."""
+    return (
+        Source.objects.select_related("outlet")
+        .prefetch_related(
+            "wire_credits",
+            "photo_credits",
+            Prefetch("copies_passages_from", queryset=Source.objects.order_by("published_on")),
+            Prefetch("copied_by", queryset=Source.objects.order_by("published_on")),
+        )
+        .filter(key=key)
+        .first()
+    )
+
+
+def consensus_on(
+    monument_ids: Iterable[int], day: datetime.date
+) -> dict[int, services.consensus.Consensus]:
+    """Each monument's consensus on a past *day*, from the services (three queries)."""
+    return {
+        mid: result
+        for mid, (result, _claims) in services.consensus_at(
+            monument_ids=monument_ids, as_of=day
+        ).items()
+    }
+
+
+def group_aliases(aliases: Iterable[Alias]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for alias in aliases:
+        grouped[alias.language].append(alias.name)
+    return dict(grouped)
+
+
+def search(queryset: QuerySet[Monument], text: str) -> QuerySet[Monument]:
+    """Monuments any of whose names or aliases contains *text*, ignoring case, accents
+    and Arabic marks and letter variants (the API's search, on the same column)."""
+    words = normalise(text)
+    if not words:
+        return queryset.none()
+    return queryset.filter(
+        Q(search_text__contains=words) | Q(search_text__contains=words.replace(" ", ""))
+    )

@@ -1,0 +1,414 @@
+"""The public pages. Each reads through :mod:`heritage.site.queries` in a fixed number of
+queries, answers 304 from the revision alone, and takes its filters from the URL."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from heritage import services
+from heritage.models import Site
+from heritage.site import queries
+from heritage.site.caching import revision_cached
+from heritage.site.citation import cite
+from heritage.site.forms import CONSENSUS_SORTS, SORTS, AsOfForm, MonumentFilterForm
+from heritage.site.labels import STATE_LABELS
+from heritage.site.timeline import chart
+
+REGISTRY_NAME = "Heritage-damage registry"
+PAGE_SIZE = 50
+UNLOCATED_ON_HOME = 20
+CHANGES_ON_HOME = 8
+
+
+def claim_anchor(ref: str) -> str:
+    """The HTML id of a claim on a page: ``claim-<source key>--<claim key>``."""
+    return "claim-" + ref.replace("/", "--")
+
+
+def status_from_stored(stored) -> dict:
+    """The status a page shows, from a stored consensus (None: no evidence yet)."""
+    if stored is None:
+        return {
+            "state": "unknown",
+            "confidence": 0.0,
+            "independent_origins": 0,
+            "contested": False,
+            "single_origin": False,
+            "overridden": False,
+            "evidence_state": "unknown",
+            "claim_count": 0,
+            "changed_at": None,
+        }
+    return {
+        "state": stored.state,
+        "confidence": stored.confidence,
+        "independent_origins": stored.independent_origins,
+        "contested": stored.contested,
+        "single_origin": stored.single_origin,
+        "overridden": stored.overridden,
+        "evidence_state": stored.evidence_state,
+        "claim_count": stored.claim_count,
+        "changed_at": stored.changed_at,
+    }
+
+
+def status_from_result(result) -> dict:
+    """The status a page shows, from a consensus computed for a past date."""
+    return {
+        "state": result.state,
+        "confidence": result.confidence,
+        "independent_origins": result.independent_origins,
+        "contested": result.contested,
+        "single_origin": result.single_origin,
+        "overridden": result.overridden,
+        "evidence_state": result.evidence_state,
+        "claim_count": len(result.verdicts),
+        "changed_at": None,
+    }
+
+
+def stored_consensus(monument):
+    try:
+        return monument.consensus
+    except type(monument).consensus.RelatedObjectDoesNotExist:
+        return None
+
+
+def map_context() -> dict:
+    """What a page with a map passes to map.js: the tile server and the state words."""
+    return {
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "state_labels": {code: str(label) for code, label in STATE_LABELS.items()},
+    }
+
+
+def bad_request(request, template: str, context: dict):
+    return render(request, template, context, status=400)
+
+
+# --- Home --------------------------------------------------------------------------
+
+
+@require_safe
+@revision_cached
+def home(request):
+    language = get_language()
+    counts = queries.state_counts()
+    changes = list(queries.latest_changes()[:CHANGES_ON_HOME])
+    unlocated, unlocated_count = queries.unlocated(UNLOCATED_ON_HOME)
+    names = queries.names_in(
+        language, [c.monument_id for c in changes] + [m.pk for m in unlocated]
+    )
+    return render(
+        request,
+        "site/home.html",
+        {
+            "counts": counts,
+            "total": sum(counts.values()),
+            "changes": [(c, names.get(c.monument_id, c.monument.name)) for c in changes],
+            "unlocated": [(m, names.get(m.pk, m.name)) for m in unlocated],
+            "unlocated_count": unlocated_count,
+            **map_context(),
+        },
+    )
+
+
+@require_safe
+@revision_cached
+def map_points(request):
+    """Every located monument as compact GeoJSON: name (in the page's language where an
+    alias exists) and state. The map fetches it; the home page does not inline it."""
+    features = queries.map_points(get_language())
+    return JsonResponse(
+        {"type": "FeatureCollection", "features": features},
+        content_type="application/geo+json",
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+    )
+
+
+# --- Monument list -----------------------------------------------------------------
+
+
+@require_safe
+@revision_cached
+def monument_list(request):
+    sites = list(Site.objects.order_by("name"))
+    form = MonumentFilterForm(request.GET or None, sites=sites)
+    context = {"form": form, "sites": sites}
+    if request.GET and not form.is_valid():
+        return bad_request(request, "site/monument_list.html", context)
+    values = form.cleaned_data if form.is_bound else {}
+    as_of: datetime.date | None = values.get("as_of")
+    state, contested = values.get("state"), values.get("contested")
+    sort = values.get("sort") or "name"
+
+    monuments = queries.monument_list()
+    if values.get("q"):
+        monuments = queries.search(monuments, values["q"])
+    if values.get("site"):
+        monuments = monuments.filter(site__slug=values["site"])
+    if values.get("kind"):
+        monuments = monuments.filter(kind=values["kind"])
+    if values.get("photos"):
+        monuments = monuments.filter(has_photos=values["photos"] == "yes")
+    if values.get("located"):
+        monuments = monuments.filter(latitude__isnull=values["located"] == "no")
+
+    number = values.get("page") or 1
+    results: dict[int, object] = {}
+    if as_of and (state or contested or sort in CONSENSUS_SORTS):
+        # Filtering or sorting on a past status needs that status for every candidate:
+        # a constant number of queries (the services), time growing with the candidates.
+        ids = list(monuments.order_by(*SORTS["name"][1]).values_list("pk", flat=True))
+        results = queries.consensus_on(ids, as_of)
+        if state:
+            ids = [pk for pk in ids if results[pk].state == state]
+        if contested:
+            ids = [pk for pk in ids if results[pk].contested == (contested == "yes")]
+        if sort in ("confidence", "-confidence"):
+            ids.sort(key=lambda pk: results[pk].confidence, reverse=sort == "-confidence")
+        paginator = Paginator(ids, PAGE_SIZE)
+        page = _page(paginator, number)
+        by_pk = monuments.in_bulk(list(page.object_list))
+        rows = [by_pk[pk] for pk in page.object_list]
+    else:
+        if state and not as_of:
+            monuments = (
+                monuments.filter(consensus__isnull=True) | monuments.filter(consensus__state=state)
+                if state == "unknown"
+                else monuments.filter(consensus__state=state)
+            )
+        if contested and not as_of:
+            monuments = monuments.filter(consensus__contested=contested == "yes")
+        paginator = Paginator(monuments.order_by(*SORTS[sort][1]), PAGE_SIZE)
+        page = _page(paginator, number)
+        rows = list(page.object_list)
+        if as_of:
+            results = queries.consensus_on([m.pk for m in rows], as_of)
+    names = queries.names_in(get_language(), [m.pk for m in rows])
+    context.update(
+        show_results=True,
+        page=page,
+        as_of=as_of,
+        rows=[
+            {
+                "monument": m,
+                "name": names.get(m.pk, m.name),
+                "status": status_from_result(results[m.pk])
+                if as_of
+                else status_from_stored(stored_consensus(m)),
+            }
+            for m in rows
+        ],
+    )
+    return render(request, "site/monument_list.html", context)
+
+
+def _page(paginator: Paginator, number: int):
+    try:
+        return paginator.page(number)
+    except EmptyPage:
+        raise Http404(_("There is no page %(number)s.") % {"number": number}) from None
+
+
+# --- Monument page -----------------------------------------------------------------
+
+
+@require_safe
+@revision_cached
+def monument_detail(request, slug: str):
+    monument = queries.monument_page(slug)
+    if monument is None:
+        raise Http404(_("No monument with this name in the registry."))
+    form = AsOfForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return bad_request(request, "site/bad_request.html", {"form": form})
+    as_of = form.cleaned_data.get("as_of") if form.is_bound else None
+    today = timezone.localdate()
+    language = get_language()
+
+    reports = queries.accepted_claims(monument=monument)
+    stored = stored_consensus(monument)
+    override = getattr(monument, "status_override", None) if stored else None
+    if as_of:
+        result = queries.consensus_on([monument.pk], as_of)[monument.pk]
+        status = status_from_result(result)
+        verdicts = {
+            v.claim_id: {
+                "role": v.role,
+                "reasons": v.reasons,
+                "weight": v.weight,
+                "origin": v.origin,
+            }
+            for v in result.verdicts
+        }
+        override_reason = ""
+    else:
+        status = status_from_stored(stored)
+        verdicts = {e["claim"]: e for e in (stored.explanation if stored else [])}
+        override_reason = override.reason if override and status["overridden"] else ""
+
+    evidence = {"counted": [], "set_aside": [], "later": []}
+    for report in reports:
+        ref = services.claim_ref(report.source.key, report.key)
+        verdict = verdicts.get(ref)
+        role = verdict["role"] if verdict else ("later" if as_of else "unweighed")
+        group = {"superseded": "set_aside", "discounted": "set_aside", "later": "later"}
+        evidence[group.get(role, "counted")].append(
+            {
+                "report": report,
+                "anchor": claim_anchor(ref),
+                "role": role,
+                "reasons": verdict["reasons"] if verdict else (),
+                "weight": verdict["weight"] if verdict else None,
+                "origin": verdict["origin"] if verdict else "",
+                "credits": [o for o in report.source.wire_credits.all()],
+            }
+        )
+
+    by_ref = {services.claim_ref(r.source.key, r.key): r for r in reports}
+    changes = [
+        {
+            "date": c.date,
+            "state": c.state,
+            "confidence": c.confidence,
+            "report": by_ref.get(c.claim_id),
+            "anchor": claim_anchor(c.claim_id) if c.claim_id in by_ref else "",
+        }
+        for c in services.consensus_timeline(monument_id=monument.pk)
+    ]
+    timeline = chart(
+        [(c["date"], c["state"], c["anchor"]) for c in changes], end=today, marker=as_of
+    )
+
+    related = [m for m in [monument.part_of] if m] + list(monument.members.all())
+    names = queries.names_in(language, [monument.pk] + [m.pk for m in related])
+    name = names.get(monument.pk, monument.name)
+    pinned = as_of or today
+    path = reverse("site:monument", kwargs={"slug": monument.slug})
+    permalink = request.build_absolute_uri(f"{path}?as_of={pinned.isoformat()}")
+    api = reverse("monument-detail", kwargs={"slug": monument.slug})
+    as_of_query = f"?as_of={as_of.isoformat()}" if as_of else ""
+    return render(
+        request,
+        "site/monument_detail.html",
+        {
+            "monument": monument,
+            "name": name,
+            "group": (monument.part_of, names.get(monument.part_of.pk, monument.part_of.name))
+            if monument.part_of
+            else None,
+            "members": [(m, names.get(m.pk, m.name)) for m in monument.members.all()],
+            "aliases": queries.group_aliases(monument.aliases.all()),
+            "photos": list(monument.photos.all()),
+            "status": status,
+            "override_reason": override_reason,
+            "as_of": as_of,
+            "today": today,
+            "form": form if form.is_bound else AsOfForm(),
+            "evidence": evidence,
+            "claim_total": len(reports),
+            "changes": changes,
+            "timeline": timeline,
+            "citation": cite(
+                publisher=REGISTRY_NAME,
+                title=name,
+                slug=monument.slug,
+                permalink=permalink,
+                as_of=pinned,
+                retrieved=today,
+                language=language,
+            ),
+            "api": {
+                "json": request.build_absolute_uri(api + as_of_query),
+                "timeline": request.build_absolute_uri(
+                    reverse("monument-timeline", kwargs={"slug": monument.slug})
+                ),
+                "csv": request.build_absolute_uri(
+                    f"{reverse('monument-list')}?slug={monument.slug}&format=csv"
+                ),
+                "geojson": request.build_absolute_uri(
+                    f"{reverse('monument-list')}?slug={monument.slug}&format=geojson"
+                ),
+                "claims": request.build_absolute_uri(
+                    f"{reverse('report-list')}?monument={monument.slug}"
+                ),
+            },
+            **map_context(),
+        },
+    )
+
+
+# --- Source page -------------------------------------------------------------------
+
+
+@require_safe
+@revision_cached
+def source_detail(request, key: str):
+    source = queries.source_page(key)
+    if source is None:
+        raise Http404(_("No source with this key in the registry."))
+    reports = queries.accepted_claims(source=source)
+    names = queries.names_in(get_language(), {r.monument_id for r in reports})
+    return render(
+        request,
+        "site/source_detail.html",
+        {
+            "source": source,
+            "claims": [
+                {
+                    "report": r,
+                    "name": names.get(r.monument_id, r.monument.name),
+                    "anchor": claim_anchor(services.claim_ref(source.key, r.key)),
+                }
+                for r in sorted(reports, key=lambda r: (r.monument.name, r.key))
+            ],
+        },
+    )
+
+
+# --- Changes -----------------------------------------------------------------------
+
+
+def site_from_query(request) -> Site | None:
+    slug = request.GET.get("site") or ""
+    if not slug:
+        return None
+    site = Site.objects.filter(slug=slug).first()
+    if site is None:
+        raise Http404(_("No site with this name in the registry."))
+    return site
+
+
+@require_safe
+@revision_cached
+def changes(request):
+    site = site_from_query(request)
+    page_number = request.GET.get("page") or "1"
+    if not page_number.isdigit() or int(page_number) < 1:
+        raise Http404(_("There is no page %(number)s.") % {"number": page_number})
+    paginator = Paginator(queries.latest_changes(site=site), PAGE_SIZE)
+    page = _page(paginator, int(page_number))
+    items = list(page.object_list)
+    names = queries.names_in(get_language(), [c.monument_id for c in items])
+    return render(
+        request,
+        "site/changes.html",
+        {
+            "site": site,
+            "sites": list(Site.objects.order_by("name")),
+            "page": page,
+            "items": [(c, names.get(c.monument_id, c.monument.name)) for c in items],
+        },
+    )
