@@ -33,7 +33,7 @@ import api as api_bench  # noqa: E402  (bench/api.py: the registry and the timer
 def run(args) -> list[tuple[str, str, float, int, int]]:
     from django.test import Client
 
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     slug, claims = api_bench.detail_slug(args.seed)
     page = f"/monuments/{slug}/"
     etag = api_bench.etag_of(client, page)
