@@ -590,6 +590,8 @@ class DamageReport(Versioned, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "key"], name="report_key_unique_per_source")
         ]
+        # The review queue and the admin's filters select by review status.
+        indexes = [models.Index(fields=["review_status"], name="report_review_status")]
         permissions = [
             ("review_damagereport", "Can accept, reject, pin and discount claims"),
         ]
@@ -735,6 +737,11 @@ class MonumentConsensus(models.Model):
 
     class Meta:
         verbose_name_plural = "monument consensus"
+        # The monument list filters on the stored state and the contested flag.
+        indexes = [
+            models.Index(fields=["state"], name="consensus_state"),
+            models.Index(fields=["contested"], name="consensus_contested"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.monument}: {self.state}"
@@ -759,6 +766,42 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"revision {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+class ConsensusJob(models.Model):
+    """A recomputation of many monuments' consensus, run in the background by a task
+    worker (``manage.py db_worker``) rather than inside the request that caused it.
+
+    Written by ``services.queue_refresh`` and ``services.run_refresh_job``; the admin
+    shows its progress, which the job commits after every batch."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    reason = models.CharField(max_length=300)
+    monument_ids = models.JSONField(default=list, help_text="The monuments to recompute.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0, help_text="Monuments to recompute.")
+    done = models.PositiveIntegerField(default=0, help_text="Monuments recomputed so far.")
+    changed = models.PositiveIntegerField(default=0, help_text="Stored statuses that changed.")
+    task_id = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    # The state of this database's work queue, not registry content.
+    not_serialized = True
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "consensus recomputation"
+
+    def __str__(self) -> str:
+        return f"{self.reason} ({self.status}, {self.done}/{self.total})"
 
 
 class PhotoManager(models.Manager):

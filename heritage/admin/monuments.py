@@ -6,9 +6,11 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from heritage import consensus, services
 from heritage.admin.base import HistoryAdmin, TableMixin, VersionedForm, can_decide_status
@@ -87,24 +89,37 @@ class StatusOverrideInline(admin.StackedInline):
     verbose_name_plural = "curator's override of the status"
 
 
+class LatestClaimsFormSet(BaseInlineFormSet):
+    """Only the latest :data:`ClaimInline.cap` claims: a monument with hundreds of claims
+    opens as fast as one with three (the rest are a link away, in the claims list)."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_latest"):
+            self._latest = list(super().get_queryset()[: ClaimInline.cap])
+        return self._latest
+
+
 class ClaimInline(admin.TabularInline):
-    """The monument's claims, read-only here: each opens in its own form."""
+    """The monument's latest claims, read-only here: each opens in its own form."""
 
     model = DamageReport
     fk_name = "monument"
+    formset = LatestClaimsFormSet
+    cap = 25
     extra = 0
     can_delete = False
     show_change_link = True
     fields = ["source", "key", "state", "evidence", "observed_from", "review_status", "rank"]
     readonly_fields = fields
-    ordering = ["observed_from", "source__published_on"]
-    verbose_name_plural = "claims"
+    ordering = ["-source__published_on", "-pk"]
+    verbose_name_plural = f"latest claims (at most {cap}; all of them: see “claims” above)"
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source")
+        # The source is shown and the monument is in each claim's name (__str__).
+        return super().get_queryset(request).select_related("source", "monument")
 
 
 def _consensus_of(monument: Monument):
@@ -150,10 +165,16 @@ class MonumentAdmin(TableMixin, HistoryAdmin):
     search_fields = ["slug", "name"]
     autocomplete_fields = ["part_of", "site"]
     inlines = [AliasInline, StatusOverrideInline, ClaimInline]
-    readonly_fields = ["consensus_panel", "timeline_panel", "photos_panel", "updated_at"]
+    readonly_fields = [
+        "consensus_panel",
+        "timeline_panel",
+        "claims_link",
+        "photos_panel",
+        "updated_at",
+    ]
     # The status comes first: it is what a curator opens a monument to check.
     fieldsets = [
-        ("Consensus", {"fields": ["consensus_panel", "timeline_panel"]}),
+        ("Consensus", {"fields": ["consensus_panel", "timeline_panel", "claims_link"]}),
         (
             "Monument",
             {
@@ -264,6 +285,23 @@ class MonumentAdmin(TableMixin, HistoryAdmin):
         changes = consensus.timeline(claims)
         return render_to_string(
             "admin/heritage/monument/timeline_panel.html", {"changes": changes}
+        )
+
+    @admin.display(description="claims")
+    def claims_link(self, obj):
+        """How many claims, and the claims list filtered on this monument (the page
+        lists only the latest)."""
+        if obj is None or obj.pk is None:
+            return "–"
+        count = DamageReport.objects.filter(monument=obj).count()
+        url = reverse("admin:heritage_damagereport_changelist")
+        return format_html(
+            '{} claim(s); the latest {} are listed below. <a href="{}?monument__id__exact={}">'
+            "All claims on this monument</a>",
+            count,
+            min(count, ClaimInline.cap),
+            url,
+            obj.pk,
         )
 
     @admin.display(description="photos")

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "django_tasks",
+    "django_tasks_db",
     "csp",
 ]
 
@@ -160,6 +162,12 @@ API_MAX_PAGE_SIZE = 500
 # Requests an anonymous client (one IP address) may make: "N/second|minute|hour|day".
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "600/minute")
 API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "60"))
+
+# Background work (large consensus recomputations): django-tasks, the database as queue,
+# run by ``manage.py db_worker``.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A change touching more monuments than this recomputes them in a background job.
+CONSENSUS_INLINE_LIMIT = int(os.environ.get("CONSENSUS_INLINE_LIMIT", "500"))
 
 # The public map's background tiles. Empty MAP_TILE_URL: no tiles, the markers on a plain
 # background (and no request leaves the site). The attribution is shown on the map.
