@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('heritage', '0004_roles'),
+        ('heritage', '0006_search_and_filter_indexes'),
     ]
 
     operations = [
