@@ -515,6 +515,12 @@ class Source(models.Model):
         help_text="Earlier sources whose sentences this one repeats verbatim.",
     )
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(5000)])
+    fingerprint = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(20000), RegexValidator(r"^(?:[0-9a-f]{8})*$")],
+        help_text="Hashed word shingles of the article's text (heritage/drafting/fingerprint.py), "
+        "to recognise later copies; the text itself is not kept.",
+    )
 
     objects = SourceManager()
     history = SOURCE_HISTORY
