@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('heritage', '0006_search_and_filter_indexes'),
+        ('heritage', '0008_reported_evidence'),
     ]
 
     operations = [
