@@ -48,10 +48,15 @@ def start(extra: list[str]) -> int:
     run([*manage, "setup_registry"])
     address = extra[0] if extra else "127.0.0.1:8000"
     print(f"Serving the registry at http://{address}/admin/  (Ctrl-C to stop)", flush=True)
+    # Large consensus recomputations run in the background, from the database's queue.
+    worker = subprocess.Popen([str(PYTHON), "manage.py", "db_worker"], cwd=ROOT)
     try:
         return subprocess.call([str(PYTHON), "manage.py", "runserver", address], cwd=ROOT)
     except KeyboardInterrupt:
         return 0
+    finally:
+        worker.terminate()
+        worker.wait()
 
 
 LOCAL_DATABASE = "postgres://postgres@127.0.0.1:5432/heritage_registry"

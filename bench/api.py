@@ -179,7 +179,13 @@ def straightforward_urls() -> list:
     from rest_framework.pagination import PageNumberPagination
     from rest_framework.views import APIView
 
-    from heritage.api.serializers import CSV_FIELDS
+    # The columns of the API's monument CSV before it carried URLs, identifiers and names.
+    CSV_FIELDS = (
+        *("slug", "name", "kind", "site", "part_of", "latitude", "longitude"),
+        *("location_precision_m", "state", "confidence", "independent_origins", "contested"),
+        *("single_origin", "overridden", "claim_count", "latest_observation"),
+        *("consensus_changed_at", "updated_at", "as_of"),
+    )
     from heritage.models import (
         Alias,
         DamageReport,

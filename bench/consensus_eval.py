@@ -563,6 +563,71 @@ def evaluate_synthetic(seed: int, count: int) -> dict[str, dict[str, Score]]:
     return scores
 
 
+# --- (c) Calibration ----------------------------------------------------------------
+
+
+def confidence_points(seed: int, count: int) -> list[tuple[float, float, bool]]:
+    """(raw score, published confidence, right?) for every reading of the synthetic
+    registry: the present state and the state as of MID."""
+    generator = Generator(seed)
+    monuments = [generator.monument(i + 1) for i in range(count)]
+    points = []
+    for as_of in (None, MID):
+        for m in monuments:
+            if not any(as_of is None or c.observed_until <= as_of for c in m.claims):
+                continue
+            result = consensus.compute(m.claims, as_of=as_of)
+            right = result.state == m.truth_at(as_of or END)
+            points.append((result.score, result.confidence, right))
+    return points
+
+
+def reliability_table(points: list[tuple[float, bool]], bins: int = 10):
+    """Rows (bin, readings, mean confidence, accuracy) and the expected calibration
+    error: the readings-weighted mean gap between confidence and accuracy per bin."""
+    rows, ece = [], 0.0
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        chosen = [(c, r) for c, r in points if low <= c < high or (b == bins - 1 and c == 1)]
+        if not chosen:
+            continue
+        mean = sum(c for c, _ in chosen) / len(chosen)
+        accuracy = sum(r for _, r in chosen) / len(chosen)
+        ece += len(chosen) / len(points) * abs(accuracy - mean)
+        rows.append((f"{low:.1f}-{high:.1f}", len(chosen), mean, accuracy))
+    return rows, ece
+
+
+def fit_calibration(points: list[tuple[float, bool]], bins: int = 10) -> list[tuple[float, float]]:
+    """Knots (score, accuracy) of a strictly increasing map fitted by pool-adjacent-
+    violators on the bins of *points* (what consensus.CALIBRATION holds)."""
+    rows, _ = reliability_table(points, bins)
+    blocks = [[n, mean * n, accuracy * n] for _, n, mean, accuracy in rows]
+    merged: list[list[float]] = []
+    for block in blocks:
+        merged.append(block)
+        while len(merged) > 1 and merged[-2][2] / merged[-2][0] >= merged[-1][2] / merged[-1][0]:
+            last = merged.pop()
+            merged[-1] = [merged[-1][i] + last[i] for i in range(3)]
+    knots = [(round(b[1] / b[0], 3), round(b[2] / b[0], 3)) for b in merged]
+    return [(0.0, round(knots[0][1] * 0.9, 3)), *knots, (1.0, min(1.0, knots[-1][1] + 0.02))]
+
+
+def evaluate_calibration(seed: int, count: int) -> None:
+    points = confidence_points(seed, count)
+    print(f"## (c) Calibration (synthetic registry, seed {seed}, {count} monuments)\n")
+    for label, index in (("raw score", 0), ("published confidence", 1)):
+        rows, ece = reliability_table([(p[index], p[2]) for p in points])
+        print(f"### {label}: expected calibration error {ece:.3f}\n")
+        table = [[b, n, f"{mean:.3f}", f"{acc:.3f}"] for b, n, mean, acc in rows]
+        print(markdown_table(["bin", "readings", "mean", "accuracy"], table))
+        print()
+    print(
+        "Calibration knots fitted on this seed:", fit_calibration([(p[0], p[2]) for p in points])
+    )
+    print()
+
+
 # --- Main ---------------------------------------------------------------------------
 
 
@@ -577,6 +642,7 @@ def main(argv: list[str] | None = None) -> None:
 
     evaluate_seed_fixtures()
     scores = evaluate_synthetic(args.seed, args.monuments)
+    evaluate_calibration(args.seed, args.monuments)
 
     print("## Summary\n")
     rows = []

@@ -3,26 +3,34 @@
 Pure and deterministic: plain dataclasses in, a :class:`Consensus` out, no ORM.
 ``heritage/services.py`` loads the rows, calls :func:`compute` and stores the result.
 
-The rules, each with its reference in DOMAIN.md's consensus section:
+The rules, each with its reference in DOMAIN.md's consensus section (the README's
+Consensus section states them with examples; the constants were chosen by measurement
+on bench/timeline_eval.py and bench/consensus_eval.py):
 
 1. **Which claims count.** Accepted claims only (the caller filters). ``known_at``
    keeps claims whose source was published by then; ``as_of`` keeps claims whose
-   observation ended by then (an undated claim ends on its publication date).
-2. **Curators' word.** A deprecated claim weighs nothing. If any claim still in
+   observation ended by then.
+2. **Undated claims speak at publication.** A claim with no observed date speaks of
+   the state on its source's publication date: news reports the present. It
+   supersedes and is superseded like a claim observed that day.
+3. **Curators' word.** A deprecated claim weighs nothing. If any claim still in
    play is preferred, only preferred claims vote. An override replaces the state
    (and is flagged) but the evidence analysis is still reported.
-3. **Evidence weighs.** weight = evidence kind x source reliability x (0.6 if the
-   reference is inferred).
-4. **Copies count once.** Claims whose sources share an identifiable wire credit
+4. **Evidence weighs.** weight = evidence kind x source reliability x (0.6 if the
+   reference is inferred). The outlet's own reporting (``reported``: stated as fact
+   in its own voice) weighs between an unattributed line and a monitoring group.
+5. **Copies count once.** Claims whose sources share an identifiable wire credit
    (same story, or published within a few days), or where one source copies
    passages of another, form one *origin*; an origin votes once, with the weight of
    its strongest claim.
-5. **Time.** Claims observed strictly after a claim, of a different state that may
-   follow it, supersede it when they are credible (CREDIBLE_WEIGHT) and weigh at
-   least as much as it (SUPERSEDE_RATIO). Damage is not undone by a later
-   lesser-damage claim unless that claim is a restoration. A later claim of the same
-   state corroborates rather than supersedes.
-6. **Ordinal scale.** The state with the most origin weight wins. Agreement counts
+6. **Time.** Claims that speak of a later moment, of a different state that may
+   follow, supersede the earlier state when they are credible together
+   (CREDIBLE_WEIGHT) and carry at least SUPERSEDE_RATIO of the weight that held the
+   earlier state until then (each origin counted once): one credible later report
+   replaces an older one, a lone weak claim does not flip a well-supported state.
+   Damage is not undone by a later lesser-damage claim unless that claim is a
+   restoration. A later claim of the same state corroborates rather than supersedes.
+7. **Ordinal scale.** The state with the most origin weight wins. Agreement counts
    nearby states partly (1 - distance/3), so a one-step disagreement only lowers
    confidence a little; two or more steps with enough weight behind them mark the
    status contested.
@@ -52,17 +60,36 @@ EVIDENCE_WEIGHT = {
     "imagery": 1.0,
     "official": 0.8,
     "monitoring_group": 0.6,
+    "reported": 0.5,
     "unattributed": 0.3,
 }
 INFERRED_FACTOR = 0.6
 # Sources carrying the same agency's copy within this many days are one observation.
 WIRE_WINDOW_DAYS = 3
 # Later contrary evidence must weigh at least this much, and at least this share of
-# an earlier claim's weight, to supersede it.
+# the weight that held the earlier state, to supersede it. Chosen with
+# bench/consensus_sweep.py (README, "Choosing the weights").
 CREDIBLE_WEIGHT = 0.3
-SUPERSEDE_RATIO = 1.0
+SUPERSEDE_RATIO = 0.15
 # Disputing origins at two or more steps carrying this share of the weight: contested.
 CONTEST_SHARE = 0.2
+# The published confidence is the raw score (agreement x strength) mapped through this
+# increasing piecewise-linear curve, fitted on the synthetic registry of seed 1 (bench/
+# consensus_eval.py prints the reliability table and refits it): among statuses published
+# with confidence 0.7, about 70% are right there. Knots are (score, confidence).
+CALIBRATION = (
+    (0.0, 0.386),
+    (0.089, 0.429),
+    (0.195, 0.477),
+    (0.347, 0.488),
+    (0.449, 0.602),
+    (0.548, 0.695),
+    (0.64, 0.73),
+    (0.747, 0.746),
+    (0.85, 0.861),
+    (0.951, 0.947),
+    (1.0, 0.967),
+)
 
 _DAMAGE_LEVEL = {INTACT: 0, DAMAGED: 1, SEVERELY_DAMAGED: 2, DESTROYED: 3}
 
@@ -112,6 +139,12 @@ class Claim:
         return self.observed_to or self.observed_from or self.published_on
 
     @property
+    def speaks_from(self) -> datetime.date:
+        """First day the claim speaks of: its observation's start, else its publication
+        (an undated claim speaks of the state when it was published)."""
+        return self.observed_from or self.published_on
+
+    @property
     def base_weight(self) -> float:
         weight = EVIDENCE_WEIGHT[self.evidence] * max(0.0, min(1.0, self.reliability))
         return weight * (INFERRED_FACTOR if self.inferred else 1.0)
@@ -144,6 +177,8 @@ class Consensus:
     overridden: bool = False
     override_reason: str = ""
     evidence_state: str = UNKNOWN  # what the evidence says, even when overridden
+    # Before calibration: agreement x strength, 0 without evidence.
+    score: float = 0.0
     as_of: datetime.date | None = None
     known_at: datetime.date | None = None
     verdicts: tuple[Verdict, ...] = field(default_factory=tuple)
@@ -201,9 +236,10 @@ def compute(
         if votes[origins[c.id]].id != c.id:
             reasons[c.id].append(f"same origin as claim {votes[origins[c.id]].id}: counted once")
 
-    evidence_state, confidence, contested = _vote(
+    evidence_state, score, contested = _vote(
         [(c.state, weight[c.id]) for c in votes.values()], override
     )
+    confidence = calibrated(score) if votes else 0.0
     state = override.state if override else evidence_state
 
     verdicts = []
@@ -238,10 +274,20 @@ def compute(
         overridden=override is not None,
         override_reason=override.reason if override else "",
         evidence_state=evidence_state,
+        score=round(score, 4),
         as_of=as_of,
         known_at=known_at,
         verdicts=tuple(verdicts),
     )
+
+
+def calibrated(score: float) -> float:
+    """The confidence published for a raw *score*: CALIBRATION, linearly interpolated."""
+    score = max(0.0, min(1.0, score))
+    for (x0, y0), (x1, y1) in zip(CALIBRATION, CALIBRATION[1:], strict=False):
+        if score <= x1:
+            return y0 + (y1 - y0) * (score - x0) / (x1 - x0)
+    return CALIBRATION[-1][1]
 
 
 def majority_vote(claims: Iterable[Claim]) -> str:
@@ -256,31 +302,70 @@ def majority_vote(claims: Iterable[Claim]) -> str:
 
 @dataclass(frozen=True)
 class Change:
-    """A point where the consensus changed: from this date on, this state."""
+    """A point where the consensus changed: from this date on, this state.
+
+    ``date`` is the first day the evidence shows the new state (what ``as_of`` reads:
+    a claim counts once its observation has ended). The change itself happened in the
+    window ``earliest`` .. ``latest`` (= ``date``): no earlier than the day after the
+    previous state was last observed, nor before the start of a dated range that
+    reports it ("between August and September"). ``earliest`` is None when nothing
+    bounds it (an undated first report: "on or before ``date``").
+    """
 
     date: datetime.date
     state: str
     confidence: float
     claim_id: ClaimRef | None  # the claim whose observation caused the change
+    earliest: datetime.date | None = None
+
+    @property
+    def latest(self) -> datetime.date:
+        return self.date
 
 
 def timeline(claims: Sequence[Claim]) -> list[Change]:
-    """Each change of the evidence-based state over time, oldest first.
+    """Each change of the evidence-based state over time, oldest first, with the window
+    in which it happened.
 
     A curator's override speaks of the present only, so the past is evidence alone.
     """
     changes: list[Change] = []
-    observed = {c.id: c.observed_until for c in claims}
-    for day in sorted(set(observed.values())):
+    by_id = {c.id: c for c in claims}
+    previous: Consensus | None = None
+    for day in sorted({c.observed_until for c in claims}):
         result = compute(claims, as_of=day)
         if not changes or result.state != changes[-1].state:
-            # The cause: the strongest claim observed that day that supports the new state.
+            # The causes: the claims observed that day that support the new state.
             causes = [
-                v for v in result.verdicts if v.role == "supports" and observed[v.claim_id] == day
+                v
+                for v in result.verdicts
+                if v.role == "supports" and by_id[v.claim_id].observed_until == day
             ]
             cause = min(causes, key=lambda v: (-v.weight, v.claim_id)).claim_id if causes else None
-            changes.append(Change(day, result.state, result.confidence, cause))
+            earliest = _earliest(previous, [by_id[v.claim_id] for v in causes], by_id, day)
+            changes.append(Change(day, result.state, result.confidence, cause, earliest))
+        previous = result
     return changes
+
+
+def _earliest(
+    previous: Consensus | None,
+    causes: Sequence[Claim],
+    by_id: dict[ClaimRef, Claim],
+    day: datetime.date,
+) -> datetime.date | None:
+    """The earliest day a change seen on *day* can have happened (None: unbounded)."""
+    bounds = []
+    if previous is not None and previous.state != UNKNOWN:
+        seen = [
+            by_id[v.claim_id].observed_until for v in previous.verdicts if v.role == "supports"
+        ]
+        if seen:
+            bounds.append(max(seen) + datetime.timedelta(days=1))
+    ranges = [c.observed_from for c in causes if c.observed_from and c.observed_to]
+    if ranges:
+        bounds.append(min(ranges))
+    return min(max(bounds), day) if bounds else None
 
 
 def _severity(state: str) -> int:
@@ -337,31 +422,42 @@ def _superseded(
 ) -> dict[ClaimRef, ClaimRef]:
     """Map each superseded claim to the latest claim that superseded it.
 
-    A claim is superseded when claims observed strictly after it, of states that
-    may follow its state, carry at least SUPERSEDE_RATIO of its weight (each origin
-    counted once, by its strongest such claim) and at least CREDIBLE_WEIGHT.
+    A claim is superseded by the claims that speak of a moment after its observation
+    ended, of a state other than its own that may follow it, when those contrary
+    claims (each origin counted once, by its strongest) weigh at least
+    CREDIBLE_WEIGHT and at least SUPERSEDE_RATIO of the weight holding the claim's
+    state until the first of them (its claims observed before then, each origin once).
     """
     result: dict[ClaimRef, ClaimRef] = {}
-    for earlier in claims:
-        if weight[earlier.id] <= 0:
+    live = [c for c in claims if weight[c.id] > 0]
+    for earlier in live:
+        contrary = [
+            later
+            for later in live
+            if later.speaks_from > earlier.observed_until
+            and later.state != earlier.state
+            and _may_follow(earlier.state, later.state)
+        ]
+        if not contrary:
             continue
-        later_by_origin: dict[str, Claim] = {}
-        for later in claims:
-            if (
-                later.observed_from is not None
-                and later.observed_from > earlier.observed_until
-                and later.state != earlier.state
-                and weight[later.id] > 0
-                and _may_follow(earlier.state, later.state)
-            ):
-                best = later_by_origin.get(origins[later.id])
-                if best is None or weight[later.id] > weight[best.id]:
-                    later_by_origin[origins[later.id]] = later
-        contrary = sum(weight[c.id] for c in later_by_origin.values())
-        if contrary >= max(CREDIBLE_WEIGHT, SUPERSEDE_RATIO * weight[earlier.id]):
-            latest = max(later_by_origin.values(), key=lambda c: (c.observed_from, c.id))
+        first = min(c.speaks_from for c in contrary)
+        holding = [c for c in live if c.state == earlier.state and c.observed_until < first]
+        against = _per_origin(contrary, weight, origins)
+        held = _per_origin(holding, weight, origins)
+        if against >= max(CREDIBLE_WEIGHT, SUPERSEDE_RATIO * held):
+            latest = max(contrary, key=lambda c: (c.speaks_from, c.observed_until, c.id))
             result[earlier.id] = latest.id
     return result
+
+
+def _per_origin(
+    claims: Iterable[Claim], weight: dict[ClaimRef, float], origins: dict[ClaimRef, str]
+) -> float:
+    """Total weight of *claims*, each origin counted once by its strongest claim."""
+    best: dict[str, float] = {}
+    for c in claims:
+        best[origins[c.id]] = max(best.get(origins[c.id], 0.0), weight[c.id])
+    return sum(best.values())
 
 
 def _may_follow(earlier: str, later: str) -> bool:

@@ -29,12 +29,22 @@ table's sequence. A backup made with ``dumpdata`` is restored under :data:`BACKU
 instead (``manage.py restore_backup``, into an empty registry only).
 
 Errors name the file, the object (its position and natural key) and the field.
+
+The rules are checked object by object, but the queries are not: the registry's own
+records (:data:`BULK_KEYS`) are read by natural key in bulk, a few hundred keys per
+query, before each pass over the pending objects, and the new objects of one model are
+written with one multi-row ``INSERT`` per few hundred; references are checked against
+what was read, so a load costs the same whatever the size of the registry. Other
+records (users, history rows, objects given by primary key) take the general path
+through Django's deserializer, one object at a time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -43,6 +53,7 @@ from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import (
     DeserializationError,
+    DeserializedObject,
     M2MDeserializationError,
     deserialize_fk_value,
     deserialize_m2m_values,
@@ -52,6 +63,7 @@ from django.db import models
 from django.utils import timezone
 
 from heritage.history import is_historical
+from heritage.models import Alias, DamageReport, Monument
 
 NOT_A_LIST = "a fixture must be a JSON list of objects"
 NOT_AN_OBJECT = 'each entry must be an object with "model" and "fields"'
@@ -191,7 +203,11 @@ class LoadResult:
     # Claims whose review the command's --accept-as user is recorded for.
     reviewed_on_loading: list[models.Model] = field(default_factory=list)
     monument_ids: set[int] = field(default_factory=set)
+    # Monuments whose names or aliases were loaded (their search text is derived).
+    named_monument_ids: set[int] = field(default_factory=set)
     models: set[type[models.Model]] = field(default_factory=set)
+    # Tables written one object at a time (their constraints are checked after the load).
+    unchecked_models: set[type[models.Model]] = field(default_factory=set)
 
 
 class _Object(dict):
@@ -309,15 +325,23 @@ def load_records(
         _check_shape(record, scope)
     rank = model_order()
     pending.sort(key=lambda r: rank.get(r.model_label.lower(), len(rank)))
+    index = KeyIndex(using)
     while pending:
         postponed: list[tuple[Record, FixtureError]] = []
+        index.prefetch(pending)
+        bulk = _BulkPass(index, using, result, accept_as)
         for record in pending:
             try:
+                if bulk.takes(record):
+                    bulk.add(record)
+                    continue
+                bulk.flush()
                 obj = _deserialize(record, using)
             except _Unresolved as exc:
                 postponed.append((record, FixtureError(f"{record.describe()}: {exc}")))
                 continue
             _store(record, obj, using, result, created_by, accept_as)
+        bulk.flush()
         if len(postponed) == len(pending):
             raise postponed[0][1]
         pending = [record for record, _ in postponed]
@@ -330,6 +354,344 @@ def load_records(
             default_change_reason=ACCEPTED_ON_LOADING,
         )
     return result
+
+
+# --- Bulk path: the registry's own records, by natural key ------------------------------
+
+# Natural key of each model read in bulk, as lookups (the same values, in the same order,
+# as the model's natural_key()). A fixture names these records by natural key only.
+BULK_KEYS: dict[str, tuple[str, ...]] = {
+    "heritage.site": ("slug",),
+    "heritage.monument": ("slug",),
+    "heritage.outlet": ("slug",),
+    "heritage.source": ("key",),
+    "heritage.alias": ("monument__slug", "language", "name"),
+    "heritage.damagereport": ("source__key", "key"),
+}
+# Read in bulk when referred to (a claim's reviewer), loaded the general way.
+REFERRED_KEYS: dict[str, tuple[str, ...]] = {"auth.user": ("username",)}
+KEY_CHUNK = 300  # keys per query: 3 x 300 parameters at most, below SQLite's 999
+
+
+def _lookups(label: str) -> tuple[str, ...] | None:
+    return BULK_KEYS.get(label) or REFERRED_KEYS.get(label)
+
+
+class _General(Exception):
+    """A record the bulk path does not take (the general path loads it)."""
+
+
+def _own_key(record: Record, lookups: tuple[str, ...]) -> tuple:
+    """The record's natural key from its fields (a related part is a one-value key)."""
+    fields = record.data["fields"]
+    key = []
+    for lookup in lookups:
+        name = lookup.split("__")[0]
+        value = fields.get(name)
+        if "__" in lookup:
+            if not (isinstance(value, list) and len(value) == 1 and isinstance(value[0], str)):
+                raise _General
+            value = value[0]
+        if not isinstance(value, str):
+            raise _General
+        key.append(value)
+    return tuple(key)
+
+
+def _references(record: Record, model) -> Iterable[tuple[str, tuple]]:
+    """(target label, natural key) of every reference the record makes by natural key."""
+    for name, value in record.data["fields"].items():
+        f = model._meta.get_field(name)
+        if not f.is_relation or value is None:
+            continue
+        label = f.related_model._meta.label_lower
+        values = value if f.many_to_many else [value]
+        if not isinstance(values, list):
+            continue
+        for item in values:
+            if isinstance(item, list) and _lookups(label) and len(item) == len(_lookups(label)):
+                yield label, tuple(item)
+
+
+class KeyIndex:
+    """Records by natural key: read from the database in bulk, or created by this load."""
+
+    def __init__(self, using: str) -> None:
+        self.using = using
+        self.found: dict[str, dict[tuple, models.Model]] = defaultdict(dict)
+        self.absent: dict[str, set[tuple]] = defaultdict(set)
+
+    def get(self, label: str, key: tuple) -> models.Model | None:
+        return self.found[label].get(key)
+
+    def add(self, label: str, key: tuple, instance: models.Model) -> None:
+        self.found[label][key] = instance
+        self.absent[label].discard(key)
+
+    def prefetch(self, records: list[Record]) -> None:
+        """Read every record the pending *records* are, or refer to, that is not known yet."""
+        wanted: dict[str, set[tuple]] = defaultdict(set)
+        for record in records:
+            label = record.model_label.lower()
+            if label not in BULK_KEYS or "pk" in record.data:
+                continue
+            model = apps.get_model(label)
+            try:
+                wanted[label].add(_own_key(record, BULK_KEYS[label]))
+            except _General:
+                continue
+            for target, key in _references(record, model):
+                wanted[target].add(key)
+        for label, keys in wanted.items():
+            unknown = [
+                k for k in keys if k not in self.found[label] and k not in self.absent[label]
+            ]
+            for start in range(0, len(unknown), KEY_CHUNK):
+                self.read(label, unknown[start : start + KEY_CHUNK])
+
+    def read(self, label: str, keys: list[tuple]) -> None:
+        model = apps.get_model(label)
+        lookups = _lookups(label)
+        query = model._base_manager.using(self.using).filter(
+            **{f"{lookup}__in": {k[i] for k in keys} for i, lookup in enumerate(lookups)}
+        )
+        related = {lookup.rsplit("__", 1)[0] for lookup in lookups if "__" in lookup}
+        if related:
+            query = query.select_related(*related)
+        wanted = set(keys)
+        for instance in query:
+            key = tuple(_value_at(instance, lookup) for lookup in lookups)
+            if key in wanted:
+                self.found[label][key] = instance
+        self.absent[label].update(k for k in keys if k not in self.found[label])
+
+
+def _value_at(instance: models.Model, lookup: str):
+    for name in lookup.split("__"):
+        instance = getattr(instance, name)
+    return instance
+
+
+class _BulkPass:
+    """The registry's records of one pass, built and validated one by one, and inserted
+    model by model (a model's records are consecutive: records are sorted by model)."""
+
+    def __init__(self, index: KeyIndex, using: str, result: LoadResult, accept_as=None) -> None:
+        self.index, self.using, self.result = index, using, result
+        self.accept_as = accept_as
+        self.model: type[models.Model] | None = None
+        self.new: list[tuple[Record, models.Model, tuple, dict]] = []
+        self.created_here: dict[tuple[str, tuple], Record] = {}
+
+    def takes(self, record: Record) -> bool:
+        label = record.model_label.lower()
+        if label not in BULK_KEYS or "pk" in record.data:
+            return False
+        try:
+            _own_key(record, BULK_KEYS[label])
+        except _General:
+            return False
+        return True
+
+    def add(self, record: Record) -> None:
+        model = apps.get_model(record.model_label)
+        if model is not self.model:
+            self.flush()
+            self.model = model
+        label = model._meta.label_lower
+        key = _own_key(record, BULK_KEYS[label])
+        instance, m2m = self._build(record, model)
+        existing = self.index.get(label, key)
+        if existing is not None:
+            if existing.pk is None:  # defined earlier in this pass, not yet written
+                self.flush()
+                self.model = model
+            instance.pk = existing.pk
+            obj = DeserializedObject(instance, {n: [t.pk for t in ts] for n, ts in m2m.items()})
+            changes = _differences(record, obj, existing)
+            if (
+                changes
+                and model is DamageReport
+                and _decided(existing)
+                and all(name in DECISION_FIELDS for name, _ in changes)
+            ):
+                self.result.reviewed_since += 1
+                return
+            if changes:
+                earlier = self.created_here.get((label, key)) or getattr(
+                    existing, "_loaded_from", None
+                )
+                where = (
+                    f"was loaded from {earlier.path} (object {earlier.position}) "
+                    "earlier in this command"
+                    if earlier
+                    else "is already in the registry"
+                )
+                raise FixtureError(
+                    f"{record.describe()}: "
+                    + DIFFERS.format(
+                        what=model._meta.verbose_name,
+                        where=where,
+                        changes="; ".join(text for _, text in changes),
+                    )
+                )
+            self.result.unchanged += 1
+            return
+        if (
+            model is DamageReport
+            and instance.review_status != "drafted"
+            and instance.reviewed_by_id is None
+        ):
+            if self.accept_as is None:
+                raise FixtureError(
+                    f"{record.describe()}: "
+                    + REVIEW_NEEDS_REVIEWER.format(status=instance.review_status)
+                )
+            instance.reviewed_by = self.accept_as
+            instance.reviewed_at = instance.reviewed_at or timezone.now()
+            self.result.reviewed_on_loading.append(instance)
+        _fill_automatic_fields(instance)
+        _validate(record, instance)
+        instance._loaded_from = record
+        self.index.add(label, key, instance)
+        self.new.append((record, instance, key, m2m))
+
+    def _build(self, record: Record, model) -> tuple[models.Model, dict[str, list]]:
+        """The instance the record describes, its references taken from the index."""
+        values: dict = {}
+        related: dict = {}
+        m2m: dict[str, list] = {}
+        for name, value in record.data["fields"].items():
+            f = model._meta.get_field(name)
+            if f.many_to_many:
+                if not isinstance(value, list):
+                    raise FixtureError(
+                        f"{record.describe()}: field {name!r}: a list of references is expected"
+                    )
+                m2m[name] = [self._target(record, f, item) for item in value]
+            elif f.is_relation:
+                target = None if value is None else self._target(record, f, value)
+                related[f.name] = target
+            else:
+                try:
+                    values[f.attname] = f.to_python(value)
+                except ValidationError as exc:
+                    raise FixtureError(
+                        f"{record.describe()}: field {name!r}: {' '.join(exc.messages)}"
+                    ) from None
+        instance = model(**values)
+        for name, target in related.items():
+            setattr(instance, name, target)
+        return instance, m2m
+
+    def _target(self, record: Record, f, value) -> models.Model:
+        label = f.related_model._meta.label_lower
+        lookups = _lookups(label)
+        if not (isinstance(value, list) and lookups and len(value) == len(lookups)):
+            raise FixtureError(
+                f"{record.describe()}: field {f.name!r}: refer to a "
+                f"{f.related_model._meta.verbose_name} by its natural key (a list), "
+                f"not {json.dumps(value, ensure_ascii=False)}"
+            )
+        target = self.index.get(label, tuple(value))
+        if target is None and label in REFERRED_KEYS:
+            # Perhaps loaded the general way earlier in this pass (a dump's users).
+            self.index.read(label, [tuple(value)])
+            target = self.index.get(label, tuple(value))
+        if target is not None and target.pk is None:
+            # Defined earlier in this pass, not written yet (a group before its members):
+            # write what is pending, so that objects keep the order of the fixtures.
+            self.flush()
+        if target is None:
+            raise _Unresolved(
+                UNRESOLVED_REFERENCE.format(
+                    field=f.name,
+                    target=f.related_model._meta.verbose_name,
+                    value=json.dumps(value, ensure_ascii=False),
+                )
+            )
+        return target
+
+    def flush(self) -> None:
+        """Insert the new records of the current model, then their many-to-many links."""
+        if not self.new:
+            return
+        model = self.model
+        instances = [instance for _, instance, _, _ in self.new]
+        try:
+            with _given_timestamps(model):
+                model._base_manager.using(self.using).bulk_create(instances, batch_size=500)
+        except Exception as exc:  # database errors: name the records, keep the cause
+            first = self.new[0][0]
+            raise FixtureError(
+                f"{first.path}: the {len(instances)} new {model._meta.verbose_name_plural} "
+                f"from object {first.position} on could not be saved: {exc}"
+            ) from exc
+        links: dict[type, list] = defaultdict(list)
+        for record, instance, key, m2m in self.new:
+            self.created_here[(model._meta.label_lower, key)] = record
+            for name, targets in m2m.items():
+                f = model._meta.get_field(name)
+                through = f.remote_field.through
+                source = f"{f.m2m_field_name()}_id"
+                target_column = f"{f.m2m_reverse_field_name()}_id"
+                for pk in dict.fromkeys(t.pk for t in targets):
+                    links[through].append(through(**{source: instance.pk, target_column: pk}))
+            monument_id = (
+                instance.pk if model is Monument else getattr(instance, "monument_id", None)
+            )
+            if monument_id is not None:
+                self.result.monument_ids.add(monument_id)
+                if model in (Monument, Alias):
+                    self.result.named_monument_ids.add(monument_id)
+        for through, rows in links.items():
+            through._base_manager.using(self.using).bulk_create(rows, batch_size=500)
+        self.result.created += len(instances)
+        self.result.models.add(model)
+        self.new = []
+
+
+@contextlib.contextmanager
+def _given_timestamps(model: type[models.Model]):
+    """Keep the timestamps a fixture gives (``_fill_automatic_fields`` set the missing
+    ones): a raw save writes them as they are, but ``bulk_create`` applies ``auto_now``.
+    A load runs in its own command, so switching the fields off for the insert is safe."""
+    switched = [
+        (f, f.auto_now, f.auto_now_add)
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    for f, _, _ in switched:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, auto_now, auto_now_add in switched:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+def _validate(record: Record, instance: models.Model) -> None:
+    """Every rule of the model, without the queries the bulk path made already: the
+    references were found by natural key, and a natural key is unique by construction
+    (an object whose key exists is compared, never inserted)."""
+    relations = [f for f in instance._meta.concrete_fields if f.is_relation]
+    errors: dict = {}
+    try:
+        instance.full_clean(
+            exclude=[f.name for f in relations], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    for f in relations:
+        raw = getattr(instance, f.attname)
+        if f.blank and raw in f.empty_values:
+            continue
+        try:
+            models.Field.validate(f, raw, instance)  # null and blank; not the existence query
+        except ValidationError as exc:
+            errors.setdefault(f.name, []).extend(exc.error_list)
+    if errors:
+        raise FixtureError(f"{record.describe()}: {_format_validation(ValidationError(errors))}")
 
 
 class _Unresolved(Exception):
@@ -525,10 +887,12 @@ def _store(
     created_by[(model, instance.pk)] = record
     result.created += 1
     result.models.add(model)
+    result.unchecked_models.add(model)
     monument_id = instance.pk if model._meta.label == "heritage.Monument" else None
     monument_id = getattr(instance, "monument_id", monument_id)
     if monument_id is not None and not is_historical(model):
         result.monument_ids.add(monument_id)
+        result.named_monument_ids.add(monument_id)
 
 
 def _check_copies(record: Record, source, copied_pks: list, using: str) -> None:

@@ -90,6 +90,7 @@ class EvidenceKind(models.TextChoices):
     IMAGERY = "imagery", "imagery (satellite or photo)"
     OFFICIAL = "official", "official or heritage authority"
     MONITORING_GROUP = "monitoring_group", "monitoring group"
+    REPORTED = "reported", "the outlet's own reporting"
     UNATTRIBUTED = "unattributed", "unattributed"
 
 
@@ -208,6 +209,43 @@ class Located(models.Model):
             raise ValidationError({"location_precision_m": COORDINATES_NEED_PRECISION})
 
 
+wikidata_validator = RegexValidator(
+    r"^Q[1-9][0-9]*$", "A Wikidata item identifier: Q followed by digits (Q5747)."
+)
+number_id_validator = RegexValidator(r"^[1-9][0-9]*$", "An identifier of digits only.")
+
+
+class Identified(models.Model):
+    """Identifiers of the same place in other gazetteers, for linking datasets.
+
+    Record one only when a curator has checked it against the gazetteer's entry."""
+
+    wikidata = models.CharField(
+        "Wikidata item",
+        max_length=20,
+        blank=True,
+        validators=[wikidata_validator],
+        help_text="Wikidata item identifier, e.g. Q5747.",
+    )
+    geonames = models.CharField(
+        "GeoNames ID",
+        max_length=20,
+        blank=True,
+        validators=[number_id_validator],
+        help_text="GeoNames feature identifier (digits).",
+    )
+    pleiades = models.CharField(
+        "Pleiades ID",
+        max_length=20,
+        blank=True,
+        validators=[number_id_validator],
+        help_text="Pleiades place identifier (digits), for ancient places.",
+    )
+
+    class Meta:
+        abstract = True
+
+
 class EditConflict(ValidationError):
     """A save from an out-of-date copy of a record: someone saved it in between.
 
@@ -267,7 +305,7 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Site(Located):
+class Site(Identified, Located):
     """A place that contains monuments (an archaeological site, a town)."""
 
     slug = models.SlugField(max_length=80, unique=True, validators=[slug_validator])
@@ -298,7 +336,7 @@ class MonumentManager(SlugManager.from_queryset(MonumentQuerySet)):
     pass
 
 
-class Monument(Versioned, Located):
+class Monument(Versioned, Identified, Located):
     """A monument, a group of monuments, or a site as a whole (kind ``site``)."""
 
     slug = models.SlugField(max_length=80, unique=True, validators=[slug_validator])
@@ -477,6 +515,12 @@ class Source(models.Model):
         help_text="Earlier sources whose sentences this one repeats verbatim.",
     )
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(5000)])
+    fingerprint = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(20000), RegexValidator(r"^(?:[0-9a-f]{8})*$")],
+        help_text="Hashed word shingles of the article's text (heritage/drafting/fingerprint.py), "
+        "to recognise later copies; the text itself is not kept.",
+    )
 
     objects = SourceManager()
     history = SOURCE_HISTORY
@@ -584,6 +628,8 @@ class DamageReport(Versioned, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "key"], name="report_key_unique_per_source")
         ]
+        # The review queue and the admin's filters select by review status.
+        indexes = [models.Index(fields=["review_status"], name="report_review_status")]
         permissions = [
             ("review_damagereport", "Can accept, reject, pin and discount claims"),
         ]
@@ -729,6 +775,11 @@ class MonumentConsensus(models.Model):
 
     class Meta:
         verbose_name_plural = "monument consensus"
+        # The monument list filters on the stored state and the contested flag.
+        indexes = [
+            models.Index(fields=["state"], name="consensus_state"),
+            models.Index(fields=["contested"], name="consensus_contested"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.monument}: {self.state}"
@@ -753,6 +804,42 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"revision {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+class ConsensusJob(models.Model):
+    """A recomputation of many monuments' consensus, run in the background by a task
+    worker (``manage.py db_worker``) rather than inside the request that caused it.
+
+    Written by ``services.queue_refresh`` and ``services.run_refresh_job``; the admin
+    shows its progress, which the job commits after every batch."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    reason = models.CharField(max_length=300)
+    monument_ids = models.JSONField(default=list, help_text="The monuments to recompute.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0, help_text="Monuments to recompute.")
+    done = models.PositiveIntegerField(default=0, help_text="Monuments recomputed so far.")
+    changed = models.PositiveIntegerField(default=0, help_text="Stored statuses that changed.")
+    task_id = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    # The state of this database's work queue, not registry content.
+    not_serialized = True
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "consensus recomputation"
+
+    def __str__(self) -> str:
+        return f"{self.reason} ({self.status}, {self.done}/{self.total})"
 
 
 class PhotoManager(models.Manager):

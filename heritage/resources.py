@@ -157,6 +157,9 @@ class MonumentResource(RegistryResource):
             "latitude",
             "longitude",
             "location_precision_m",
+            "wikidata",
+            "geonames",
+            "pleiades",
             "description",
             "aliases",
         ]

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -24,6 +26,7 @@ from django.utils import timezone
 from heritage import consensus, images
 from heritage.models import (
     Alias,
+    ConsensusJob,
     DamageReport,
     Monument,
     MonumentConsensus,
@@ -50,35 +53,116 @@ _pending: contextvars.ContextVar[set[int] | None] = contextvars.ContextVar(
 
 # --- Loading claims for the engine -------------------------------------------------
 
+# Monuments recomputed per batch: bounds memory (a batch's claims, sources and results)
+# and keeps every query's parameters far below SQLite's limit.
+REFRESH_BATCH = 1000
 
-def claims_by_monument(monument_ids: Iterable[int]) -> dict[int, list[consensus.Claim]]:
-    """Accepted claims of the given monuments as engine input, in three queries.
+_CLAIM_COLUMNS = (
+    "monument_id",
+    "key",
+    "state",
+    "evidence",
+    "observed_from",
+    "observed_to",
+    "inferred",
+    "rank",
+    "rank_reason",
+    "source_id",
+    "source__key",
+    "source__published_on",
+    "source__wire_story",
+    "source__outlet_id",
+    "source__outlet__slug",
+    "source__outlet__kind",
+    "source__outlet__reliability",
+)
 
-    One for the reports with their sources and outlets, one for the sources'
-    wire credits, one for the passages they copy.
+
+def _outlet(cache: dict[int, Outlet], pk: int | None, slug, kind, reliability) -> Outlet | None:
+    """An outlet from joined columns, one instance per id."""
+    if pk is None:
+        return None
+    outlet = cache.get(pk)
+    if outlet is None:
+        outlet = cache[pk] = Outlet(pk=pk, slug=slug, kind=kind, reliability=reliability)
+    return outlet
+
+
+def claims_by_monument(
+    monument_ids: Iterable[int] | None = None,
+    *,
+    id_range: tuple[int, int] | None = None,
+) -> dict[int, list[consensus.Claim]]:
+    """Accepted claims of the given monuments (or of every monument whose id is in
+    *id_range*, both ends included) as engine input, in at most three queries.
+
+    One for the claims with their sources and outlets (plain rows, no model
+    instances), one for the sources' wire credits and one for the passages they copy
+    (both select the sources by subquery, so no list of ids is sent). Each monument's
+    claims are in the order they were created.
     """
-    reports = list(
-        DamageReport.objects.accepted()
-        .filter(monument_id__in=list(monument_ids))
-        .select_related("source__outlet")
-        .order_by("id")
-    )
-    source_ids = {r.source_id for r in reports}
+    reports = DamageReport.objects.accepted()
+    if id_range is not None:
+        reports = reports.filter(monument_id__gte=id_range[0], monument_id__lte=id_range[1])
+    else:
+        reports = reports.filter(monument_id__in=list(monument_ids or ()))
+    rows = list(reports.order_by("id").values_list(*_CLAIM_COLUMNS))
+    if not rows:
+        return {}
+    sources = reports.values("source_id")
+    outlets: dict[int, Outlet] = {}
     credits: dict[int, list[Outlet]] = defaultdict(list)
-    for link in Source.wire_credits.through.objects.filter(
-        source_id__in=source_ids
-    ).select_related("outlet"):
-        credits[link.source_id].append(link.outlet)
+    for source_id, *outlet in Source.wire_credits.through.objects.filter(
+        source_id__in=sources
+    ).values_list("source_id", "outlet_id", "outlet__slug", "outlet__kind", "outlet__reliability"):
+        credits[source_id].append(_outlet(outlets, *outlet))
     copies: dict[int, set[str]] = defaultdict(set)
     for from_id, key in Source.copies_passages_from.through.objects.filter(
-        from_source_id__in=source_ids
+        from_source_id__in=sources
     ).values_list("from_source_id", "to_source__key"):
         copies[from_id].add(key)
 
     result: dict[int, list[consensus.Claim]] = defaultdict(list)
-    for r in reports:
-        result[r.monument_id].append(
-            claim_from_report(r, credits=credits[r.source_id], copies=copies[r.source_id])
+    for (
+        monument_id,
+        key,
+        state,
+        evidence,
+        observed_from,
+        observed_to,
+        inferred,
+        rank,
+        rank_reason,
+        source_id,
+        source_key,
+        published_on,
+        wire_story,
+        outlet_id,
+        outlet_slug,
+        outlet_kind,
+        outlet_reliability,
+    ) in rows:
+        outlet = _outlet(outlets, outlet_id, outlet_slug, outlet_kind, outlet_reliability)
+        credited = credits.get(source_id, [])
+        result[monument_id].append(
+            consensus.Claim(
+                id=claim_ref(source_key, key),
+                state=state,
+                evidence=evidence,
+                source_key=source_key,
+                published_on=published_on,
+                reliability=source_reliability(outlet, credited),
+                observed_from=observed_from,
+                observed_to=observed_to,
+                wire_credits=frozenset(
+                    o.slug for o in credited if o.kind != OutletKind.UNNAMED_AGENCIES
+                ),
+                wire_story=wire_story,
+                copies_from=frozenset(copies.get(source_id, ())),
+                inferred=inferred,
+                rank=rank,
+                rank_reason=rank_reason,
+            )
         )
     return result
 
@@ -88,38 +172,23 @@ def claim_ref(source_key: str, report_key: str) -> str:
     return f"{source_key}/{report_key}"
 
 
-def claim_from_report(
-    report: DamageReport, *, credits: list[Outlet], copies: set[str]
-) -> consensus.Claim:
-    source = report.source
-    return consensus.Claim(
-        id=claim_ref(source.key, report.key),
-        state=report.state,
-        evidence=report.evidence,
-        source_key=source.key,
-        published_on=source.published_on,
-        reliability=source_reliability(source.outlet, credits),
-        observed_from=report.observed_from,
-        observed_to=report.observed_to,
-        wire_credits=frozenset(o.slug for o in credits if o.kind != OutletKind.UNNAMED_AGENCIES),
-        wire_story=source.wire_story,
-        copies_from=frozenset(copies),
-        inferred=report.inferred,
-        rank=report.rank,
-        rank_reason=report.rank_reason,
-    )
-
-
 def source_reliability(outlet: Outlet | None, credits: Iterable[Outlet]) -> float:
     """A source is as reliable as the best of its outlet and the agencies it carries."""
     values = [float(o.effective_reliability) for o in [outlet, *credits] if o is not None]
     return max(values) if values else DEFAULT_RELIABILITY
 
 
-def overrides_by_monument(monument_ids: Iterable[int]) -> dict[int, consensus.Override]:
+def overrides_by_monument(
+    monument_ids: Iterable[int] | None = None, *, id_range: tuple[int, int] | None = None
+) -> dict[int, consensus.Override]:
+    overrides = StatusOverride.objects.all()
+    if id_range is not None:
+        overrides = overrides.filter(monument_id__gte=id_range[0], monument_id__lte=id_range[1])
+    else:
+        overrides = overrides.filter(monument_id__in=list(monument_ids or ()))
     return {
-        o.monument_id: consensus.Override(state=o.state, reason=o.reason)
-        for o in StatusOverride.objects.filter(monument_id__in=list(monument_ids))
+        monument_id: consensus.Override(state=state, reason=reason)
+        for monument_id, state, reason in overrides.values_list("monument_id", "state", "reason")
     }
 
 
@@ -127,12 +196,20 @@ def overrides_by_monument(monument_ids: Iterable[int]) -> dict[int, consensus.Ov
 
 
 @transaction.atomic
-def refresh_consensus(*, monument_ids: Iterable[int], using: str = "default") -> int:
-    """Recompute and store the consensus of the given monuments; return how many changed.
+def refresh_consensus(
+    *,
+    monument_ids: Iterable[int],
+    using: str = "default",
+    progress: Callable[[RefreshProgress], None] | None = None,
+) -> int:
+    """Recompute and store the consensus of the given monuments and of the groups they
+    are members of; return how many stored rows changed.
 
     Inside :func:`batched_refresh` the ids are collected and refreshed once at the
-    end of the batch instead. A row is written only when the result differs, so a
-    recomputation that changes nothing leaves ``changed_at`` alone.
+    end of the batch instead. Monuments are recomputed :data:`REFRESH_BATCH` at a time
+    (memory and query size stay bounded however many are given), and a row is written
+    only when the result differs, so a recomputation that changes nothing leaves
+    ``changed_at`` alone. *progress* is called after every batch.
     """
     ids = set(monument_ids)
     pending = _pending.get()
@@ -141,32 +218,94 @@ def refresh_consensus(*, monument_ids: Iterable[int], using: str = "default") ->
         return 0
     if not ids:
         return 0
+    ids |= groups_of(ids)
+    changed = 0
+    for step in refresh_batches(sorted(ids)):
+        changed += step.changed
+        if progress is not None:
+            progress(step)
+    if changed:
+        bump_revision()
+    return changed
+
+
+@dataclasses.dataclass(frozen=True)
+class RefreshProgress:
+    """Where a recomputation stands after one batch (cumulative counts)."""
+
+    done: int
+    total: int
+    changed: int
+    batch_changed: int
+
+
+def refresh_batches(ids: list[int], *, whole_range: bool = False) -> Iterator[RefreshProgress]:
+    """Recompute and store *ids* (sorted) batch by batch, yielding after each.
+
+    With *whole_range*, *ids* are every monument id in their range (a full refresh):
+    each batch then selects its claims by id range, not by a list of ids. The caller
+    decides the transactions (one for all, or one per batch) and bumps the revision.
+    """
+    done = changed = 0
+    for start in range(0, len(ids), REFRESH_BATCH):
+        batch = ids[start : start + REFRESH_BATCH]
+        step = _refresh_batch(batch, whole_range=whole_range)
+        done += len(batch)
+        changed += step
+        yield RefreshProgress(done=done, total=len(ids), changed=changed, batch_changed=step)
+
+
+def groups_of(monument_ids: Iterable[int]) -> set[int]:
+    """The groups the given monuments are members of (a group's status depends on its
+    members' claims)."""
+    ids = sorted(set(monument_ids))
+    groups: set[int] = set()
+    for start in range(0, len(ids), REFRESH_BATCH):
+        groups.update(
+            Monument.objects.filter(
+                pk__in=ids[start : start + REFRESH_BATCH], part_of__isnull=False
+            ).values_list("part_of_id", flat=True)
+        )
+    return groups
+
+
+def _refresh_batch(ids: list[int], *, whole_range: bool) -> int:
+    """Recompute one batch of monuments and write what changed; return how many rows."""
     lock_for_refresh(ids)
-    claims = claims_by_monument(ids)
-    overrides = overrides_by_monument(ids)
-    stored = {c.monument_id: c for c in MonumentConsensus.objects.filter(monument_id__in=ids)}
-    existing_ids = set(Monument.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    if whole_range:
+        span = (ids[0], ids[-1])
+        claims = claims_by_monument(id_range=span)
+        overrides = overrides_by_monument(id_range=span)
+        stored_rows = MonumentConsensus.objects.filter(
+            monument_id__gte=span[0], monument_id__lte=span[1]
+        )
+        existing_ids = ids
+    else:
+        claims = claims_by_monument(ids)
+        overrides = overrides_by_monument(ids)
+        stored_rows = MonumentConsensus.objects.filter(monument_id__in=ids)
+        existing_ids = sorted(Monument.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    stored = {
+        row["monument_id"]: row for row in stored_rows.values("monument_id", *_STORED_FIELDS)
+    }
     now = timezone.now()
     created, updated = [], []
-    for mid in sorted(existing_ids):
-        result = consensus.compute(claims.get(mid, []), override=overrides.get(mid))
-        values = _stored_values(result, claims.get(mid, []))
+    for mid in existing_ids:
+        mine = claims.get(mid, [])
+        result = consensus.compute(mine, override=overrides.get(mid))
+        values = _stored_values(result, mine)
         row = stored.get(mid)
         if row is None:
             created.append(MonumentConsensus(monument_id=mid, changed_at=now, **values))
             continue
-        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        changed = {name for name, value in values.items() if row[name] != value}
         if changed:
-            for name in changed:
-                setattr(row, name, values[name])
             # changed_at is when the published status changed, not its explanation.
-            if set(changed) - {"explanation"}:
-                row.changed_at = now
-            updated.append(row)
+            if changed - {"explanation"}:
+                values["changed_at"] = now
+            updated.append((mid, values))
     MonumentConsensus.objects.bulk_create(created)
-    MonumentConsensus.objects.bulk_update(updated, [*_STORED_FIELDS, "changed_at"])
-    if created or updated:
-        bump_revision()
+    _update_rows(updated)
     return len(created) + len(updated)
 
 
@@ -188,6 +327,59 @@ def lock_for_refresh(monument_ids: set[int]) -> None:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def _update_rows(rows: list[tuple[int, dict]]) -> None:
+    """Write changed consensus rows with ``UPDATE … FROM (VALUES …)``: one statement per
+    chunk, each row found by a join, so the cost grows with the rows written (a
+    ``bulk_update`` would match every row against a ``CASE`` of every other)."""
+    if not rows:
+        return
+    # Rows whose status did not change keep their changed_at: two shapes of statement.
+    with_time = [(mid, v) for mid, v in rows if "changed_at" in v]
+    without = [(mid, v) for mid, v in rows if "changed_at" not in v]
+    for names, group in (([*_STORED_FIELDS, "changed_at"], with_time), (_STORED_FIELDS, without)):
+        if group:
+            _update_from_values(names, group)
+
+
+def _update_from_values(names: list[str], rows: list[tuple[int, dict]]) -> None:
+    opts = MonumentConsensus._meta
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    fields = [opts.get_field(name) for name in names]
+    columns = ["monument_id", *(f.column for f in fields)]
+    per_statement = max(1, (connection.features.max_query_params or 30000) // len(columns))
+    postgres = connection.vendor == "postgresql"
+
+    def source(f) -> str:
+        # PostgreSQL types a VALUES column from its literals: cast it to the column's type.
+        value = f"v.{quote(f.column)}"
+        return f"{value}::{f.db_type(connection)}" if postgres else value
+
+    assignments = ", ".join(f"{quote(f.column)} = {source(f)}" for f in fields)
+    table = quote(opts.db_table)
+    key = quote("monument_id")
+    names_sql = ", ".join(quote(c) for c in columns)
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(chunk))
+        params = []
+        for mid, values in chunk:
+            params.append(mid)
+            params.extend(f.get_db_prep_save(values[f.name], connection) for f in fields)
+        if postgres:
+            sql = (
+                f"UPDATE {table} AS t SET {assignments} FROM (VALUES {placeholders}) "
+                f"AS v({names_sql}) WHERE t.{key} = v.{key}"
+            )
+        else:
+            sql = (
+                f"WITH v({names_sql}) AS (VALUES {placeholders}) "
+                f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{key} = v.{key}"
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 _STORED_FIELDS = [
@@ -230,7 +422,8 @@ def _stored_values(result: consensus.Consensus, claims: list[consensus.Claim]) -
 
 @contextlib.contextmanager
 def batched_refresh() -> Iterator[None]:
-    """Collect refresh requests inside the block and run them once at its end."""
+    """Collect refresh requests inside the block and run them once at its end (queued
+    as a background job when they are more than :func:`inline_limit`)."""
     if _pending.get() is not None:  # already batching: the outer block refreshes
         yield
         return
@@ -241,15 +434,109 @@ def batched_refresh() -> Iterator[None]:
             yield
             _pending.reset(token)
             token = None
-            refresh_consensus(monument_ids=pending)
+            refresh_or_queue(
+                monument_ids=pending, reason=f"{len(pending)} monuments changed together"
+            )
     finally:
         if token is not None:
             _pending.reset(token)
 
 
-def refresh_all() -> int:
-    """Recompute every monument's consensus (``manage.py refresh_consensus``)."""
-    return refresh_consensus(monument_ids=Monument.objects.values_list("pk", flat=True))
+def refresh_all(
+    *, progress: Callable[[RefreshProgress], None] | None = None, atomic: bool = True
+) -> int:
+    """Recompute every monument's consensus (``manage.py refresh_consensus``), in
+    batches of consecutive ids; return how many stored rows changed.
+
+    With ``atomic=False`` each batch commits on its own (a background job: progress is
+    visible to others, and a failure keeps the batches already done, which a rerun
+    recomputes identically)."""
+    ids = list(Monument.objects.order_by("pk").values_list("pk", flat=True))
+    changed = 0
+    context = transaction.atomic if atomic else contextlib.nullcontext
+    with context():
+        steps = refresh_batches(ids, whole_range=True)
+        while True:
+            with transaction.atomic():
+                step = next(steps, None)
+            if step is None:
+                break
+            changed = step.changed
+            if progress is not None:
+                progress(step)
+        if changed:
+            bump_revision()
+    return changed
+
+
+# --- Large recomputations in the background ------------------------------------------
+
+
+def inline_limit() -> int:
+    """Monuments a change may recompute inside its own transaction; more are queued."""
+    return getattr(settings, "CONSENSUS_INLINE_LIMIT", 500)
+
+
+def refresh_or_queue(*, monument_ids: Iterable[int], reason: str) -> ConsensusJob | None:
+    """Recompute the given monuments now if they are few, else queue a background job
+    (committed with the change that needs it) and return it.
+
+    Inside :func:`batched_refresh` the ids join the batch, whose end decides."""
+    ids = set(monument_ids)
+    pending = _pending.get()
+    if pending is not None:
+        pending.update(ids)
+        return None
+    if len(ids) <= inline_limit():
+        refresh_consensus(monument_ids=ids)
+        return None
+    return queue_refresh(monument_ids=ids, reason=reason)
+
+
+def queue_refresh(*, monument_ids: Iterable[int], reason: str) -> ConsensusJob:
+    """Record a recomputation and hand it to the task queue (the database)."""
+    from heritage import tasks  # tasks import services
+
+    ids = sorted(set(monument_ids))
+    job = ConsensusJob.objects.create(reason=reason[:300], monument_ids=ids, total=len(ids))
+    result = tasks.refresh_consensus_job.enqueue(job.pk)
+    ConsensusJob.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id))
+    job.refresh_from_db()
+    return job
+
+
+def run_refresh_job(*, job_id: int) -> int:
+    """Recompute a queued job's monuments (and their groups) batch by batch, committing
+    each batch with the job's progress; return how many stored statuses changed.
+
+    A failure marks the job failed with the error and re-raises; the batches already
+    committed are correct (each is a complete recomputation of its monuments)."""
+    job = ConsensusJob.objects.get(pk=job_id)
+    ids = sorted(set(job.monument_ids) | groups_of(job.monument_ids))
+    ConsensusJob.objects.filter(pk=job_id).update(
+        status=ConsensusJob.Status.RUNNING, started_at=timezone.now(), total=len(ids), done=0
+    )
+    changed = 0
+    try:
+        steps = refresh_batches(ids)
+        while True:
+            with transaction.atomic():
+                step = next(steps, None)
+                if step is None:
+                    break
+                changed = step.changed
+                if step.batch_changed:
+                    bump_revision()
+                ConsensusJob.objects.filter(pk=job_id).update(done=step.done, changed=changed)
+    except Exception as exc:
+        ConsensusJob.objects.filter(pk=job_id).update(
+            status=ConsensusJob.Status.FAILED, error=repr(exc), finished_at=timezone.now()
+        )
+        raise
+    ConsensusJob.objects.filter(pk=job_id).update(
+        status=ConsensusJob.Status.DONE, finished_at=timezone.now()
+    )
+    return changed
 
 
 def monuments_of_sources(source_ids: Iterable[int]) -> set[int]:
@@ -273,9 +560,14 @@ def monuments_of_outlets(outlet_ids: Iterable[int]) -> set[int]:
 
 
 def update_search_text(*, monument_ids: Iterable[int]) -> None:
-    """Store each monument's normalised name and aliases (two queries, then one write each
-    for the monuments whose text changed)."""
-    ids = set(monument_ids)
+    """Store each monument's normalised name and aliases (two queries per
+    :data:`REFRESH_BATCH` monuments, then one write each for those whose text changed)."""
+    ids = sorted(set(monument_ids))
+    for start in range(0, len(ids), REFRESH_BATCH):
+        _update_search_text(ids[start : start + REFRESH_BATCH])
+
+
+def _update_search_text(ids: list[int]) -> None:
     if not ids:
         return
     names: dict[int, list[str]] = defaultdict(list)

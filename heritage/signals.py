@@ -3,7 +3,9 @@
 Explicit service calls cover the curator actions, but admin forms, import/export
 rows and shell edits save models directly; these receivers route every such save,
 delete and relation change to ``services.refresh_consensus`` inside the same
-transaction. Raw saves (``loaddata``) are skipped here: the command refreshes
+transaction, or, when a change touches more monuments than
+``settings.CONSENSUS_INLINE_LIMIT`` (an outlet's reliability), to a background job
+(``services.refresh_or_queue``). Raw saves (``loaddata``) are skipped here: the command refreshes
 everything it created in one batch. ``QuerySet.update()`` sends no signal: code that
 bulk-updates evidence must call ``refresh_consensus`` itself.
 """
@@ -71,13 +73,20 @@ def source_links_changed(sender, instance, action: str, reverse: bool, pk_set, *
             source_ids |= set(pk_set or ())
     else:  # changed from the outlet's side
         source_ids = set(pk_set or ())
-    services.refresh_consensus(monument_ids=services.monuments_of_sources(source_ids))
+    instance._consensus_job = services.refresh_or_queue(
+        monument_ids=services.monuments_of_sources(source_ids),
+        reason=f"credits or copy links of {instance} changed",
+    )
 
 
 @receiver(post_save, sender=Outlet)
 def outlet_saved(sender, instance: Outlet, raw: bool, **kwargs) -> None:
     if not raw:
-        services.refresh_consensus(monument_ids=services.monuments_of_outlets([instance.pk]))
+        # An agency's reliability weighs in thousands of monuments: a background job.
+        instance._consensus_job = services.refresh_or_queue(
+            monument_ids=services.monuments_of_outlets([instance.pk]),
+            reason=f"outlet {instance.slug} changed",
+        )
 
 
 @receiver(post_save, sender=StatusOverride)

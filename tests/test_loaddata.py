@@ -20,7 +20,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models.signals import post_save
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from heritage import services
@@ -564,19 +565,13 @@ def test_objects_saved_before_the_error_are_rolled_back(seeded, tmp_path):
     before = dump()
     good = write_fixture(tmp_path / "good-new-article.json", good_fixture())
     bad = write_fixture(tmp_path / "bad-state.json", bad_report(state="obliterated"))
-    saved = []
-
-    def record(sender, instance, **kwargs):
-        saved.append(instance.natural_key())
-
-    post_save.connect(record, sender=Source, weak=False)
-    try:
+    with CaptureQueriesContext(connection) as queries:
         with pytest.raises(CommandError, match="obliterated"):
             call_command("loaddata", good, bad, verbosity=0)
-    finally:
-        post_save.disconnect(record, sender=Source)
 
-    assert (GOOD_SOURCE_KEY,) in saved
+    # Sources are written (in bulk) before claims are validated.
+    inserts = [q["sql"] for q in queries if q["sql"].startswith("INSERT")]
+    assert any(GOOD_SOURCE_KEY in sql and "heritage_source" in sql for sql in inserts)
     assert not Source.objects.filter(key=GOOD_SOURCE_KEY).exists()
     assert_same_dump(dump(), before)
 

@@ -15,6 +15,8 @@
   (heritage/resources.py), with a preview before anything is written (``base``).
 * Sites, aliases and outlets (``gazetteer``); sources and copy hints (``sources``);
   photos (``photos``).
+* Recomputations too large for a request run in the background, with their progress
+  (``jobs``).
 
 Roles are groups (heritage/roles.py); the admin checks the permissions they hold.
 Importing this package registers every model admin.
@@ -22,7 +24,7 @@ Importing this package registers every model admin.
 
 from django.contrib import admin
 
-from heritage.admin import claims, gazetteer, monuments, photos, sources  # noqa: F401
+from heritage.admin import claims, gazetteer, jobs, monuments, photos, sources  # noqa: F401
 from heritage.admin.sources import copy_hints
 
 __all__ = ["copy_hints"]

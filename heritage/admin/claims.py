@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -16,9 +18,82 @@ from heritage.models import (
     REVIEW_FIELDS,
     DamageReport,
     DraftedClaim,
+    Monument,
     ReviewStatus,
+    Source,
 )
 from heritage.resources import DamageReportResource
+
+BEFORE = "before"
+
+
+def search_claims(queryset, search_term: str):
+    """Claims whose excerpt, monument (name or slug) or source (key or title) contains
+    the term, ignoring case.
+
+    Each of the three is its own index-served query (trigram indexes on PostgreSQL)
+    and the page keeps the claims in their union: one ``OR`` across the joined tables
+    would make the database join every claim first."""
+    term = search_term.strip()
+    if not term:
+        return queryset
+    monuments = Monument.objects.filter(Q(name__icontains=term) | Q(slug__icontains=term))
+    sources = Source.objects.filter(Q(key__icontains=term) | Q(title__icontains=term))
+    claims = DamageReport.objects.order_by()
+    matching = (
+        claims.filter(excerpt__icontains=term)
+        .values("pk")
+        .union(
+            claims.filter(monument__in=monuments.order_by().values("pk")).values("pk"),
+            claims.filter(source__in=sources.order_by().values("pk")).values("pk"),
+        )
+    )
+    return queryset.filter(pk__in=matching)
+
+
+class ClaimSearch:
+    """The claims' search box (see :func:`search_claims`)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_claims(queryset, search_term), False
+
+
+class ClaimChangeList(ChangeList):
+    """The claims list, newest first, with keyset pages: ``?before=<id>`` lists the
+    claims older than that one by reading one range of the primary key, where a deep
+    page number would make the database skip every newer claim first (``OFFSET``).
+
+    Each page in the default order links to the next older one (``older_url``); page
+    numbers still work for the first pages and for other orders."""
+
+    def __init__(self, request, *args, **kwargs):
+        self.keyset_before = getattr(request, "claims_before", None)
+        self.older_url = None
+        super().__init__(request, *args, **kwargs)
+
+    def by_key(self) -> bool:
+        return ORDER_VAR not in self.params
+
+    def get_results(self, request):
+        if self.keyset_before is None or not self.by_key():
+            self.keyset_before = None
+            super().get_results(request)
+            self.result_list = list(self.result_list)
+            more = self.result_count > self.page_num * self.list_per_page
+        else:
+            page = list(self.queryset.filter(pk__lt=self.keyset_before)[: self.list_per_page + 1])
+            self.result_list = page[: self.list_per_page]
+            self.result_count = len(self.result_list)
+            self.full_result_count = None
+            self.show_full_result_count = False
+            self.can_show_all = self.show_all = False
+            self.multi_page = False  # no page numbers: they would count the whole table
+            self.paginator = self.model_admin.get_paginator(request, self.result_list, 1)
+            self.newest_url = self.get_query_string(remove=[BEFORE, PAGE_VAR])
+            more = len(page) > self.list_per_page
+        if more and self.by_key() and self.result_list:
+            last = self.result_list[-1].pk
+            self.older_url = self.get_query_string({BEFORE: last}, remove=[PAGE_VAR])
 
 
 class DamageReportForm(VersionedForm):
@@ -50,7 +125,7 @@ class DamageReportForm(VersionedForm):
 
 
 @admin.register(DamageReport)
-class DamageReportAdmin(TableMixin, ReviewActions, HistoryAdmin):
+class DamageReportAdmin(ClaimSearch, TableMixin, ReviewActions, HistoryAdmin):
     form = DamageReportForm
     resource_classes = [DamageReportResource]
     list_display = [
@@ -69,6 +144,8 @@ class DamageReportAdmin(TableMixin, ReviewActions, HistoryAdmin):
     autocomplete_fields = ["monument", "source"]
     actions = ["accept_claims", "reject_claims", "pin_claims", "discount_claims", "reset_rank"]
     show_full_result_count = False
+    # Newest first: the order keyset pages follow (ClaimChangeList).
+    ordering = ["-pk"]
     fieldsets = [
         (
             "Claim",
@@ -98,6 +175,19 @@ class DamageReportAdmin(TableMixin, ReviewActions, HistoryAdmin):
     def source_key(self, obj):
         return obj.source.key
 
+    def get_changelist(self, request, **kwargs):
+        return ClaimChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        before = request.GET.get(BEFORE)
+        if before is not None:
+            # Not a field lookup: take it out before the changelist reads the filters.
+            request.GET = request.GET.copy()
+            del request.GET[BEFORE]
+            if before.isdigit():
+                request.claims_before = int(before)
+        return super().changelist_view(request, extra_context)
+
     def get_readonly_fields(self, request, obj=None):
         fixed = ["reviewed_by", "reviewed_at", "ranked_by", "ranked_at"]
         if not can_review(request):
@@ -120,7 +210,7 @@ class DamageReportAdmin(TableMixin, ReviewActions, HistoryAdmin):
 
 
 @admin.register(DraftedClaim)
-class DraftedClaimAdmin(ReviewActions, admin.ModelAdmin):
+class DraftedClaimAdmin(ClaimSearch, ReviewActions, admin.ModelAdmin):
     """The review queue: drafted claims with what a reviewer needs to decide."""
 
     list_display = ["claim", "state", "excerpt_text", "source_text", "attribution"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from heritage.admin.base import HistoryAdmin
+from heritage.admin.jobs import tell_about_job
 from heritage.models import (
     Alias,
     Outlet,
@@ -14,8 +15,8 @@ from heritage.models import (
 
 @admin.register(Site)
 class SiteAdmin(HistoryAdmin):
-    list_display = ["name", "slug", "country"]
-    search_fields = ["name", "slug"]
+    list_display = ["name", "slug", "country", "wikidata"]
+    search_fields = ["name", "slug", "wikidata"]
 
 
 class AliasInline(admin.TabularInline):
@@ -38,3 +39,7 @@ class OutletAdmin(HistoryAdmin):
     list_filter = ["kind"]
     list_editable = ["reliability"]
     search_fields = ["name", "slug"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        tell_about_job(self, request, obj)

@@ -6,9 +6,11 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from heritage import consensus, services
 from heritage.admin.base import HistoryAdmin, TableMixin, VersionedForm, can_decide_status
@@ -87,24 +89,37 @@ class StatusOverrideInline(admin.StackedInline):
     verbose_name_plural = "curator's override of the status"
 
 
+class LatestClaimsFormSet(BaseInlineFormSet):
+    """Only the latest :data:`ClaimInline.cap` claims: a monument with hundreds of claims
+    opens as fast as one with three (the rest are a link away, in the claims list)."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_latest"):
+            self._latest = list(super().get_queryset()[: ClaimInline.cap])
+        return self._latest
+
+
 class ClaimInline(admin.TabularInline):
-    """The monument's claims, read-only here: each opens in its own form."""
+    """The monument's latest claims, read-only here: each opens in its own form."""
 
     model = DamageReport
     fk_name = "monument"
+    formset = LatestClaimsFormSet
+    cap = 25
     extra = 0
     can_delete = False
     show_change_link = True
     fields = ["source", "key", "state", "evidence", "observed_from", "review_status", "rank"]
     readonly_fields = fields
-    ordering = ["observed_from", "source__published_on"]
-    verbose_name_plural = "claims"
+    ordering = ["-source__published_on", "-pk"]
+    verbose_name_plural = f"latest claims (at most {cap}; all of them: see “claims” above)"
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source")
+        # The source is shown and the monument is in each claim's name (__str__).
+        return super().get_queryset(request).select_related("source", "monument")
 
 
 def _consensus_of(monument: Monument):
@@ -127,6 +142,9 @@ class MonumentForm(VersionedForm):
             "latitude",
             "longitude",
             "location_precision_m",
+            "wikidata",
+            "geonames",
+            "pleiades",
         ]
 
 
@@ -147,13 +165,19 @@ class MonumentAdmin(TableMixin, HistoryAdmin):
     list_filter = ["site", "kind", ConsensusStateFilter, ContestedFilter, DraftedClaimsFilter]
     # One query for the page: the site and the stored consensus are joined in.
     list_select_related = ["site", "consensus"]
-    search_fields = ["slug", "name"]
+    search_fields = ["slug", "name", "=wikidata"]
     autocomplete_fields = ["part_of", "site"]
     inlines = [AliasInline, StatusOverrideInline, ClaimInline]
-    readonly_fields = ["consensus_panel", "timeline_panel", "photos_panel", "updated_at"]
+    readonly_fields = [
+        "consensus_panel",
+        "timeline_panel",
+        "claims_link",
+        "photos_panel",
+        "updated_at",
+    ]
     # The status comes first: it is what a curator opens a monument to check.
     fieldsets = [
-        ("Consensus", {"fields": ["consensus_panel", "timeline_panel"]}),
+        ("Consensus", {"fields": ["consensus_panel", "timeline_panel", "claims_link"]}),
         (
             "Monument",
             {
@@ -165,6 +189,7 @@ class MonumentAdmin(TableMixin, HistoryAdmin):
                     "part_of",
                     "description",
                     ("latitude", "longitude", "location_precision_m"),
+                    ("wikidata", "geonames", "pleiades"),
                     "seen_version",
                 ]
             },
@@ -232,38 +257,97 @@ class MonumentAdmin(TableMixin, HistoryAdmin):
         if obj is None or obj.pk is None:
             return "–"
         c = _consensus_of(obj)
+        claims, changes = _timeline_of(obj)
         refs = {
-            services.claim_ref(source_key, key): (pk, state)
-            for pk, source_key, key, state in DamageReport.objects.filter(
-                monument=obj
-            ).values_list("pk", "source__key", "key", "state")
+            services.claim_ref(source_key, key): {
+                "pk": pk,
+                "state": state,
+                # The copy may not name its publisher: its title says what it is.
+                "outlet": outlet or title,
+                "published_on": published_on,
+                "observed": _observed(observed_from, observed_to),
+                "excerpt": excerpt,
+                "short": excerpt
+                if len(excerpt) <= EXCERPT_SHOWN
+                else excerpt[:EXCERPT_SHOWN] + "…",
+            }
+            for (
+                pk,
+                source_key,
+                key,
+                state,
+                outlet,
+                title,
+                published_on,
+                observed_from,
+                observed_to,
+                excerpt,
+            ) in (
+                DamageReport.objects.filter(monument=obj).values_list(
+                    "pk",
+                    "source__key",
+                    "key",
+                    "state",
+                    "source__outlet__name",
+                    "source__title",
+                    "source__published_on",
+                    "observed_from",
+                    "observed_to",
+                    "excerpt",
+                )
+            )
         }
         rows = []
         for entry in c.explanation if c else []:
-            pk, state = refs.get(entry["claim"], (None, ""))
+            ref = refs.get(entry["claim"], {})
             rows.append(
                 {
                     **entry,
-                    "state": state,
-                    "url": reverse("admin:heritage_damagereport_change", args=[pk])
-                    if pk
+                    **ref,
+                    "url": reverse("admin:heritage_damagereport_change", args=[ref["pk"]])
+                    if ref
                     else None,
                 }
             )
         override = StatusOverride.objects.filter(monument=obj).select_related("decided_by").first()
+        # Under an override the stored confidence is the evidence's support for the
+        # curator's state; the evidence's own reading is computed here (pure, no query).
+        evidence = consensus.compute(claims) if c and c.overridden else None
         return render_to_string(
             "admin/heritage/monument/consensus_panel.html",
-            {"consensus": c, "rows": rows, "override": override},
+            {
+                "consensus": c,
+                "rows": rows,
+                "override": override,
+                "evidence": evidence,
+                "change": changes[-1] if changes else None,
+            },
         )
 
     @admin.display(description="timeline")
     def timeline_panel(self, obj):
         if obj is None or obj.pk is None:
             return "–"
-        claims = services.claims_by_monument([obj.pk]).get(obj.pk, [])
-        changes = consensus.timeline(claims)
+        _claims, changes = _timeline_of(obj)
         return render_to_string(
             "admin/heritage/monument/timeline_panel.html", {"changes": changes}
+        )
+
+    @admin.display(description="claims")
+    def claims_link(self, obj):
+        """How many claims, and the claims list filtered on this monument (the page
+        lists only the latest)."""
+        if obj is None or obj.pk is None:
+            return "–"
+        count = DamageReport.objects.filter(monument=obj).count()
+        url = reverse("admin:heritage_damagereport_changelist")
+        return format_html(
+            '{} claim(s); the latest {} are listed below. <a href="{}?monument__id__exact={}">'
+            "All claims on this monument</a>",
+            count,
+            min(count, ClaimInline.cap),
+            url,
+            obj.pk,
         )
 
     @admin.display(description="photos")
@@ -339,3 +423,22 @@ class StatusOverrideAdmin(HistoryAdmin):
         obj.decided_by = request.user
         obj.decided_at = timezone.now()
         super().save_model(request, obj, form, change)
+
+
+# Characters of a claim's excerpt shown in the consensus panel (the rest on hover).
+EXCERPT_SHOWN = 120
+
+
+def _timeline_of(obj) -> tuple[list, list]:
+    """The monument's accepted claims as engine input and its timeline, computed once per
+    request for both panels of its page."""
+    if not hasattr(obj, "_claims_and_timeline"):
+        claims = services.claims_by_monument([obj.pk]).get(obj.pk, [])
+        obj._claims_and_timeline = (claims, consensus.timeline(claims))
+    return obj._claims_and_timeline
+
+
+def _observed(start, end) -> str:
+    if start and end:
+        return f"{start.isoformat()} – {end.isoformat()}"
+    return start.isoformat() if start else ""

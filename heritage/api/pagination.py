@@ -49,3 +49,15 @@ class RegistryPagination(PageNumberPagination):
                 "page", f"Page {raw} is past the last page ({paginator.num_pages})."
             ) from None
         return list(self.page)
+
+    def get_paginated_response_schema(self, schema):
+        described = super().get_paginated_response_schema(schema)
+        notes = {
+            "count": "How many records match, over all pages.",
+            "next": "Address of the next page, or null on the last.",
+            "previous": "Address of the previous page, or null on the first.",
+            "results": "This page's records.",
+        }
+        for name, text in notes.items():
+            described["properties"][name]["description"] = text
+        return described

@@ -1,17 +1,26 @@
-"""What the API returns, and the schema that describes it.
+"""What the API returns, described once.
 
-Lists are built from ``values()`` rows by plain functions (``monument_item`` …): one
-query per page, no model instances, no per-field serializer machinery. The DRF
-serializer classes below describe the same shapes for the OpenAPI schema; a contract
-test checks that the two agree field for field.
+Each output is a serializer class: its fields, their types and their help texts are the
+OpenAPI schema, the README's tables, the CSV columns and the dataset's
+``datapackage.json``. Every field's ``source`` names the ``values()`` column it reads
+(``site__slug``), so the serializer can render a plain row dict. For speed the views do
+not run DRF's per-field machinery on every row: :func:`builder` compiles a serializer
+into a function from a row to the same dict (tests check the two agree), and
+:func:`table` compiles it into a flat row of scalars for CSV and GeoJSON. A field added
+to a serializer therefore appears in JSON, CSV, GeoJSON, JSON Lines, the schema and the
+dataset at once.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from heritage import consensus as engine
@@ -26,40 +35,228 @@ from heritage.models import (
 )
 from heritage.services import claim_ref
 
-# --- Monuments -----------------------------------------------------------------------
+# --- value conversions (the same ones DRF's fields apply) ----------------------------
 
-MONUMENT_COLUMNS = (
-    "id",
-    "slug",
-    "name",
-    "kind",
-    "site__slug",
-    "part_of__slug",
-    "latitude",
-    "longitude",
-    "location_precision_m",
-    "updated_at",
-    "consensus__state",
-    "consensus__confidence",
-    "consensus__independent_origins",
-    "consensus__contested",
-    "consensus__single_origin",
-    "consensus__overridden",
-    "consensus__claim_count",
-    "consensus__latest_observation",
-    "consensus__changed_at",
-)
 
-# One flat row per monument in CSV, in this order.
-CSV_FIELDS = (
-    "slug",
-    "name",
-    "kind",
-    "site",
-    "part_of",
-    "latitude",
-    "longitude",
-    "location_precision_m",
+def _number(value: Decimal | float) -> float:
+    return float(value)
+
+
+# The exports read rows straight from the database cursor (formats.raw_rows), where
+# SQLite gives text for dates and times and 0/1 for booleans: these accept both.
+
+
+def _datetime(value) -> str:
+    if isinstance(value, str):  # SQLite without converters: "YYYY-MM-DD HH:MM:SS[.ffffff]"
+        return value.replace(" ", "T", 1) + "Z"
+    if value.tzinfo is None:  # SQLite stores UTC without an offset
+        return value.isoformat() + "Z"
+    return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _date(value) -> str:
+    return value if isinstance(value, str) else value.isoformat()
+
+
+def _same(value):
+    return value
+
+
+def converter(field: serializers.Field) -> Callable[[Any], Any]:
+    """How a field turns a non-null database value into its JSON value."""
+    if isinstance(field, serializers.DateTimeField):
+        return _datetime
+    if isinstance(field, serializers.DateField):
+        return _date
+    if isinstance(field, serializers.FloatField):
+        return _number
+    if isinstance(field, serializers.BooleanField):
+        return bool
+    if isinstance(field, serializers.ListField):
+        return list
+    return _same
+
+
+# --- fields that are computed rather than read ----------------------------------------
+
+
+class LinkField(serializers.Field):
+    """The API address of a record, from its key and the ``base_url`` in the context."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return f"{self.context['base_url']}{value}/"
+
+
+extend_schema_field({"type": "string", "format": "uri"})(LinkField)
+
+
+class ContextField(serializers.Field):
+    """A value the view states for the whole response (``as_of``), from the context."""
+
+    def __init__(self, name: str, **kwargs):
+        self.context_name = name
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return self.context[self.context_name]
+
+
+extend_schema_field({"type": "string", "format": "date"})(ContextField)
+
+
+class ClaimRefField(serializers.Field):
+    """``<source key>/<claim key>``, the claim's stable reference."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, row):
+        return claim_ref(row["source__key"], row["key"])
+
+
+extend_schema_field(str)(ClaimRefField)
+
+
+# --- compiling a serializer -----------------------------------------------------------
+#
+# A serializer is compiled once into a Python function whose body reads each field's
+# column and applies its conversion inline (no call per field, no DRF machinery per
+# row): this is what keeps the lists and the exports near the SQL floor.
+
+Row = Mapping[str, Any]
+Builder = Callable[[Row, dict], dict]
+LIST_SEPARATOR = "; "
+
+
+def _expression(field: serializers.Field, namespace: dict, flat: bool) -> str:
+    """Python source computing *field*'s value from ``row`` and ``ctx``."""
+    if isinstance(field, serializers.BaseSerializer):
+        name = f"nested{len(namespace)}"
+        namespace[name] = builder(type(field))
+        return f"{name}(row, ctx)"
+    if isinstance(field, LinkField):
+        return f"base_url + row[{field.source!r}] + '/'"
+    if isinstance(field, ContextField):
+        return f"ctx[{field.context_name!r}]"
+    if isinstance(field, ClaimRefField):
+        return "claim_ref(row['source__key'], row['key'])"
+    source = repr(field.source)
+    if isinstance(field, serializers.ListField):
+        if flat:
+            return f"SEPARATOR.join(row[{source}] or ())"
+        return f"list(row[{source}])"
+    convert = converter(field)
+    if convert is _same:
+        return f"row[{source}]"
+    name = f"convert{len(namespace)}"
+    namespace[name] = convert
+    return f"(None if (v := row[{source}]) is None else {name}(v))"
+
+
+def _compile(
+    fields: list[tuple[str, serializers.Field]], prepares: list, flat: bool, label: str
+) -> Callable:
+    namespace: dict[str, Any] = {"claim_ref": claim_ref, "SEPARATOR": LIST_SEPARATOR}
+    lines = ["def build(row, ctx):"]
+    for n, prepare in enumerate(prepares):
+        namespace[f"prepare{n}"] = prepare
+        lines.append(f"    row = prepare{n}(row)")
+    lines.append("    base_url = ctx.get('base_url')")
+    values = [(name, _expression(field, namespace, flat)) for name, field in fields]
+    if flat:
+        lines.append("    return [" + ", ".join(expr for _, expr in values) + "]")
+    else:
+        lines.append("    return {" + ", ".join(f"{n!r}: {e}" for n, e in values) + "}")
+    code = compile("\n".join(lines), f"<builder of {label}>", "exec")
+    exec(code, namespace)  # the source is generated above from the field definitions
+    return namespace["build"]
+
+
+_BUILDERS: dict[type, Builder] = {}
+
+
+def builder(serializer_class: type[serializers.Serializer]) -> Builder:
+    """A fast function ``(row, context) -> dict`` equal to ``serializer(row).data``."""
+    if serializer_class not in _BUILDERS:
+        prepare = getattr(serializer_class, "prepare_row", None)
+        _BUILDERS[serializer_class] = _compile(
+            list(serializer_class().fields.items()),
+            [prepare] if prepare else [],
+            flat=False,
+            label=serializer_class.__name__,
+        )
+    return _BUILDERS[serializer_class]
+
+
+def columns(serializer_class: type[serializers.Serializer]) -> tuple[str, ...]:
+    """The ``values()`` columns a serializer reads (nested serializers included)."""
+    names: list[str] = []
+    for field in serializer_class().fields.values():
+        if isinstance(field, serializers.BaseSerializer):
+            names += columns(type(field))
+        elif isinstance(field, ContextField):
+            continue
+        elif isinstance(field, ClaimRefField):
+            names += ["source__key", "key"]
+        elif "__" in field.source or field.source in getattr(
+            serializer_class.Meta, "model_columns", ()
+        ):
+            names.append(field.source)
+    return tuple(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a flat table (CSV, GeoJSON properties, the dataset)."""
+
+    name: str
+    field: serializers.Field
+
+
+def _flat_fields(serializer_class) -> tuple[list[tuple[str, serializers.Field]], list]:
+    """Flat (name, field) pairs: a nested object's fields come in its place (renamed by
+    its ``Meta.flat_names``); and the nested serializers' row preparations."""
+    pairs: list[tuple[str, serializers.Field]] = []
+    prepares: list = []
+    flat_names = getattr(getattr(serializer_class, "Meta", None), "flat_names", {})
+    for name, field in serializer_class().fields.items():
+        if isinstance(field, serializers.BaseSerializer):
+            nested, nested_prepares = _flat_fields(type(field))
+            pairs += nested
+            prepares += nested_prepares
+            if hasattr(type(field), "prepare_row"):
+                prepares.append(type(field).prepare_row)
+            continue
+        pairs.append((flat_names.get(name, name), field))
+    return pairs, prepares
+
+
+def table(serializer_class: type[serializers.Serializer]) -> list[Column]:
+    """The serializer's fields as flat scalar columns: a nested object's fields come in
+    its place, a list becomes text joined by "; "."""
+    return [Column(name, field) for name, field in _flat_fields(serializer_class)[0]]
+
+
+@functools.cache
+def flat_row_builder(
+    serializer_class: type[serializers.Serializer],
+) -> tuple[list[Column], Callable[[Row, dict], list]]:
+    """The table's columns and a compiled function ``(row, context) -> [values]``
+    (compiled once per serializer)."""
+    pairs, prepares = _flat_fields(serializer_class)
+    build = _compile(pairs, prepares, flat=True, label=f"{serializer_class.__name__} rows")
+    return [Column(name, field) for name, field in pairs], build
+
+
+# --- Consensus ------------------------------------------------------------------------
+
+CONSENSUS_NAMES = (
     "state",
     "confidence",
     "independent_origins",
@@ -68,145 +265,284 @@ CSV_FIELDS = (
     "overridden",
     "claim_count",
     "latest_observation",
-    "consensus_changed_at",
-    "updated_at",
-    "as_of",
+    "changed_at",
 )
 
-
-def _number(value: Decimal | None) -> float | None:
-    return float(value) if value is not None else None
-
-
-def _iso(value: datetime.date | datetime.datetime | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
-    return value.isoformat()
-
-
-def consensus_from_row(row: dict, as_of: datetime.date) -> dict:
-    """The consensus object from a stored row's columns (``consensus__…``)."""
-    state = row["consensus__state"]
-    if state is None:  # a monument created outside the services has no row yet
-        return empty_consensus(as_of)
-    return {
-        "state": state,
-        "confidence": row["consensus__confidence"],
-        "independent_origins": row["consensus__independent_origins"],
-        "contested": row["consensus__contested"],
-        "single_origin": row["consensus__single_origin"],
-        "overridden": row["consensus__overridden"],
-        "claim_count": row["consensus__claim_count"],
-        "latest_observation": _iso(row["consensus__latest_observation"]),
-        "changed_at": _iso(row["consensus__changed_at"]),
-        "as_of": as_of.isoformat(),
-    }
+EMPTY_CONSENSUS_ROW = {
+    "consensus__state": engine.UNKNOWN,
+    "consensus__confidence": 0.0,
+    "consensus__independent_origins": 0,
+    "consensus__contested": False,
+    "consensus__single_origin": False,
+    "consensus__overridden": False,
+    "consensus__claim_count": 0,
+    "consensus__latest_observation": None,
+    "consensus__changed_at": None,
+}
 
 
-def empty_consensus(as_of: datetime.date) -> dict:
-    return {
-        "state": engine.UNKNOWN,
-        "confidence": 0.0,
-        "independent_origins": 0,
-        "contested": False,
-        "single_origin": False,
-        "overridden": False,
-        "claim_count": 0,
-        "latest_observation": None,
-        "changed_at": None,
-        "as_of": as_of.isoformat(),
-    }
+class ConsensusSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        source="consensus__state",
+        choices=ConsensusState.choices,
+        help_text="The state the evidence supports: intact, damaged, severely_damaged, "
+        "destroyed, restored, or unknown when no accepted claim speaks of it.",
+    )
+    confidence = serializers.FloatField(
+        source="consensus__confidence",
+        min_value=0,
+        max_value=1,
+        help_text="How strongly the evidence supports the state, from 0 to 1.",
+    )
+    independent_origins = serializers.IntegerField(
+        source="consensus__independent_origins",
+        help_text="Independent origins behind the evidence: copies of one wire story count once.",
+    )
+    contested = serializers.BooleanField(
+        source="consensus__contested",
+        help_text="Origins two or more steps apart on the scale carry a real share of weight.",
+    )
+    single_origin = serializers.BooleanField(
+        source="consensus__single_origin", help_text="Everything rests on one origin."
+    )
+    overridden = serializers.BooleanField(
+        source="consensus__overridden", help_text="A curator set this status, with a reason."
+    )
+    claim_count = serializers.IntegerField(
+        source="consensus__claim_count", help_text="Accepted claims considered."
+    )
+    latest_observation = serializers.DateField(
+        source="consensus__latest_observation",
+        allow_null=True,
+        help_text="End of the latest observation considered.",
+    )
+    changed_at = serializers.DateTimeField(
+        source="consensus__changed_at",
+        allow_null=True,
+        help_text="When the stored status last changed (null for past dates).",
+    )
+    as_of = ContextField("as_of", help_text="The date this status describes.")
+
+    class Meta:
+        flat_names = {"changed_at": "consensus_changed_at"}
+
+    @staticmethod
+    def prepare_row(row: Row) -> Row:
+        """A monument created outside the services has no stored consensus yet."""
+        if row["consensus__state"] is None:
+            return {**row, **EMPTY_CONSENSUS_ROW}
+        return row
+
+    def to_representation(self, instance):
+        return super().to_representation(self.prepare_row(instance))
 
 
-def consensus_from_result(result: engine.Consensus, claims: list[engine.Claim], as_of) -> dict:
-    """The consensus object from a result computed for a past date (not stored)."""
+def consensus_row(result: engine.Consensus, claims: list[engine.Claim]) -> dict:
+    """The ``consensus__…`` columns of a result computed for a past date (not stored)."""
     in_play = {v.claim_id for v in result.verdicts}
     observed = [c.observed_until for c in claims if c.id in in_play]
     return {
-        "state": result.state,
-        "confidence": result.confidence,
-        "independent_origins": result.independent_origins,
-        "contested": result.contested,
-        "single_origin": result.single_origin,
-        "overridden": result.overridden,
-        "claim_count": len(in_play),
-        "latest_observation": _iso(max(observed, default=None)),
-        "changed_at": None,
-        "as_of": as_of.isoformat(),
+        "consensus__state": result.state,
+        "consensus__confidence": result.confidence,
+        "consensus__independent_origins": result.independent_origins,
+        "consensus__contested": result.contested,
+        "consensus__single_origin": result.single_origin,
+        "consensus__overridden": result.overridden,
+        "consensus__claim_count": len(in_play),
+        "consensus__latest_observation": max(observed, default=None),
+        "consensus__changed_at": None,
     }
 
 
-def monument_item(row: dict, consensus: dict, base_url: str) -> dict:
-    return {
-        "slug": row["slug"],
-        "url": f"{base_url}{row['slug']}/",
-        "name": row["name"],
-        "kind": row["kind"],
-        "site": row["site__slug"],
-        "part_of": row["part_of__slug"],
-        "latitude": _number(row["latitude"]),
-        "longitude": _number(row["longitude"]),
-        "location_precision_m": row["location_precision_m"],
-        "updated_at": _iso(row["updated_at"]),
-        "consensus": consensus,
-    }
+def stored_consensus_row(stored) -> dict:
+    """A stored ``MonumentConsensus`` (or None) as the ``consensus__…`` columns."""
+    return {f"consensus__{n}": getattr(stored, n) if stored else None for n in CONSENSUS_NAMES}
 
 
-def monument_csv_row(item: dict) -> list:
-    c = item["consensus"]
-    flat = {
-        **{k: item[k] for k in ("slug", "name", "kind", "site", "part_of")},
-        "latitude": item["latitude"],
-        "longitude": item["longitude"],
-        "location_precision_m": item["location_precision_m"],
-        **{k: c[k] for k in ("state", "confidence", "independent_origins", "contested")},
-        **{k: c[k] for k in ("single_origin", "overridden", "claim_count")},
-        "latest_observation": c["latest_observation"],
-        "consensus_changed_at": c["changed_at"],
-        "updated_at": item["updated_at"],
-        "as_of": c["as_of"],
-    }
-    return [flat[name] for name in CSV_FIELDS]
+def consensus_item(row: Row, as_of: datetime.date) -> dict:
+    return builder(ConsensusSerializer)(row, {"as_of": as_of.isoformat()})
 
 
-def monument_feature(item: dict) -> dict:
-    """A GeoJSON Feature; a monument without coordinates has a null geometry."""
-    geometry = None
-    if item["latitude"] is not None and item["longitude"] is not None:
-        geometry = {"type": "Point", "coordinates": [item["longitude"], item["latitude"]]}
-    return {"type": "Feature", "id": item["slug"], "geometry": geometry, "properties": item}
+# --- Monuments ------------------------------------------------------------------------
 
 
-# --- Claims --------------------------------------------------------------------------
+class MonumentSerializer(serializers.Serializer):
+    slug = serializers.SlugField(
+        help_text="The monument's stable identifier in the registry (temple-of-bel)."
+    )
+    url = LinkField(source="slug", help_text="This monument's record in the API.")
+    name = serializers.CharField(help_text="English name.")
+    kind = serializers.ChoiceField(choices=MonumentKind.choices, help_text="Kind of monument.")
+    site = serializers.SlugField(source="site__slug", help_text="Slug of its site.")
+    part_of = serializers.SlugField(
+        source="part_of__slug",
+        allow_null=True,
+        help_text="Slug of the group it is a member of (tower-tombs), or null.",
+    )
+    latitude = serializers.FloatField(allow_null=True, help_text="WGS 84 degrees north.")
+    longitude = serializers.FloatField(allow_null=True, help_text="WGS 84 degrees east.")
+    location_precision_m = serializers.IntegerField(
+        allow_null=True, help_text="How far the true position may be, in metres."
+    )
+    wikidata = serializers.CharField(
+        allow_blank=True, help_text="Wikidata item of the same place (Q…), or empty."
+    )
+    geonames = serializers.CharField(
+        allow_blank=True, help_text="GeoNames feature ID of the same place, or empty."
+    )
+    pleiades = serializers.CharField(
+        allow_blank=True, help_text="Pleiades place ID of the same ancient place, or empty."
+    )
+    updated_at = serializers.DateTimeField(help_text="When the monument's record last changed.")
+    consensus = ConsensusSerializer(source="*", help_text="The published status.")
+
+    class Meta:
+        model_columns = (
+            "id",
+            "slug",
+            "name",
+            "kind",
+            "latitude",
+            "longitude",
+            "location_precision_m",
+            "wikidata",
+            "geonames",
+            "pleiades",
+            "updated_at",
+        )
+
+
+MONUMENT_COLUMNS = ("id", *columns(MonumentSerializer))
+
+
+def monument_item(row: Row, context: dict) -> dict:
+    """A monument of the list, from a row of ``MONUMENT_COLUMNS``.
+
+    ``context`` holds ``base_url`` (the monuments' API address) and ``as_of``."""
+    return builder(MonumentSerializer)(row, context)
+
+
+class MonumentTableSerializer(MonumentSerializer):
+    """A monument as one flat row (CSV, GeoJSON, the dataset): the list's fields with the
+    consensus in place, then the aliases. Before ``aliases`` come ``name_<language>``
+    columns, one per alias language in the registry (at least ``name_ar`` and
+    ``name_fr``): the first alias in that language, alphabetically."""
+
+    aliases = serializers.CharField(
+        allow_blank=True,
+        help_text='Every alias as "language:name", separated by "; ".',
+    )
+
+
+NAME_LANGUAGES = ("ar", "fr")
+
+
+def name_column(language: str) -> str:
+    return f"name_{language.replace('-', '_').lower()}"
+
+
+# --- Claims ---------------------------------------------------------------------------
+
+
+class ClaimSerializer(serializers.Serializer):
+    claim = ClaimRefField(help_text='Stable reference: "<source key>/<claim key>".')
+    monument = serializers.SlugField(
+        source="monument__slug", help_text="Slug of the monument it is about."
+    )
+    source = serializers.SlugField(source="source__key", help_text="Key of the source making it.")
+    key = serializers.SlugField(help_text="Its key within the source.")
+    state = serializers.ChoiceField(choices=DamageState.choices, help_text="The state claimed.")
+    excerpt = serializers.CharField(help_text="The source's words, verbatim.")
+    attributed_to = serializers.CharField(
+        allow_blank=True, help_text="Who the source says saw or said it."
+    )
+    evidence = serializers.ChoiceField(
+        choices=EvidenceKind.choices, help_text="The kind of evidence."
+    )
+    observed_from = serializers.DateField(
+        allow_null=True, help_text="When the observation or event started."
+    )
+    observed_to = serializers.DateField(
+        allow_null=True, help_text="When the observation or event ended."
+    )
+    cause = serializers.ChoiceField(
+        choices=[("", ""), *DamageCause.choices],
+        allow_blank=True,
+        help_text="Cause of the damage, if stated (empty otherwise).",
+    )
+    quantity = serializers.IntegerField(
+        allow_null=True, help_text="How many members of a group it speaks of."
+    )
+    inferred = serializers.BooleanField(
+        help_text="A vague reference the curators linked to this monument."
+    )
+    inference_note = serializers.CharField(
+        allow_blank=True, help_text="Why the vague reference is read as this monument."
+    )
+    rank = serializers.ChoiceField(
+        choices=Rank.choices, help_text="A curator's preferred / normal / deprecated."
+    )
+    rank_reason = serializers.CharField(allow_blank=True, help_text="Why it was ranked so.")
+    source_title = serializers.CharField(source="source__title", help_text="The source's title.")
+    source_outlet = serializers.SlugField(
+        source="source__outlet__slug",
+        allow_null=True,
+        help_text="Slug of the source's outlet, or null when unnamed.",
+    )
+    source_published_on = serializers.DateField(
+        source="source__published_on", help_text="When the source was published."
+    )
+    source_url = serializers.CharField(
+        source="source__url", allow_blank=True, help_text="Where the source was published."
+    )
+
+    class Meta:
+        model_columns = (
+            "key",
+            "state",
+            "excerpt",
+            "attributed_to",
+            "evidence",
+            "observed_from",
+            "observed_to",
+            "cause",
+            "quantity",
+            "inferred",
+            "inference_note",
+            "rank",
+            "rank_reason",
+        )
+
+
+CLAIM_COLUMNS = columns(ClaimSerializer)
+
+
+class InstanceRow(Mapping):
+    """A model instance read as a ``values()`` row: ``row["source__outlet__slug"]``
+    follows the relations (None when one is missing)."""
+
+    def __init__(self, instance):
+        self.instance = instance
+
+    def __getitem__(self, key: str):
+        value = self.instance
+        for part in key.split("__"):
+            value = getattr(value, part)
+            if value is None:
+                return None
+        return value
+
+    def __iter__(self):
+        raise TypeError("InstanceRow is read by key only")
+
+    def __len__(self) -> int:
+        return 0
 
 
 def claim_item(report, verdict: dict | None = None) -> dict:
-    """A claim with its source, from a DamageReport with source and outlet joined."""
-    source = report.source
-    item = {
-        "claim": claim_ref(source.key, report.key),
-        "monument": report.monument.slug,
-        "source": source.key,
-        "key": report.key,
-        "state": report.state,
-        "excerpt": report.excerpt,
-        "attributed_to": report.attributed_to,
-        "evidence": report.evidence,
-        "observed_from": _iso(report.observed_from),
-        "observed_to": _iso(report.observed_to),
-        "cause": report.cause,
-        "quantity": report.quantity,
-        "inferred": report.inferred,
-        "inference_note": report.inference_note,
-        "rank": report.rank,
-        "rank_reason": report.rank_reason,
-        "source_title": source.title,
-        "source_outlet": source.outlet.slug if source.outlet else None,
-        "source_published_on": _iso(source.published_on),
-        "source_url": source.url,
-    }
+    """A claim from a DamageReport (source, outlet and monument joined) or a row."""
+    row = report if isinstance(report, Mapping) else InstanceRow(report)
+    item = builder(ClaimSerializer)(row, {})
     if verdict is not None:
         item.update(
             weight=verdict["weight"],
@@ -248,177 +584,264 @@ def evidence_sides(reports: list, verdicts: list[dict], state: str) -> dict[str,
     return sides
 
 
-# --- Schema (documentation) serializers ----------------------------------------------
+# --- Sources --------------------------------------------------------------------------
 
 
-class ConsensusSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=ConsensusState.choices)
-    confidence = serializers.FloatField(min_value=0, max_value=1)
-    independent_origins = serializers.IntegerField(
-        help_text="Independent origins behind the evidence: wire copies count once."
+class SourceSerializer(serializers.Serializer):
+    key = serializers.SlugField(help_text="The source's stable key.")
+    url = LinkField(source="key", help_text="This source's record in the API.")
+    kind = serializers.ChoiceField(
+        choices=SourceKind.choices,
+        help_text="article, statement, imagery_report or field_report.",
     )
-    contested = serializers.BooleanField(
-        help_text="Origins two or more steps apart on the scale carry a real share of weight."
+    title = serializers.CharField(help_text="Title as published.")
+    outlet = serializers.SlugField(
+        source="outlet__slug",
+        allow_null=True,
+        help_text="Slug of the publishing outlet, or null when the copy does not name it.",
     )
-    single_origin = serializers.BooleanField()
-    overridden = serializers.BooleanField(help_text="A curator set this status, with a reason.")
-    claim_count = serializers.IntegerField(help_text="Accepted claims considered.")
-    latest_observation = serializers.DateField(allow_null=True)
-    changed_at = serializers.DateTimeField(
-        allow_null=True, help_text="When the stored status last changed (null for past dates)."
+    byline = serializers.CharField(allow_blank=True, help_text="Byline as published.")
+    dateline = serializers.CharField(allow_blank=True, help_text="Place of the dateline.")
+    published_on = serializers.DateField(help_text="Publication date.")
+    source_url = serializers.CharField(
+        source="url", allow_blank=True, help_text="Where it was published."
     )
-    as_of = serializers.DateField(help_text="The date this status describes.")
+    language = serializers.CharField(help_text="Language of the text (BCP 47 tag).")
+    wire_credits = serializers.ListField(
+        child=serializers.SlugField(),
+        help_text="Slugs of agencies whose copy it carries (afp, reuters…).",
+    )
+    photo_credits = serializers.ListField(
+        child=serializers.SlugField(), help_text="Slugs of agencies credited for its photos."
+    )
+    wire_story = serializers.CharField(
+        allow_blank=True, help_text="Key of the wire story it carries, when known."
+    )
+    copies_passages_from = serializers.ListField(
+        child=serializers.SlugField(), help_text="Keys of earlier sources it repeats verbatim."
+    )
+    claim_count = serializers.IntegerField(help_text="Accepted claims it makes.")
+
+    class Meta:
+        model_columns = (
+            "id",
+            "key",
+            "kind",
+            "title",
+            "byline",
+            "dateline",
+            "published_on",
+            "url",
+            "language",
+            "wire_story",
+            "claim_count",
+        )
+        # Filled per page from the link tables (see views.attach_source_links).
+        link_columns = ("wire_credits", "photo_credits", "copies_passages_from")
 
 
-class MonumentSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    url = serializers.URLField()
-    name = serializers.CharField()
-    kind = serializers.ChoiceField(choices=MonumentKind.choices)
-    site = serializers.SlugField()
-    part_of = serializers.SlugField(allow_null=True, help_text="The group it is a member of.")
-    latitude = serializers.FloatField(allow_null=True)
-    longitude = serializers.FloatField(allow_null=True)
+SOURCE_COLUMNS = ("id", *columns(SourceSerializer))
+
+
+def source_item(row: Row, context: dict) -> dict:
+    return builder(SourceSerializer)(row, context)
+
+
+class SourceDetailSerializer(SourceSerializer):
+    notes = serializers.CharField(allow_blank=True, help_text="The curators' notes.")
+    copied_by = serializers.ListField(
+        child=serializers.SlugField(), help_text="Keys of later sources that repeat it."
+    )
+    claims = ClaimSerializer(many=True, help_text="Its accepted claims.")
+
+
+# --- Sites ----------------------------------------------------------------------------
+
+
+class SiteSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text="The site's stable identifier (palmyra).")
+    url = LinkField(source="slug", help_text="This site's record in the API.")
+    name = serializers.CharField(help_text="English name.")
+    country = serializers.CharField(allow_blank=True, help_text="ISO 3166-1 alpha-2 code.")
+    description = serializers.CharField(allow_blank=True, help_text="Free text.")
+    latitude = serializers.FloatField(allow_null=True, help_text="WGS 84 degrees north.")
+    longitude = serializers.FloatField(allow_null=True, help_text="WGS 84 degrees east.")
     location_precision_m = serializers.IntegerField(
-        allow_null=True, help_text="How far the true position may be, in metres."
+        allow_null=True, help_text="How far the true centre may be, in metres."
     )
-    updated_at = serializers.DateTimeField()
-    consensus = ConsensusSerializer()
+    wikidata = serializers.CharField(
+        allow_blank=True, help_text="Wikidata item of the same place (Q…), or empty."
+    )
+    geonames = serializers.CharField(
+        allow_blank=True, help_text="GeoNames feature ID of the same place, or empty."
+    )
+    pleiades = serializers.CharField(
+        allow_blank=True, help_text="Pleiades place ID of the same ancient place, or empty."
+    )
+    monument_count = serializers.IntegerField(help_text="Monuments recorded in it.")
+
+    class Meta:
+        model_columns = (
+            "slug",
+            "name",
+            "country",
+            "description",
+            "latitude",
+            "longitude",
+            "location_precision_m",
+            "wikidata",
+            "geonames",
+            "pleiades",
+            "monument_count",
+        )
 
 
-class ClaimSerializer(serializers.Serializer):
-    claim = serializers.CharField(help_text='Stable reference: "<source key>/<claim key>".')
-    monument = serializers.SlugField()
-    source = serializers.SlugField()
-    key = serializers.SlugField()
-    state = serializers.ChoiceField(choices=DamageState.choices)
-    excerpt = serializers.CharField(help_text="The source's words, verbatim.")
-    attributed_to = serializers.CharField(allow_blank=True)
-    evidence = serializers.ChoiceField(choices=EvidenceKind.choices)
-    observed_from = serializers.DateField(allow_null=True)
-    observed_to = serializers.DateField(allow_null=True)
-    cause = serializers.ChoiceField(choices=[("", ""), *DamageCause.choices])
-    quantity = serializers.IntegerField(allow_null=True)
-    inferred = serializers.BooleanField()
-    inference_note = serializers.CharField(allow_blank=True)
-    rank = serializers.ChoiceField(choices=Rank.choices)
-    rank_reason = serializers.CharField(allow_blank=True)
-    source_title = serializers.CharField()
-    source_outlet = serializers.SlugField(allow_null=True)
-    source_published_on = serializers.DateField()
-    source_url = serializers.CharField(allow_blank=True)
+SITE_COLUMNS = columns(SiteSerializer)
+
+
+def site_item(row: Row, context: dict) -> dict:
+    return builder(SiteSerializer)(row, context)
+
+
+# --- Detail and timeline (built from instances; described here for the schema) --------
 
 
 class WeighedClaimSerializer(ClaimSerializer):
-    weight = serializers.FloatField()
+    weight = serializers.FloatField(help_text="The claim's weight in the consensus.")
     origin = serializers.CharField(help_text="Key of the earliest source of its origin.")
     role = serializers.ChoiceField(
-        choices=["supports", "disputes", "copy", "superseded", "discounted"]
+        choices=["supports", "disputes", "copy", "superseded", "discounted"],
+        help_text="What the claim does in the consensus.",
     )
-    reasons = serializers.ListField(child=serializers.CharField())
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="Why it weighs what it weighs, in words."
+    )
 
 
 class ConsensusDetailSerializer(ConsensusSerializer):
     evidence_state = serializers.ChoiceField(
-        choices=ConsensusState.choices, help_text="What the evidence alone says."
+        choices=ConsensusState.choices,
+        help_text="What the evidence alone says (differs from state under an override).",
     )
-    override_reason = serializers.CharField(allow_blank=True)
-    supporting = WeighedClaimSerializer(many=True)
-    disputing = WeighedClaimSerializer(many=True)
+    override_reason = serializers.CharField(
+        allow_blank=True, help_text="The curator's reason, when overridden."
+    )
+    supporting = WeighedClaimSerializer(many=True, help_text="Claims that agree with the state.")
+    disputing = WeighedClaimSerializer(many=True, help_text="Claims that disagree.")
     set_aside = WeighedClaimSerializer(many=True, help_text="Superseded or discounted claims.")
 
 
 class AliasSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    language = serializers.CharField()
+    name = serializers.CharField(help_text="The alias as written.")
+    language = serializers.CharField(help_text="Its language (BCP 47 tag: en, ar, fr…).")
 
 
 class PhotoSerializer(serializers.Serializer):
-    key = serializers.SlugField()
-    image = serializers.URLField()
-    width = serializers.IntegerField(allow_null=True)
-    height = serializers.IntegerField(allow_null=True)
-    caption = serializers.CharField(allow_blank=True)
-    credit = serializers.CharField()
-    taken_on = serializers.DateField(allow_null=True)
-    source = serializers.SlugField(allow_null=True)
+    key = serializers.SlugField(help_text="The photo's key.")
+    image = serializers.URLField(help_text="Address of the image file.")
+    width = serializers.IntegerField(allow_null=True, help_text="Width in pixels.")
+    height = serializers.IntegerField(allow_null=True, help_text="Height in pixels.")
+    caption = serializers.CharField(allow_blank=True, help_text="Caption.")
+    credit = serializers.CharField(help_text="Who took or owns the photo.")
+    taken_on = serializers.DateField(allow_null=True, help_text="When it was taken.")
+    source = serializers.SlugField(allow_null=True, help_text="Key of the source it comes from.")
 
 
 class MonumentDetailSerializer(MonumentSerializer):
-    description = serializers.CharField(allow_blank=True)
-    aliases = AliasSerializer(many=True)
-    members = serializers.ListField(child=serializers.SlugField(), help_text="Member slugs.")
-    photos = PhotoSerializer(many=True)
+    description = serializers.CharField(allow_blank=True, help_text="Free text.")
+    aliases = AliasSerializer(many=True, help_text="Other names, with their languages.")
+    members = serializers.ListField(
+        child=serializers.SlugField(), help_text="Slugs of its members, for a group."
+    )
+    photos = PhotoSerializer(many=True, help_text="Photos of the monument.")
     claims = ClaimSerializer(many=True, help_text="Every accepted claim about the monument.")
-    consensus = ConsensusDetailSerializer()
+    consensus = ConsensusDetailSerializer(source="*", help_text="The status and its evidence.")
 
 
 class TimelineEntrySerializer(serializers.Serializer):
-    date = serializers.DateField(help_text="From this date on (end of the causing observation).")
-    state = serializers.ChoiceField(choices=ConsensusState.choices)
-    confidence = serializers.FloatField()
+    date = serializers.DateField(
+        help_text="From this date on the evidence shows the state (what as_of reads); "
+        "the same day as latest."
+    )
+    earliest = serializers.DateField(
+        allow_null=True,
+        help_text="The earliest day the change can have happened; null when nothing bounds it.",
+    )
+    latest = serializers.DateField(help_text="The latest day the change can have happened.")
+    state = serializers.ChoiceField(
+        choices=ConsensusState.choices, help_text="The state from this date."
+    )
+    confidence = serializers.FloatField(help_text="Its confidence, from 0 to 1.")
     claim = ClaimSerializer(allow_null=True, help_text="The claim whose observation caused it.")
 
 
 class TimelineSerializer(serializers.Serializer):
-    monument = serializers.SlugField()
-    changes = TimelineEntrySerializer(many=True)
+    monument = serializers.SlugField(help_text="The monument's slug.")
+    changes = TimelineEntrySerializer(many=True, help_text="Each change of state, oldest first.")
     current = ConsensusSerializer(help_text="The published status now (may be overridden).")
 
 
-class SourceSerializer(serializers.Serializer):
-    key = serializers.SlugField()
-    url = serializers.URLField()
-    kind = serializers.ChoiceField(choices=SourceKind.choices)
-    title = serializers.CharField()
-    outlet = serializers.SlugField(allow_null=True)
-    byline = serializers.CharField(allow_blank=True)
-    dateline = serializers.CharField(allow_blank=True)
-    published_on = serializers.DateField()
-    source_url = serializers.CharField(allow_blank=True, help_text="Where it was published.")
-    language = serializers.CharField()
-    wire_credits = serializers.ListField(child=serializers.SlugField())
-    photo_credits = serializers.ListField(child=serializers.SlugField())
-    wire_story = serializers.CharField(allow_blank=True)
-    copies_passages_from = serializers.ListField(child=serializers.SlugField())
-    claim_count = serializers.IntegerField(help_text="Accepted claims it makes.")
-
-
-class SourceDetailSerializer(SourceSerializer):
-    notes = serializers.CharField(allow_blank=True)
-    copied_by = serializers.ListField(child=serializers.SlugField())
-    claims = ClaimSerializer(many=True)
-
-
-class SiteSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
-    country = serializers.CharField(allow_blank=True)
-    description = serializers.CharField(allow_blank=True)
-    latitude = serializers.FloatField(allow_null=True)
-    longitude = serializers.FloatField(allow_null=True)
-    location_precision_m = serializers.IntegerField(allow_null=True)
-    monument_count = serializers.IntegerField()
+# --- GeoJSON (schema only: features are built from the table columns) -----------------
 
 
 class PointSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=["Point"])
+    type = serializers.CharField(help_text='Always "Point".')
     coordinates = serializers.ListField(
         child=serializers.FloatField(),
         min_length=2,
         max_length=2,
-        help_text="[longitude, latitude]",
+        help_text="[longitude, latitude], WGS 84.",
     )
 
 
-class FeatureSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=["Feature"])
-    id = serializers.SlugField()
-    geometry = PointSerializer(allow_null=True)
-    properties = MonumentSerializer(help_text="The monument's fields, as in JSON.")
+def feature_collection_serializer(
+    name: str, properties: type[serializers.Serializer]
+) -> type[serializers.Serializer]:
+    """The GeoJSON schema of a list: a FeatureCollection of points whose properties are
+    the flat table columns of *properties*."""
+    flat = {
+        column.name: _schema_copy(column.field)
+        for column in table(properties)
+        if column.name not in ("latitude", "longitude")
+    }
+    props = type(f"{name}Properties", (serializers.Serializer,), flat)
+    feature = type(
+        f"{name}Feature",
+        (serializers.Serializer,),
+        {
+            "type": serializers.CharField(help_text='Always "Feature".'),
+            "id": serializers.SlugField(help_text="The record's slug."),
+            "geometry": PointSerializer(allow_null=True, help_text="Null without coordinates."),
+            "properties": props(help_text="Flat scalar columns, as in CSV."),
+        },
+    )
+    collection = type(
+        f"{name}FeatureCollection",
+        (serializers.Serializer,),
+        {
+            "type": serializers.CharField(help_text='Always "FeatureCollection".'),
+            "features": feature(many=True, help_text="One feature per record."),
+        },
+    )
+    return extend_schema_serializer(many=False)(collection)
 
 
-@extend_schema_serializer(many=False)  # one collection of every match, never paginated
-class FeatureCollectionSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=["FeatureCollection"])
-    features = FeatureSerializer(many=True)
+def _schema_copy(field: serializers.Field) -> serializers.Field:
+    """A fresh field of the same type and documentation (for a flat schema)."""
+    kwargs = {"help_text": field.help_text, "read_only": True}
+    if isinstance(field, serializers.ListField):
+        return serializers.CharField(
+            help_text=f"{field.help_text} Joined by '; '.", read_only=True
+        )
+    if isinstance(field, LinkField | ContextField | ClaimRefField):
+        return serializers.CharField(**kwargs)
+    if isinstance(field, serializers.ChoiceField):
+        kwargs["choices"] = field.choices
+    if getattr(field, "allow_null", False):
+        kwargs["allow_null"] = True
+    return type(field)(**kwargs)
+
+
+def values_in(rows: Iterable[Row], serializer_class, context: dict) -> list[dict]:
+    """Render rows with DRF itself (slow; for tests that check :func:`builder`)."""
+    return [dict(serializer_class(row, context=context).data) for row in rows]

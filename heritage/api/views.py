@@ -8,15 +8,13 @@ single query, before any data is read.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
-import json
-from collections.abc import Iterable, Iterator
+from collections import ChainMap
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
@@ -31,14 +29,21 @@ from rest_framework import exceptions, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from heritage import consensus as engine
-from heritage import services
+from heritage import dataset, services
+from heritage.api import formats, linked_data
 from heritage.api import serializers as s
 from heritage.api.errors import ParameterError
 from heritage.api.filters import CONSENSUS_PARAMETERS, MonumentFilter, ReportFilter, SourceFilter
 from heritage.api.pagination import RegistryPagination
-from heritage.api.renderers import CSVRenderer, GeoJSONRenderer
+from heritage.api.renderers import (
+    CSVRenderer,
+    GeoJSONRenderer,
+    JSONLDRenderer,
+    JSONLinesRenderer,
+)
 from heritage.models import Alias, DamageReport, Monument, Photo, ReviewStatus, Site, Source
 
 COMMON_PARAMETERS = {"format"}
@@ -53,11 +58,13 @@ class NotModified(Exception):
     """The client's copy is current: answer 304."""
 
 
-class RegistryViewSet(viewsets.GenericViewSet):
-    """Shared behaviour: strict parameters, HTTP validators, JSON by default.
+STREAMED_FORMATS = ("csv", "jsonl", "geojson")
 
-    Subclasses define ``list`` and ``retrieve`` themselves; the router routes what exists.
-    """
+
+class RegistryViewSet(viewsets.GenericViewSet):
+    # Shared behaviour: strict parameters, HTTP validators, JSON by default. Subclasses
+    # define ``list`` and ``retrieve`` themselves; the router routes what exists. (A
+    # comment, not a docstring: the API docs would show a docstring to researchers.)
 
     renderer_classes = [JSONRenderer]
     pagination_class = RegistryPagination
@@ -100,6 +107,8 @@ class RegistryViewSet(viewsets.GenericViewSet):
                 request.get_full_path(),
                 request.accepted_media_type or "",
                 timezone.localdate().isoformat(),  # "as_of" defaults to today
+                # A streamed export is gzip-compressed when the client accepts it.
+                str(self.streamed() and formats.accepts_gzip(request)),
             ]
         )
         digest = hashlib.sha256(variant.encode()).hexdigest()[:16]
@@ -120,7 +129,7 @@ class RegistryViewSet(viewsets.GenericViewSet):
         headers = {
             "ETag": self.etag,
             "Cache-Control": f"public, max-age={settings.API_CACHE_SECONDS}",
-            "Vary": "Accept",
+            "Vary": "Accept, Accept-Encoding",
         }
         if self.last_modified is not None:
             headers["Last-Modified"] = http_date(self.last_modified.timestamp())
@@ -143,6 +152,30 @@ class RegistryViewSet(viewsets.GenericViewSet):
         return response
 
     # --- helpers -------------------------------------------------------------------
+
+    def streamed(self) -> bool:
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return self.action == "list" and getattr(renderer, "format", "") in STREAMED_FORMATS
+
+    def get_renderers(self):
+        if self.action == "list":
+            return [JSONRenderer(), CSVRenderer(), JSONLinesRenderer(), *self.extra_renderers]
+        return super().get_renderers()
+
+    extra_renderers: list = []
+
+    def export(self, name: str, table, rows, item, context: dict, enrich=None):
+        """Stream every row in the requested format: CSV and GeoJSON as the flat
+        ``table()``, JSON Lines as the JSON ``item``s (``enrich`` adds what they need
+        to each chunk of rows)."""
+        fmt = self.request.accepted_renderer.format
+        if fmt == "csv":
+            parts = formats.csv_chunks(table(), rows, context)
+        elif fmt == "geojson":
+            parts = formats.geojson_chunks(table(), rows, context)
+        else:
+            parts = formats.jsonl_chunks(item, enrich or (lambda chunk: None), rows, context)
+        return formats.streaming_response(self.request, fmt, parts, name)
 
     def filtered(self):
         """The queryset filtered by the query parameters, and their cleaned values."""
@@ -172,42 +205,99 @@ def check_parameter_values(params) -> None:
             raise ParameterError(name, PARAMETER_TOO_LONG.format(limit=MAX_PARAMETER_LENGTH))
 
 
-FORMAT_PARAMETER = OpenApiParameter(
-    "format",
-    OpenApiTypes.STR,
-    enum=["json", "csv", "geojson"],
-    description="Response format (or send Accept: application/json, text/csv, "
-    "application/geo+json). CSV and GeoJSON return every matching monument, unpaginated.",
-)
+def format_parameter(*extra: str) -> OpenApiParameter:
+    names = ["json", "csv", "jsonl", *extra]
+    media = ["application/json", "text/csv", "application/jsonl"]
+    if "geojson" in extra:
+        media.append("application/geo+json")
+    return OpenApiParameter(
+        "format",
+        OpenApiTypes.STR,
+        enum=names,
+        description="Response format; or send Accept: " + ", ".join(media) + ". JSON is "
+        "paginated; CSV (UTF-8 with a byte-order mark), JSON Lines (one object per line) "
+        + ("and GeoJSON " if "geojson" in extra else "")
+        + "return every matching record, streamed, with the same filters. Send "
+        "Accept-Encoding: gzip to receive them compressed.",
+    )
+
+
+def list_responses(serializer, name: str, geojson: bool = False) -> dict:
+    responses = {
+        (200, "application/json"): serializer(many=True),
+        (200, "text/csv"): OpenApiResponse(
+            OpenApiTypes.STR,
+            description="One row per record: the JSON fields as flat columns (a nested "
+            "object's fields in its place, lists joined by '; ').",
+        ),
+        (200, "application/jsonl"): OpenApiResponse(
+            OpenApiTypes.STR, description="One JSON object per line, as in the JSON results."
+        ),
+    }
+    if geojson:
+        responses[(200, "application/geo+json")] = s.feature_collection_serializer(
+            name, serializer
+        )
+    return responses
+
+
+def path_parameter(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.PATH, description=description)
+
+
+MONUMENT_SLUG = path_parameter("slug", "The monument's slug (temple-of-bel).")
+SOURCE_KEY = path_parameter("key", "The source's key (afp-2016-03-28-syria-troops-press-advance).")
+SITE_SLUG = path_parameter("slug", "The site's slug (palmyra).")
+
+DATE_PARAMETERS = [
+    OpenApiParameter(
+        "as_of",
+        OpenApiTypes.DATE,
+        description=MonumentFilter.base_filters["as_of"].extra["help_text"],
+    ),
+    OpenApiParameter(
+        "known_at",
+        OpenApiTypes.DATE,
+        description=MonumentFilter.base_filters["known_at"].extra["help_text"],
+    ),
+]
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Monuments with their consensus status",
-        parameters=[FORMAT_PARAMETER],
-        responses={
-            (200, "application/json"): s.MonumentSerializer(many=True),
-            (200, "text/csv"): OpenApiResponse(
-                OpenApiTypes.STR, description="One row per monument (columns in the README)."
-            ),
-            (200, "application/geo+json"): s.FeatureCollectionSerializer,
-        },
+        description="Every monument of the registry with the damage status the evidence "
+        "supports (its consensus), filtered and sorted by the parameters. CSV and GeoJSON "
+        "carry the status as flat columns (state, confidence, contested…), the names in "
+        "each alias language (name_ar, name_fr…) and every alias.",
+        parameters=[format_parameter("geojson")],
+        responses=list_responses(s.MonumentSerializer, "Monument", geojson=True),
     ),
     retrieve=extend_schema(
         summary="A monument with the evidence behind its status",
+        description="The monument's record, its aliases, members and photos, every "
+        "accepted claim about it, and its status with the claims that support it, dispute "
+        "it or were set aside, each with its weight and the reasons for it. With as_of or "
+        "known_at, the status on a past date. Also available as JSON-LD (format=jsonld or "
+        "Accept: application/ld+json): schema.org terms with the registry's vocabulary.",
         parameters=[
+            MONUMENT_SLUG,
+            *DATE_PARAMETERS,
             OpenApiParameter(
-                "as_of",
-                OpenApiTypes.DATE,
-                description=MonumentFilter.base_filters["as_of"].extra["help_text"],
-            ),
-            OpenApiParameter(
-                "known_at",
-                OpenApiTypes.DATE,
-                description=MonumentFilter.base_filters["known_at"].extra["help_text"],
+                "format",
+                OpenApiTypes.STR,
+                enum=["json", "jsonld"],
+                description="json (default) or jsonld (linked data).",
             ),
         ],
-        responses=s.MonumentDetailSerializer,
+        responses={
+            (200, "application/json"): s.MonumentDetailSerializer,
+            (200, "application/ld+json"): OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="JSON-LD: a schema:LandmarksOrHistoricalBuildings with its "
+                "place, coordinates, sameAs links and the registry's status and claims.",
+            ),
+        },
     ),
 )
 class MonumentViewSet(RegistryViewSet):
@@ -215,13 +305,14 @@ class MonumentViewSet(RegistryViewSet):
     lookup_value_regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"
     filterset_class = MonumentFilter
     serializer_class = s.MonumentSerializer
+    extra_renderers = [GeoJSONRenderer()]
 
     def get_queryset(self):
         return Monument.objects.for_api()
 
     def get_renderers(self):
-        if self.action == "list":
-            return [JSONRenderer(), CSVRenderer(), GeoJSONRenderer()]
+        if self.action == "retrieve":
+            return [JSONRenderer(), JSONLDRenderer()]
         return super().get_renderers()
 
     def allowed_parameters(self) -> set[str]:
@@ -255,69 +346,54 @@ class MonumentViewSet(RegistryViewSet):
         # A unique last sort key, so that pages never repeat or skip a monument.
         queryset = queryset.order_by(*(queryset.query.order_by or ("site__name", "name")), "pk")
         dates = self.dates()
+        context = {
+            "base_url": self.detail_url("monuments"),
+            "as_of": self.status_date(dates).isoformat(),
+        }
         fmt = request.accepted_renderer.format
-        base_url = self.detail_url("monuments")
         if any(dates.values()):
-            items = self.items_at(queryset, cleaned, dates, base_url)
+            rows = self.rows_at(queryset, cleaned, dates)
+        elif fmt == "json":
+            # Page through ids (a narrow sort and a plain count), then read the page's
+            # rows: the database never joins every monument's columns.
+            ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
+            by_id = {
+                r["id"]: r for r in Monument.objects.filter(pk__in=ids).values(*s.MONUMENT_COLUMNS)
+            }
+            return self.get_paginated_response([s.monument_item(by_id[pk], context) for pk in ids])
         else:
-            as_of = self.status_date(dates)
-            rows = queryset.values(*s.MONUMENT_COLUMNS)
-            if fmt == "json":
-                # Page through ids (a narrow sort and a plain count), then read the
-                # page's rows: the database never joins every monument's columns.
-                ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
-                by_id = {
-                    r["id"]: r
-                    for r in Monument.objects.filter(pk__in=ids).values(*s.MONUMENT_COLUMNS)
-                }
-                return self.get_paginated_response(
-                    [
-                        s.monument_item(
-                            by_id[pk], s.consensus_from_row(by_id[pk], as_of), base_url
-                        )
-                        for pk in ids
-                    ]
-                )
-            items = (
-                s.monument_item(r, s.consensus_from_row(r, as_of), base_url)
-                for r in rows.iterator(chunk_size=2000)
-            )
-        if fmt == "csv":
-            return stream_csv(items)
-        if fmt == "geojson":
-            return stream_geojson(items)
-        page = self.paginate_queryset(list(items))
-        return self.get_paginated_response(page)
+            rows = formats.raw_rows(queryset.values(*s.MONUMENT_COLUMNS))
+        if fmt == "json":
+            page = self.paginate_queryset(rows)
+            return self.get_paginated_response([s.monument_item(r, context) for r in page])
+        return self.export("monuments", formats.monument_table, rows, s.monument_item, context)
 
-    def items_at(self, queryset, cleaned: dict, dates: dict, base_url: str) -> list[dict]:
-        """Monument items with the consensus computed for past dates, filtered on it."""
+    def rows_at(self, queryset, cleaned: dict, dates: dict) -> list[dict]:
+        """Monument rows with the consensus computed for past dates, filtered on it."""
         rows = list(queryset.values(*s.MONUMENT_COLUMNS))
-        ids = [r["id"] for r in rows]
-        claims = services.claims_by_monument(ids)
-        as_of = self.status_date(dates)
-        items = []
+        claims = services.claims_by_monument([r["id"] for r in rows])
+        kept = []
         for row in rows:
             mine = claims.get(row["id"], [])
             result = engine.compute(mine, as_of=dates["as_of"], known_at=dates["known_at"])
-            item = s.monument_item(row, s.consensus_from_result(result, mine, as_of), base_url)
-            if self.matches(item["consensus"], cleaned):
-                items.append(item)
+            row.update(s.consensus_row(result, mine))
+            if self.matches(row, cleaned):
+                kept.append(row)
         ordering = cleaned.get("ordering") or []
         for field in reversed(ordering):
             key = field.lstrip("-")
             if key in ("consensus__confidence", "consensus__state"):
-                name = key.split("__")[1]
-                items.sort(key=lambda i, n=name: i["consensus"][n], reverse=field.startswith("-"))
-        return items
+                kept.sort(key=lambda r, k=key: r[k], reverse=field.startswith("-"))
+        return kept
 
     @staticmethod
-    def matches(consensus: dict, cleaned: dict) -> bool:
+    def matches(row: dict, cleaned: dict) -> bool:
         state, contested, minimum = (cleaned.get(name) for name in CONSENSUS_PARAMETERS)
-        if state and consensus["state"] != state:
+        if state and row["consensus__state"] != state:
             return False
-        if contested and consensus["contested"] != (contested == "true"):
+        if contested and row["consensus__contested"] != (contested == "true"):
             return False
-        return minimum is None or consensus["confidence"] >= float(minimum)
+        return minimum is None or row["consensus__confidence"] >= float(minimum)
 
     # --- detail ----------------------------------------------------------------------
 
@@ -360,34 +436,24 @@ class MonumentViewSet(RegistryViewSet):
         if any(dates.values()):
             claims = services.claims_by_monument([monument.pk]).get(monument.pk, [])
             result = engine.compute(claims, as_of=dates["as_of"], known_at=dates["known_at"])
-            summary = s.consensus_from_result(result, claims, as_of)
+            consensus = s.consensus_row(result, claims)
             verdicts = s.verdicts_of(result)
             evidence_state, override_reason = result.evidence_state, ""
         else:
             stored = getattr(monument, "consensus", None)
-            row = stored_row(stored)
-            summary = s.consensus_from_row(row, as_of)
+            consensus = s.stored_consensus_row(stored)
             verdicts = stored.explanation if stored else []
             evidence_state = stored.evidence_state if stored else engine.UNKNOWN
             override = getattr(monument, "status_override", None)
-            override_reason = override.reason if override and summary["overridden"] else ""
-        summary.update(
+            overridden = bool(stored and stored.overridden)
+            override_reason = override.reason if override and overridden else ""
+        context = {"base_url": self.detail_url("monuments"), "as_of": as_of.isoformat()}
+        item = s.monument_item(ChainMap(consensus, s.InstanceRow(monument)), context)
+        item["consensus"].update(
             evidence_state=evidence_state,
             override_reason=override_reason,
-            **s.evidence_sides(reports, verdicts, summary["state"]),
+            **s.evidence_sides(reports, verdicts, item["consensus"]["state"]),
         )
-        row = {
-            "slug": monument.slug,
-            "name": monument.name,
-            "kind": monument.kind,
-            "site__slug": monument.site.slug,
-            "part_of__slug": monument.part_of.slug if monument.part_of else None,
-            "latitude": monument.latitude,
-            "longitude": monument.longitude,
-            "location_precision_m": monument.location_precision_m,
-            "updated_at": monument.updated_at,
-        }
-        item = s.monument_item(row, summary, self.detail_url("monuments"))
         item.update(
             description=monument.description,
             aliases=[{"name": a.name, "language": a.language} for a in monument.aliases.all()],
@@ -395,10 +461,20 @@ class MonumentViewSet(RegistryViewSet):
             photos=[photo_item(p, request) for p in monument.photos.all()],
             claims=[s.claim_item(r) for r in reports],
         )
+        if request.accepted_renderer.format == "jsonld":
+            item = linked_data.monument(item, monument, vocabulary=self.vocabulary_url())
         return Response(item)
 
+    def vocabulary_url(self) -> str:
+        return self.request.build_absolute_uri("/api/vocabulary/")
+
     @extend_schema(
-        summary="Each change of a monument's consensus over time", responses=s.TimelineSerializer
+        summary="Each change of a monument's consensus over time",
+        description="Every date on which the state the evidence supports changed, oldest "
+        "first, with the claim whose observation caused the change, and the published "
+        "status now.",
+        parameters=[MONUMENT_SLUG],
+        responses=s.TimelineSerializer,
     )
     @action(detail=True, methods=["get"])
     def timeline(self, request, slug=None):
@@ -410,6 +486,8 @@ class MonumentViewSet(RegistryViewSet):
         changes = [
             {
                 "date": change.date.isoformat(),
+                "earliest": change.earliest.isoformat() if change.earliest else None,
+                "latest": change.latest.isoformat(),
                 "state": change.state,
                 "confidence": change.confidence,
                 "claim": s.claim_item(by_ref[change.claim_id])
@@ -418,26 +496,10 @@ class MonumentViewSet(RegistryViewSet):
             }
             for change in engine.timeline(claims)
         ]
-        current = s.consensus_from_row(
-            stored_row(getattr(monument, "consensus", None)), timezone.localdate()
+        current = s.consensus_item(
+            s.stored_consensus_row(getattr(monument, "consensus", None)), timezone.localdate()
         )
         return Response({"monument": monument.slug, "changes": changes, "current": current})
-
-
-def stored_row(stored) -> dict:
-    """A stored consensus as the ``consensus__…`` columns the list rows carry."""
-    names = (
-        "state",
-        "confidence",
-        "independent_origins",
-        "contested",
-        "single_origin",
-        "overridden",
-        "claim_count",
-        "latest_observation",
-        "changed_at",
-    )
-    return {f"consensus__{n}": getattr(stored, n) if stored else None for n in names}
 
 
 def photo_item(photo: Photo, request) -> dict:
@@ -453,79 +515,24 @@ def photo_item(photo: Photo, request) -> dict:
     }
 
 
-# --- streaming formats ---------------------------------------------------------------
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> object:
-    """Booleans as true/false; text that a spreadsheet would run as a formula, quoted."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return "" if value is None else value
-
-
-def stream_csv(items: Iterable[dict]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def rows() -> Iterator[str]:
-        yield "\ufeff"  # a BOM, so spreadsheets read UTF-8 (Arabic names) correctly
-        yield writer.writerow(s.CSV_FIELDS)
-        for item in items:
-            yield writer.writerow([_cell(v) for v in s.monument_csv_row(item)])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="monuments.csv"'
-    return response
-
-
-def stream_geojson(items: Iterable[dict]) -> StreamingHttpResponse:
-    def chunks() -> Iterator[str]:
-        yield '{"type": "FeatureCollection", "features": ['
-        for n, item in enumerate(items):
-            yield ("," if n else "") + json.dumps(s.monument_feature(item), ensure_ascii=False)
-        yield "]}"
-
-    return StreamingHttpResponse(chunks(), content_type="application/geo+json")
-
-
 # --- sources, claims, sites ----------------------------------------------------------
-
-
-def source_item(source: Source, base_url: str) -> dict:
-    return {
-        "key": source.key,
-        "url": f"{base_url}{source.key}/",
-        "kind": source.kind,
-        "title": source.title,
-        "outlet": source.outlet.slug if source.outlet else None,
-        "byline": source.byline,
-        "dateline": source.dateline,
-        "published_on": source.published_on.isoformat(),
-        "source_url": source.url,
-        "language": source.language,
-        "wire_credits": sorted(o.slug for o in source.wire_credits.all()),
-        "photo_credits": sorted(o.slug for o in source.photo_credits.all()),
-        "wire_story": source.wire_story,
-        "copies_passages_from": sorted(o.key for o in source.copies_passages_from.all()),
-        "claim_count": source.claim_count,
-    }
 
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Sources with their credits", responses=s.SourceSerializer(many=True)
+        summary="Sources with their credits",
+        description="The articles, statements and reports the claims come from: outlet, "
+        "publication date, the agencies whose copy they carry and the earlier sources "
+        "they repeat, with how many accepted claims each makes.",
+        parameters=[format_parameter()],
+        responses=list_responses(s.SourceSerializer, "Source"),
     ),
     retrieve=extend_schema(
-        summary="A source with its accepted claims", responses=s.SourceDetailSerializer
+        summary="A source with its accepted claims",
+        description="The source's record, the curators' notes, the later sources that "
+        "repeat it, and every accepted claim it makes.",
+        parameters=[SOURCE_KEY],
+        responses=s.SourceDetailSerializer,
     ),
 )
 class SourceViewSet(RegistryViewSet):
@@ -536,93 +543,223 @@ class SourceViewSet(RegistryViewSet):
 
     def get_queryset(self):
         return (
-            Source.objects.select_related("outlet")
-            .annotate(
+            Source.objects.annotate(
                 claim_count=Count(
                     "reports", filter=Q(reports__review_status=ReviewStatus.ACCEPTED)
                 )
             )
-            # Credits and copy links in one query each, not one per source.
-            .prefetch_related("wire_credits", "photo_credits", "copies_passages_from")
+            # Credits and copy links are read per page or chunk (formats.attach_source_links).
             .order_by("-published_on", "key")
         )
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        base_url = self.detail_url("sources")
-        return self.get_paginated_response([source_item(x, base_url) for x in page])
+        rows = self.filter_queryset(self.get_queryset()).values(*s.SOURCE_COLUMNS)
+        context = {"base_url": self.detail_url("sources")}
+        if request.accepted_renderer.format == "json":
+            page = self.paginate_queryset(rows)
+            formats.attach_source_links(page)
+            return self.get_paginated_response([s.source_item(r, context) for r in page])
+        return self.export(
+            "sources",
+            formats.source_table,
+            formats.raw_rows(rows),
+            s.source_item,
+            context,
+            enrich=formats.attach_source_links,
+        )
 
     def retrieve(self, request, *args, **kwargs):
         key = self.kwargs["key"]
-        source = self.get_queryset().prefetch_related("copied_by").filter(key=key).first()
-        if source is None:
+        row = self.get_queryset().filter(key=key).values(*s.SOURCE_COLUMNS, "notes").first()
+        if row is None:
             raise exceptions.NotFound({"key": [f"No source with key {key!r}."]})
-        item = source_item(source, self.detail_url("sources"))
-        reports = (
+        formats.attach_source_links([row])
+        item = s.source_item(row, {"base_url": self.detail_url("sources")})
+        claims = (
             DamageReport.objects.accepted()
-            .filter(source=source)
-            .select_related("source__outlet", "monument")
+            .filter(source_id=row["id"])
             .order_by("key")
+            .values(*s.CLAIM_COLUMNS)
+        )
+        copied_by = Source.objects.filter(copies_passages_from=row["id"]).values_list(
+            "key", flat=True
         )
         item.update(
-            notes=source.notes,
-            copied_by=sorted(o.key for o in source.copied_by.all()),
-            claims=[s.claim_item(r) for r in reports],
+            notes=row["notes"],
+            copied_by=sorted(copied_by),
+            claims=[s.claim_item(r) for r in claims],
         )
         return Response(item)
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Accepted claims", responses=s.ClaimSerializer(many=True)),
+    list=extend_schema(
+        summary="Accepted claims",
+        description="Every accepted damage report (claim): what a source says about a "
+        "monument's state, in its own words, with when it was observed, who saw or said "
+        "it and the source at a glance. Drafted and rejected claims are not published.",
+        parameters=[format_parameter()],
+        responses=list_responses(s.ClaimSerializer, "Claim"),
+    ),
 )
 class ReportViewSet(mixins.ListModelMixin, RegistryViewSet):
     filterset_class = ReportFilter
     serializer_class = s.ClaimSerializer
 
     def get_queryset(self):
-        # Source, outlet and monument joined: one query per page.
-        return (
-            DamageReport.objects.accepted()
-            .select_related("source__outlet", "monument")
-            .order_by("source__published_on", "source__key", "key")
+        # Source, outlet and monument are joined in the values() row: one query per page.
+        return DamageReport.objects.accepted().order_by(
+            "source__published_on", "source__key", "key"
         )
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response([s.claim_item(r) for r in page])
-
-
-def site_item(site: Site) -> dict:
-    return {
-        "slug": site.slug,
-        "name": site.name,
-        "country": site.country,
-        "description": site.description,
-        "latitude": float(site.latitude) if site.latitude is not None else None,
-        "longitude": float(site.longitude) if site.longitude is not None else None,
-        "location_precision_m": site.location_precision_m,
-        "monument_count": site.monument_count,
-    }
+        rows = self.filter_queryset(self.get_queryset()).values(*s.CLAIM_COLUMNS)
+        if request.accepted_renderer.format == "json":
+            page = self.paginate_queryset(rows)
+            return self.get_paginated_response([s.claim_item(r) for r in page])
+        return self.export(
+            "reports",
+            formats.claim_table,
+            formats.raw_rows(rows),
+            lambda row, context: s.claim_item(row),
+            {},
+        )
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Sites", responses=s.SiteSerializer(many=True)),
-    retrieve=extend_schema(summary="A site", responses=s.SiteSerializer),
+    list=extend_schema(
+        summary="Sites",
+        description="The places that contain monuments (an archaeological site, a "
+        "town), with their centre and how many monuments each holds.",
+        parameters=[format_parameter("geojson")],
+        responses=list_responses(s.SiteSerializer, "Site", geojson=True),
+    ),
+    retrieve=extend_schema(
+        summary="A site",
+        description="One site's record.",
+        parameters=[SITE_SLUG],
+        responses=s.SiteSerializer,
+    ),
 )
 class SiteViewSet(RegistryViewSet):
     lookup_field = "slug"
     serializer_class = s.SiteSerializer
     filter_backends = []
+    extra_renderers = [GeoJSONRenderer()]
 
     def get_queryset(self):
         return Site.objects.annotate(monument_count=Count("monuments")).order_by("name")
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response([site_item(x) for x in page])
+        rows = self.get_queryset().values(*s.SITE_COLUMNS)
+        context = {"base_url": self.detail_url("sites")}
+        if request.accepted_renderer.format == "json":
+            page = self.paginate_queryset(rows)
+            return self.get_paginated_response([s.site_item(r, context) for r in page])
+        return self.export(
+            "sites", formats.site_table, formats.raw_rows(rows), s.site_item, context
+        )
 
     def retrieve(self, request, *args, **kwargs):
-        site = self.get_queryset().filter(slug=self.kwargs["slug"]).first()
-        if site is None:
+        row = self.get_queryset().filter(slug=self.kwargs["slug"]).values(*s.SITE_COLUMNS).first()
+        if row is None:
             raise exceptions.NotFound({"slug": [f"No site with slug {self.kwargs['slug']!r}."]})
-        return Response(site_item(site))
+        return Response(s.site_item(row, {"base_url": self.detail_url("sites")}))
+
+
+class VocabularyView(APIView):
+    renderer_classes = [JSONLDRenderer]
+
+    @extend_schema(
+        summary="The registry's linked-data vocabulary",
+        description="Every term the JSON-LD documents use beyond schema.org (the "
+        "consensus status, damage claims, the state scale, kinds of evidence), with a "
+        "label and a definition, as RDFS in JSON-LD.",
+        responses={(200, "application/ld+json"): OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        vocabulary = request.build_absolute_uri("/api/vocabulary/")
+        return Response(linked_data.vocabulary_document(vocabulary))
+
+
+class DatasetEntrySerializer(s.serializers.Serializer):
+    version = s.serializers.CharField(
+        help_text="Date of the registry's last change and its revision (2016-03-29-r42)."
+    )
+    date = s.serializers.DateField(help_text="Date of the registry's last change.")
+    revision = s.serializers.IntegerField(help_text="The registry's revision number.")
+    url = s.serializers.URLField(help_text="Download address of the zip file.")
+    size = s.serializers.IntegerField(help_text="Size of the zip file in bytes.")
+    sha256 = s.serializers.CharField(help_text="SHA-256 checksum of the zip file.")
+
+
+class DatasetView(APIView):
+    renderer_classes = [JSONRenderer]
+
+    def refuse_parameters(self, request) -> None:
+        unknown = sorted(set(request.query_params) - {"format"})
+        if unknown:
+            raise ParameterError(unknown[0], "Unknown parameter. Accepted here: format.")
+
+    def download(self, snapshot: dataset.Snapshot) -> FileResponse:
+        response = FileResponse(
+            snapshot.path.open("rb"),
+            as_attachment=True,
+            filename=snapshot.path.name,
+            content_type="application/zip",
+        )
+        response["ETag"] = quote_etag(snapshot.version)
+        response["Cache-Control"] = f"public, max-age={settings.API_CACHE_SECONDS}"
+        return response
+
+
+class DatasetListView(DatasetView):
+    @extend_schema(
+        summary="Dated snapshots of the whole registry",
+        description="Every published snapshot of the dataset, newest first: a zip with a "
+        "CSV file per table (monuments, sources, reports, sites), GeoJSON of the places, "
+        "a Frictionless datapackage.json describing every column, the data's LICENSE "
+        "and a CITATION.cff. Cite the version you used.",
+        responses=DatasetEntrySerializer(many=True),
+    )
+    def get(self, request):
+        self.refuse_parameters(request)
+        base = request.build_absolute_uri("/api/datasets/")
+        return Response(
+            [
+                {
+                    "version": snap.version,
+                    "date": snap.date.isoformat(),
+                    "revision": snap.revision,
+                    "url": f"{base}{snap.version}/",
+                    "size": snap.size,
+                    "sha256": snap.sha256(),
+                }
+                for snap in dataset.snapshots()
+            ]
+        )
+
+
+class DatasetDownloadView(DatasetView):
+    @extend_schema(
+        summary="Download a snapshot of the whole registry",
+        description="The zip of the given version, or of the newest one for latest. "
+        "See the list of snapshots for what it contains.",
+        parameters=[
+            path_parameter("version", "A version from the list (2016-03-29-r42), or latest.")
+        ],
+        responses={(200, "application/zip"): OpenApiTypes.BINARY},
+    )
+    def get(self, request, version: str):
+        self.refuse_parameters(request)
+        found = dataset.snapshots()
+        if version != "latest":
+            found = [snap for snap in found if snap.version == version]
+        if not found:
+            what = (
+                "No snapshot has been published yet."
+                if version == "latest"
+                else (f"No snapshot with version {version!r}.")
+            )
+            raise exceptions.NotFound({"version": [what]})
+        return self.download(found[0])

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 
 from heritage.drafting.claims import Discourse, DraftClaim, claims_in_sentence
 from heritage.drafting.copies import Copy, KnownSource, find_copies
+from heritage.drafting.fingerprint import fingerprint as fingerprint_of
 from heritage.drafting.metadata import (
     UNNAMED_AGENCIES,
     OutletRef,
+    outlet_named,
     read_dateline,
     read_metadata,
     source_key,
@@ -58,6 +60,10 @@ class DraftSource:
     wire_credits: list[OutletRef] = field(default_factory=list)
     photo_credits: list[OutletRef] = field(default_factory=list)
     copies_passages_from: list[str] = field(default_factory=list)
+    copy_shares: dict[str, float] = field(default_factory=dict)  # source key -> share
+    fingerprint: str = ""
+    url: str = ""
+    date_from_text: bool = False  # published_on was read from the text
     notes: str = ""
     claims: list[DraftClaim] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -105,6 +111,8 @@ def draft_article(
     key: str | None = None,
     known_sources: Callable[[datetime.date], Iterable[KnownSource]] | None = None,
     today: datetime.date | None = None,
+    site_name: str = "",
+    url: str = "",
 ) -> DraftSource:
     """Draft the source and claims of *text*.
 
@@ -116,6 +124,8 @@ def draft_article(
     today = today or datetime.date.today()
     lines = classify_lines(text)
     meta = read_metadata(lines, list(outlets))
+    if meta.outlet is None and site_name:
+        meta.outlet = outlet_named(site_name, list(outlets))
     sentences = body_sentences(text)
     headings = [ln.text for ln in lines if ln.kind is LineKind.HEADING]
     context = article_context(gazetteer, "\n".join([*headings, *(s.text for s in sentences)]))
@@ -141,13 +151,15 @@ def draft_article(
 
     discourse = Discourse()
     claims: list[DraftClaim] = []
-    for sentence in sentences:
+    for index, sentence in enumerate(sentences):
+        following = sentences[index + 1].text if index + 1 < len(sentences) else ""
         claims += claims_in_sentence(
             sentence.text,
             gazetteer=gazetteer,
             context=context,
             published_on=date,
             discourse=discourse,
+            following=following,
         )
     _assign_keys(claims)
     if not claims:
@@ -166,15 +178,21 @@ def draft_article(
         photo_credits=meta.photo_credits,
         claims=claims,
         warnings=warnings,
+        url=url,
+        date_from_text=published_on is None and meta.published_on is not None,
     )
+    body = "\n".join(s.text for s in sentences)
+    draft.fingerprint = fingerprint_of(body)
     copies = find_copies(
-        "\n".join(s.text for s in sentences),
+        body,
         published_on=date,
         credits={o.slug for o in meta.wire_credits if o.kind != UNNAMED_AGENCIES},
         unnamed_credit=any(o.kind == UNNAMED_AGENCIES for o in meta.wire_credits),
         known=list(known_sources(date)) if known_sources else [],
+        fingerprint=draft.fingerprint,
     )
     draft.copies_passages_from = [c.key for c in copies]
+    draft.copy_shares = {c.key: c.share for c in copies if c.share is not None}
     draft.notes = _notes(draft, copies)
     return draft
 
@@ -201,6 +219,12 @@ def _assign_keys(claims: list[DraftClaim]) -> None:
 def _notes(draft: DraftSource, copies: list[Copy]) -> str:
     notes = ["Drafted from the article's text; every claim awaits review."]
     for copy in copies:
+        if copy.share is not None:
+            notes.append(
+                f"Likely a copy of {copy.key}: about {copy.share:.0%} of its text is found "
+                "in that source's fingerprint."
+            )
+            continue
         words = copy.passage.split()
         shown = " ".join(words[:20]) + (" …" if len(words) > 20 else "")
         notes.append(

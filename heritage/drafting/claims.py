@@ -19,7 +19,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from heritage.drafting import states
+from heritage.drafting import evaluation, states
 from heritage.drafting.dates import DateMention, date_mentions, full_dates
 from heritage.drafting.places import Context, Gazetteer, Mention, find_mentions
 
@@ -146,6 +146,8 @@ class DraftClaim:
     inferred: bool = False
     inference_note: str = ""
     key: str = ""
+    # How the rules read it (failure classes of ``evaluation``); not part of the fixture.
+    readings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -194,14 +196,16 @@ def claims_in_sentence(
     context: Context,
     published_on: datetime.date,
     discourse: Discourse | None = None,
+    following: str = "",
 ) -> list[DraftClaim]:
-    """Drafted claims made by *sentence* (its text is each claim's excerpt)."""
+    """Drafted claims made by *sentence* (its text is each claim's excerpt); *following*
+    is the next sentence, which may name a monument this one leaves unnamed."""
     discourse = discourse or Discourse()
     attributions = _attributions(sentence, discourse)
     if states.is_question(sentence):
         discourse.mentions = []
         return []
-    mentions = find_mentions(sentence, gazetteer, context, discourse.mentions)
+    mentions = find_mentions(sentence, gazetteer, context, discourse.mentions, following)
     discourse.mentions = mentions
     if not mentions:
         return []
@@ -209,7 +213,7 @@ def claims_in_sentence(
     cues_by_clause = []
     hypothetical = set()
     for index, clause in enumerate(parts):
-        if states.is_condition(clause.text):
+        if states.is_condition(clause.text, first=index == 0):
             hypothetical |= {index, index + 1}
     for index, clause in enumerate(parts):
         starts = frozenset(
@@ -226,7 +230,16 @@ def claims_in_sentence(
         for cue in cues:
             targets = [
                 m
-                for m in _targets(index, parts, cues_by_clause, mentions)
+                for m in _targets(
+                    index,
+                    parts,
+                    cues_by_clause,
+                    [
+                        m
+                        for m in mentions
+                        if not _beside_the_subject(sentence, parts[index], cue, m, mentions)
+                    ],
+                )
                 if owner.get(id(m), cue) is cue
             ]
             targets = _nearest_per_place(targets, parts[index].start, cue)
@@ -241,6 +254,7 @@ def claims_in_sentence(
                     dates,
                     cues_by_clause,
                     attributions,
+                    mentions,
                 )
     return _unique_claims(claims)
 
@@ -275,6 +289,10 @@ def _targets(
     """The monuments a cue in clause *index* is about (see the module's docstring)."""
     usable = [m for m in mentions if not m.locative]
     targets = [m for m in usable if _in(parts[index], m)]
+    if not targets and states.UNITS.search(parts[index].text):
+        # "Three ancient buildings collapsed in the Yemeni capital Sanaa": the site where
+        # some of its buildings were hit is damaged (see _about_a_part).
+        targets = [m for m in mentions if m.locative and m.site_level and _in(parts[index], m)]
     # The list the clause opens: "…, including the Tower of Elahbel", "…, its
     # triumphal arch and a dozen tower tombs".
     for j in range(index + 1, len(parts)):
@@ -365,20 +383,33 @@ def _claims(
     dates: list[DateMention],
     cues_by_clause: list,
     attributions: list[Attribution],
+    mentions: list[Mention],
 ) -> list[DraftClaim]:
     clause = parts[index]
     state = cue.state
     scope_text = clause.text
-    if _about_a_part(clause, cue, mention) or _relative_to_a_part(parts, index):
-        state = states.state_for_part(state)
+    readings = _readings(sentence, mention, mentions)
+    if _beside_the_subject(sentence, clause, cue, mention, mentions) or _owner_of_a_member(
+        sentence, mention, gazetteer
+    ):
+        return []
+    part = _about_a_part(clause, cue, mention, mentions)
+    if part or _relative_to_a_part(parts, index):
+        state = states.state_for_part(state, part)
         if state is None:
             return []
+        readings.add(evaluation.INTACT_PARTIAL)
     if states.EXCEPTION_AFTER.match(sentence[clause.start + cue.end :]):
         state = states.state_for_exception(state)
     place_kinds = {gazetteer.get(slug).kind for slug in mention.slugs}
-    if place_kinds == {"museum"} and states.CONTENTS.search(scope_text):
+    if index > 0 and _BACK_REFERENCE.match(clause.text):
+        scope_text = parts[index - 1].text + " " + scope_text  # "…statues, which are in pieces"
+    if place_kinds == {"museum"} and _about_contents(scope_text, clause, cue, mention):
         state = states.state_for_contents(state)
-    state = states.state_for_share(state, mention.share)
+    shared = states.state_for_share(state, mention.share)
+    if shared != state:
+        readings.add(evaluation.INTACT_PARTIAL)
+    state = shared
 
     cue_at = clause.start + cue.start
     observed = _observed(cue, cue_at, index, parts, mention, dates, cues_by_clause)
@@ -412,29 +443,120 @@ def _claims(
             quantity=mention.quantity,
             inferred=mention.inferred,
             inference_note=mention.note if mention.inferred else "",
+            readings=tuple(sorted(readings)),
         )
         for slug in mention.slugs
     ]
 
 
-def _about_a_part(clause: Clause, cue: states.Cue, mention: Mention) -> bool:
-    """The clause is about a part of the monument: its subject is a part ("its roof was
-    damaged", "the walls of the citadel", "the mosque's walls") or the cue acts on one
-    ("damaged the facade of the Roman theatre")."""
+def _readings(sentence: str, mention: Mention, mentions: list[Mention]) -> set[str]:
+    """The failure classes (``evaluation``) whose rules took part in reading a claim."""
+    readings = set()
+    if mention.how in {"previous", "following"}:
+        readings.add(evaluation.NEIGHBOUR)
+    if mention.how == "fuzzy":
+        readings.add(evaluation.MISSPELLING)
+    if len({m.slugs for m in mentions if not m.site_level}) > 1 or any(
+        m.site_level for m in mentions if m is not mention
+    ):
+        readings.add(evaluation.ATTACHMENT)
+    if states.has_modality(sentence):
+        readings.add(evaluation.MODALITY)
+    return readings
+
+
+def _about_a_part(
+    clause: Clause, cue: states.Cue, mention: Mention, mentions: list[Mention] = ()
+) -> str:
+    """The part of the monument the clause is about, or "": its subject is a part ("its
+    roof was damaged", "the walls of the citadel", "the mosque's walls") or the cue acts
+    on one ("damaged the facade of the Roman theatre", "significant damage to pillars
+    inside the castle", "destroyed two tombs at the mosque"). Words inside a monument's
+    name ("the tomb of Jonah") are not parts."""
     text = clause.text
     at = mention.start - clause.start  # negative: named in an earlier clause
-    for match in states.PARTS.finditer(text, 0, min(len(text), cue.end + 30)):
+    names = [(m.start - clause.start, m.end - clause.start) for m in mentions]
+    for match in states.PARTS.finditer(text, 0, min(len(text), cue.end + 40)):
+        if any(a <= match.start() < b for a, b in names):
+            continue
         if match.start() >= cue.end:
             between = text[cue.end : match.start()]
-            if re.fullmatch(r"\s*(?:the|its|their)\s+(?:\w+\s+)?", between, re.I):
-                return True
+            # "damage to pillars"; after a verb also "destroyed two tombs at"; but after a
+            # condition "in the courtyard" says where, not what.
+            prepositions = "to|on" if cue.stative else "to|on|in|at|of"
+            if re.fullmatch(
+                rf"\s*(?:(?:{prepositions})\s+)?"
+                rf"(?:(?!(?:in|at|of|on|to|near|inside|outside|from|by)\b)[\w-]+\s+){{0,3}}",
+                between,
+                re.I,
+            ) and (at < 0 or at > match.start()):
+                return match.group()
+        elif any(
+            m is not mention
+            and clause.start <= m.start
+            and re.fullmatch(
+                r"['’]s?\s+(?:[\w-]+\s+){0,2}", text[m.end - clause.start : match.start()]
+            )
+            for m in mentions
+        ):
+            continue  # "the mosque's archways": a part of another monument
         elif at < 0 or at > match.start():
-            return True
+            return match.group()
         elif re.search(
             r"(?:\b(?:its|their|whose|of)|['’]s)\s+(?:\w+\s+)?$", text[: match.start()]
         ):
-            return True
-    return False
+            return match.group()
+    return ""
+
+
+def _beside_the_subject(
+    sentence: str, clause: Clause, cue: states.Cue, mention: Mention, mentions: list[Mention]
+) -> bool:
+    """ "An air strike on the old quarter … destroyed three houses in the heritage site":
+    a monument in a prepositional phrase before a verb that has an object of its own is
+    not what the verb acts on."""
+    cue_at = clause.start + cue.start
+    if cue.stative or not (clause.start <= mention.start < cue_at):
+        return False
+    if not re.search(
+        r"\b(?:on|in|at|from|near|of|against|around|outside)\s+(?:(?:the|its|a|an)\s+)?"
+        r"(?:[\w’'-]+\s+){0,2}$",
+        sentence[clause.start : mention.start],
+        re.I,
+    ):
+        return False
+    after = sentence[clause.start + cue.end : clause.end]
+    has_object = bool(
+        re.match(r"\s+(?:the|its|their|a|an|\d+|two|three|four|five|several|some)\b", after, re.I)
+    ) or any(m.start >= clause.start + cue.end and _in(clause, m) for m in mentions)
+    return has_object
+
+
+def _about_contents(scope_text: str, clause: Clause, cue: states.Cue, mention: Mention) -> bool:
+    """Statues or relics, not the museum's building, are what the cue acts on: named
+    nearer to the cue than the museum ("smashing statues in the museum"; but "found the
+    building in ruin, its artefacts looted" is about the building)."""
+    offset = len(scope_text) - len(clause.text)  # the clause before, for "which …"
+    cue_at = offset + cue.start
+    mention_at = offset + mention.start - clause.start
+    found = [m.start() for m in states.CONTENTS.finditer(scope_text)]
+    if not found:
+        return False
+    if not (0 <= mention_at <= len(scope_text)):
+        return True  # the museum is named in an earlier clause or sentence
+    nearest = min(abs(at - cue_at) for at in found)
+    return nearest < abs(mention_at - cue_at)
+
+
+def _owner_of_a_member(sentence: str, mention: Mention, gazetteer: Gazetteer) -> bool:
+    """ "The minaret of a landmark mosque was destroyed": the claim is on the minaret."""
+    if len(mention.slugs) != 1:
+        return False
+    heads = gazetteer.member_heads.get(mention.slugs[0])
+    if not heads:
+        return False
+    alternatives = "|".join(sorted(heads, key=len, reverse=True))
+    return bool(re.search(rf"\b(?:{alternatives})\s+of\s+$", sentence[: mention.start], re.I))
 
 
 def _relative_to_a_part(parts: list[Clause], index: int) -> bool:

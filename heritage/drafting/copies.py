@@ -1,8 +1,12 @@
-"""Likely copies: a new text that repeats a registered source's wire copy verbatim.
+"""Likely copies: a new text that repeats a registered source's text verbatim.
 
-The registry keeps no full texts, only each claim's excerpt, so a copy shows as an
-excerpt of a registered source reappearing word for word in the new text. Both
-conditions must hold:
+The registry keeps no full texts. A copy shows in two ways:
+
+* the new text's fingerprint (``fingerprint``: hashed word shingles) shares passages
+  with the fingerprint of a source published before it, whatever their credits; the
+  copy is flagged with the share of the new text found in the registered one;
+* for a source drafted before fingerprints were kept, an excerpt of its claims
+  reappears word for word in the new text. Both conditions must hold:
 
 * the two share a wire credit (the same agency, or an unnamed "agency inputs" credit
   on either side, which may be any agency), and were published within a few days,
@@ -16,6 +20,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from heritage.drafting.fingerprint import shared_text
 from heritage.text import normalise
 
 MIN_WORDS = 8
@@ -32,12 +37,14 @@ class KnownSource:
     credits: frozenset[str]  # slugs of its wire credits
     unnamed_credit: bool  # one of them is an "agency inputs" credit
     excerpts: tuple[str, ...]
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)
 class Copy:
     key: str
-    passage: str  # the shared words, normalised
+    passage: str = ""  # the shared words of an excerpt, normalised
+    share: float | None = None  # of the new text found in the source's fingerprint
 
 
 def shared_credit(credits: set[str], unnamed: bool, other: KnownSource) -> bool:
@@ -53,12 +60,21 @@ def find_copies(
     credits: set[str],
     unnamed_credit: bool,
     known: list[KnownSource],
+    fingerprint: str = "",
 ) -> list[Copy]:
-    """Registered sources that *text* likely copies, with the longest passage shared."""
+    """Registered sources that *text* likely copies: by fingerprint, with the share of
+    the text found in theirs, else by an excerpt, with the longest passage shared."""
     words = normalise(text).split()
     grams = {tuple(words[i : i + MIN_WORDS]) for i in range(len(words) - MIN_WORDS + 1)}
     found = []
     for source in known:
+        if source.published_on > published_on:
+            continue
+        if fingerprint and source.fingerprint:
+            shared = shared_text(fingerprint, source.key, source.fingerprint)
+            if shared:
+                found.append(Copy(source.key, share=shared.share))
+            continue
         if (
             not datetime.timedelta(0)
             <= published_on - source.published_on

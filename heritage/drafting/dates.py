@@ -79,6 +79,12 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
 _DAY_MONTH_YEAR = re.compile(rf"\b{_DAY}\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE)
 _MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE)
+# "September, Friday 20, 2024"
+_MONTH_WEEKDAY_DAY_YEAR = re.compile(
+    rf"\b{_MONTH},?\s+{_WEEKDAY},?\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE
+)
+# "09/22/2024" or "22/09/2024": read only when the day cannot be taken for the month.
+_NUMERIC = re.compile(r"\b(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<year>(?:19|20)\d\d)\b")
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+\d)", re.IGNORECASE)
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?\b", re.IGNORECASE)
 _DATE_LINE_WORDS = re.compile(
@@ -97,7 +103,22 @@ class FullDate:
 def full_dates(text: str) -> list[FullDate]:
     """Every complete date (day, month and year) written in *text*, in order."""
     found: list[FullDate] = []
-    for pattern in (_ISO, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
+    for match in _NUMERIC.finditer(text):
+        a, b = int(match.group("a")), int(match.group("b"))
+        if (a > 12) == (b > 12):
+            continue  # 03/04/2016 could be either: never guess
+        month, day = (b, a) if a > 12 else (a, b)
+        try:
+            found.append(
+                FullDate(
+                    datetime.date(int(match.group("year")), month, day),
+                    match.start(),
+                    match.end(),
+                )
+            )
+        except ValueError:
+            continue
+    for pattern in (_ISO, _MONTH_WEEKDAY_DAY_YEAR, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
         for match in pattern.finditer(text):
             if any(f.start <= match.start() < f.end for f in found):
                 continue
@@ -174,9 +195,34 @@ _YEAR_ALONE = re.compile(
 )
 
 
+# "said on Tuesday that …": the day of the statement, against which the dates of what it
+# reports are resolved ("… had been blown up a week before", "… on Sunday").
+_STATEMENT_ON = re.compile(
+    rf"\b(?:said|says|told|reported|announced|stated|confirmed|added)\s+(?:\w+\s+){{0,3}}?"
+    rf"on\s+{_WEEKDAY}\b",
+    re.IGNORECASE,
+)
+_BEFORE_STATEMENT = re.compile(
+    r"\b(?:(?P<count>\d+|" + "|".join(NUMBER_WORDS) + r")\s+(?P<units>days?|weeks?|months?|"
+    r"years?)\s+(?:earlier|before|previously)|the\s+(?:day\s+before|previous\s+day))\b",
+    re.IGNORECASE,
+)
+
+
+def _weekday_before(anchor: datetime.date, name: str, strictly: bool = False) -> datetime.date:
+    back = (anchor.weekday() - WEEKDAYS.index(name.lower())) % 7
+    if strictly and back == 0:
+        back = 7
+    return anchor - datetime.timedelta(days=back)
+
+
 def date_mentions(text: str, published_on: datetime.date) -> list[DateMention]:
-    """Dates written in *text* (a sentence or clause), resolved against publication."""
+    """Dates written in *text* (a sentence or clause), resolved against publication, or
+    against the day of the statement that reports them ("said on Tuesday that the gate
+    had been blown up a week before", "… ten days earlier", "… on Sunday")."""
     found: list[DateMention] = []
+    statement = _STATEMENT_ON.search(text)
+    said_on = _weekday_before(published_on, statement.group("weekday")) if statement else None
 
     def add(start: int, end: int, first: datetime.date, last: datetime.date) -> None:
         if any(m.start < end and start < m.end for m in found):
@@ -213,6 +259,15 @@ def date_mentions(text: str, published_on: datetime.date) -> list[DateMention]:
     for match in _YEAR_ALONE.finditer(text):
         year = int(match.group("year"))
         add(match.start(), match.end(), datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    for match in _BEFORE_STATEMENT.finditer(text):
+        anchor = said_on if said_on and statement.start() < match.start() else published_on
+        if match.group("count"):
+            count_text = match.group("count").lower()
+            count = int(count_text) if count_text.isdigit() else NUMBER_WORDS[count_text]
+            unit = match.group("units").lower().rstrip("s")
+        else:
+            count, unit = 1, "day"
+        add(match.start(), match.end(), *_ago(anchor, count, unit))
     for match in _RELATIVE.finditer(text):
         span = _relative(match, published_on)
         if span:
@@ -220,9 +275,10 @@ def date_mentions(text: str, published_on: datetime.date) -> list[DateMention]:
     for match in _ON_WEEKDAY.finditer(text):
         if not match.group("weekday")[0].isupper():
             continue
-        wanted = WEEKDAYS.index(match.group("weekday").lower())
-        back = (published_on.weekday() - wanted) % 7
-        day = published_on - datetime.timedelta(days=back)
+        if said_on and statement.end() < match.start():
+            day = _weekday_before(said_on, match.group("weekday"), strictly=True)
+        else:
+            day = _weekday_before(published_on, match.group("weekday"))
         add(match.start(), match.end(), day, day)
     return sorted(found, key=lambda m: m.start)
 
@@ -263,7 +319,11 @@ def _relative(match: re.Match, published_on: datetime.date):
         return monday, published_on
     count_text = match.group("count").lower()
     count = int(count_text) if count_text.isdigit() else NUMBER_WORDS[count_text]
-    unit = match.group("units").lower().rstrip("s")
+    return _ago(published_on, count, match.group("units").lower().rstrip("s"))
+
+
+def _ago(published_on: datetime.date, count: int, unit: str):
+    """The days *count* units before *published_on* (a week, a month: a range)."""
     if unit == "day":
         day = published_on - datetime.timedelta(days=count)
         return day, day

@@ -78,3 +78,137 @@ def micro_average(scores: Iterable[Score]) -> Total:
 def expected_pairs(labels: dict) -> set[Pair]:
     """The (monument, state) pairs of a label file: {"claims": [{"monument", "state"}…]}."""
     return {(claim["monument"], claim["state"]) for claim in labels.get("claims", [])}
+
+
+# --- failure classes ------------------------------------------------------------------------
+
+# The ways a draft went wrong on unseen articles, each measured on its own so that the
+# next weak spot shows. A labelled pair belongs to a class through its own traits (a
+# site, an intact or partial state) and the ``classes`` a curator tagged it with; a
+# drafted claim through the rules that read it (``DraftClaim.readings``).
+SITE_LEVEL = "site-level"
+NEIGHBOUR = "neighbour-sentence"
+MODALITY = "modality"
+INTACT_PARTIAL = "intact-partial"
+ATTACHMENT = "attachment"
+MISSPELLING = "misspelling"
+CLAIM_CLASSES = [SITE_LEVEL, NEIGHBOUR, MODALITY, INTACT_PARTIAL, ATTACHMENT, MISSPELLING]
+INTACT_PARTIAL_STATES = {"intact", "severely_damaged"}
+
+
+@dataclass
+class ClassScore:
+    """Precision over the drafted claims of a class, recall over its labelled pairs."""
+
+    drafted: int = 0
+    drafted_right: int = 0
+    labelled: int = 0
+    labelled_found: int = 0
+
+    @property
+    def precision(self) -> float:
+        return _ratio(self.drafted_right, self.drafted)
+
+    @property
+    def recall(self) -> float:
+        return _ratio(self.labelled_found, self.labelled)
+
+
+def labelled_classes(claim: dict, site_slugs: set[str]) -> set[str]:
+    """The classes of a labelled claim: its traits, and the curator's tags."""
+    classes = set(claim.get("classes", []))
+    if claim["monument"] in site_slugs:
+        classes.add(SITE_LEVEL)
+    if claim["state"] in INTACT_PARTIAL_STATES:
+        classes.add(INTACT_PARTIAL)
+    return classes & set(CLAIM_CLASSES)
+
+
+def drafted_classes(monument: str, state: str, readings: Iterable[str], site_slugs) -> set[str]:
+    """The classes of a drafted claim: the rules that read it, and its traits."""
+    classes = set(readings)
+    if monument in site_slugs:
+        classes.add(SITE_LEVEL)
+    if state in INTACT_PARTIAL_STATES:
+        classes.add(INTACT_PARTIAL)
+    return classes & set(CLAIM_CLASSES)
+
+
+def score_classes(
+    drafted: Iterable[tuple[Pair, set[str]]],
+    labelled: Iterable[tuple[Pair, set[str]]],
+    into: dict[str, ClassScore],
+) -> None:
+    """Add one article's drafted and labelled pairs (each with its classes) to *into*."""
+    drafted = list(drafted)
+    labelled = list(labelled)
+    expected = {pair for pair, _ in labelled}
+    found = {pair for pair, _ in drafted}
+    seen: set[tuple[Pair, str]] = set()
+    for pair, classes in drafted:
+        for name in classes:
+            if (pair, name) in seen:
+                continue
+            seen.add((pair, name))
+            into.setdefault(name, ClassScore()).drafted += 1
+            into[name].drafted_right += pair in expected
+    for pair, classes in labelled:
+        for name in classes:
+            into.setdefault(name, ClassScore()).labelled += 1
+            into[name].labelled_found += pair in found
+
+
+@dataclass
+class MetadataScore:
+    """How often the date and the outlet read from the text agree with the labels."""
+
+    dated: int = 0  # articles whose text gave a date
+    dated_right: int = 0
+    date_labelled: int = 0  # articles whose label gives a date taken from the text
+    outlet_read: int = 0
+    outlet_right: int = 0
+    outlet_labelled: int = 0
+
+    @property
+    def date_precision(self) -> float:
+        return _ratio(self.dated_right, self.dated)
+
+    @property
+    def date_recall(self) -> float:
+        return _ratio(self.dated_right, self.date_labelled)
+
+    @property
+    def outlet_precision(self) -> float:
+        return _ratio(self.outlet_right, self.outlet_read)
+
+    @property
+    def outlet_recall(self) -> float:
+        return _ratio(self.outlet_right, self.outlet_labelled)
+
+
+def same_outlet(read: str, labelled: str) -> bool:
+    """Outlet names agree when one contains the other, ignoring case and "The"."""
+
+    def simple(name: str) -> str:
+        name = name.lower().strip()
+        return name[4:] if name.startswith("the ") else name
+
+    a, b = simple(read), simple(labelled)
+    return bool(a and b) and (a in b or b in a)
+
+
+@dataclass
+class CopyScore:
+    """Copies flagged among the labelled articles (``copy_of``)."""
+
+    flagged: int = 0
+    flagged_right: int = 0
+    labelled: int = 0
+
+    @property
+    def precision(self) -> float:
+        return _ratio(self.flagged_right, self.flagged)
+
+    @property
+    def recall(self) -> float:
+        return _ratio(self.flagged_right, self.labelled)

@@ -90,6 +90,16 @@ _DATELINE = re.compile(
 _PLACE_SLASH_AGENCY = re.compile(
     r"^\s*(?P<place>[A-Z][\w'’ .-]{1,40}?)\s*/\s*(?P<agency>\S.{0,40})$"
 )
+# "Aleppo — SANA — 3 March 2014": a dateline on a line of its own, with the agency.
+_PLACE_AGENCY_DATE = re.compile(
+    r"^\s*(?P<place>[A-Z][\w'’ .-]{1,40}?)\s+[—–-]{1,2}\s+(?P<agency>[A-Z][\w'’ .()-]{1,40}?)"
+    r"\s+[—–-]{1,2}\s+(?P<date>.{6,40})$"
+)
+# "… - Al Jazeera English", "… | The Tigris Times": an outlet closing the headline.
+_HEADLINE_OUTLET = re.compile(
+    r"^(?P<title>.{12,}?)\s+(?:\||-|–|—)\s+(?P<outlet>(?:The\s+)?[A-Z][\w.&'’-]*"
+    r"(?:\s+(?:of|the|and|&|[A-Z][\w.&'’-]*)){0,4})\s*$"
+)
 _TITLE_NOISE = re.compile(
     r"\b(?:news|opinion|archive|home|section|homepage|live|breaking)\b", re.IGNORECASE
 )
@@ -168,7 +178,20 @@ def read_metadata(lines: list[Line], outlets: list[OutletRef]) -> Metadata:
             meta.dateline = meta.dateline or dateline.place
             break
 
+    for line in lines[: first_body + 3]:
+        if line.kind is LineKind.BODY:
+            continue
+        own_line = _PLACE_AGENCY_DATE.match(line.text)
+        if own_line and full_dates(own_line.group("date")):
+            meta.dateline = meta.dateline or _place_name(own_line.group("place").strip())
+            meta.published_on = full_dates(own_line.group("date"))[0].date
+            extra_credits = _agencies_in(own_line.group("agency"), catalogue)
+            break
+    else:
+        extra_credits = []
     for line in lines:
+        if meta.published_on is not None:
+            break
         if line.kind in (LineKind.BODY, LineKind.TRAILER, LineKind.CAPTION):
             continue
         parts = re.split(r"\s+\|\s+", line.text.strip())
@@ -182,7 +205,9 @@ def read_metadata(lines: list[Line], outlets: list[OutletRef]) -> Metadata:
             meta.published_on = full_dates(dateline.extra)[0].date
         meta.dateline_month_day = month_day(dateline.extra)
 
-    meta.wire_credits = _wire_credits(lines, body, dateline, catalogue)
+    meta.wire_credits = _unique([*extra_credits, *_wire_credits(lines, body, dateline, catalogue)])
+    if meta.outlet is None:
+        meta.outlet = _outlet_closing_headline(header)
     meta.photo_credits = _unique(
         outlet
         for line in lines
@@ -250,9 +275,38 @@ def _publisher(header: list[Line], lines: list[Line], catalogue: list[OutletRef]
     return None
 
 
+def outlet_named(name: str, outlets: list[OutletRef]) -> OutletRef | None:
+    """The outlet a page names as its site ("Reuters", "The Tigris Times",
+    "tigris.example"): one of the registry's or the known agencies', else a new one."""
+    name = " ".join(name.split())
+    for outlet in _catalogue(outlets):
+        if outlet.kind != UNNAMED_AGENCIES and re.fullmatch(
+            rf"(?:the\s+)?(?:{outlet.pattern()})(?:\.\w+)?", name, re.IGNORECASE
+        ):
+            return outlet
+    words = normalise(name).split()
+    slug = "-".join(words[1:] if words[:1] == ["the"] and len(words) > 1 else words)
+    slug = slug[:80].strip("-")
+    return OutletRef(slug, name[:200], "newspaper") if slug else None
+
+
+def _outlet_closing_headline(header: list[Line]) -> OutletRef | None:
+    """An outlet the registry does not know yet, named after the headline."""
+    for line in header:
+        if line.kind is not LineKind.HEADING:
+            continue
+        match = _HEADLINE_OUTLET.match(line.text.strip())
+        if match and len(match.group("title").split()) >= 3:
+            name = match.group("outlet").strip()
+            if full_dates(name) or _TITLE_NOISE.fullmatch(name):
+                continue
+            return outlet_named(name, [])
+    return None
+
+
 def _title(header: list[Line], lines: list[Line], catalogue: list[OutletRef]) -> str:
     for line in [*header, *lines]:
-        if line.kind is not LineKind.HEADING:
+        if line.kind is not LineKind.HEADING or _PLACE_AGENCY_DATE.match(line.text):
             continue
         for part in re.split(r"\s+\|\s+", line.text.strip()):
             part = part.strip()
@@ -262,12 +316,22 @@ def _title(header: list[Line], lines: list[Line], catalogue: list[OutletRef]) ->
                 re.match(rf"(?:the\s+)?(?:{o.pattern()})", part, re.IGNORECASE) for o in catalogue
             ):
                 continue
+            closing = _HEADLINE_OUTLET.match(part)
+            if closing and len(closing.group("title").split()) >= 3:
+                part = closing.group("title").strip()
             return part[:300]
     body = next((line for line in lines if line.kind is LineKind.BODY), None)
     return body.text.strip()[:300] if body else ""
 
 
 def _byline(lines: list[Line], catalogue: list[OutletRef]) -> str:
+    filled = [line for line in lines if line.text.strip()]
+    for line, after in zip(filled, filled[1:], strict=False):
+        # "By" alone, the name on the next line (a page's byline block).
+        if line.text.strip().lower() == "by" and re.fullmatch(
+            r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}", after.text.strip()
+        ):
+            return after.text.strip()[:200]
     for line in lines:
         if line.kind is LineKind.BYLINE:
             who = re.sub(r"^by\s+", "", line.text.strip(), flags=re.IGNORECASE)

@@ -57,6 +57,10 @@ GENERIC_HEADS = {
     "wall",
     "part",
     "complex",
+    "quarter",
+    "neighbourhood",
+    "neighborhood",
+    "district",
 }
 # How many: plural counts only ("two temples"; "one of the temples" names no group).
 NUMBERS = {
@@ -85,13 +89,34 @@ _MAJORITY = {"much", "most", "large part", "large parts", "half", "the bulk"}
 _MINORITY = {"part", "parts", "some"}
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:outside|near|nearby|beside|next to|behind|around|opposite|across from|towards?|"
-    r"close to|overlooking|entrance to|away from|on the outskirts of|off)\s+"
+    r"close to|overlooking|entrance to|away from|on the outskirts of|off|"
+    r"(?:at|on|by)\s+the\s+(?:far\s+)?(?:end|edge|foot|top|side|head|corner)\s+of)\s+"
     r"(?:(?:the|its|their|a)\s+)?$",
     re.IGNORECASE,
 )
+# A site named in a prepositional phrase or as a possessor is where something is, not
+# what a sentence says something about: "near the northern city of Mosul", "a source
+# from Mosul", "Mosul's al-Nuri mosque". After a word for the place itself ("the
+# ancient city of Nimrud", "ruins of Hatra") it is the place.
+_PLACE_PHRASE_BEFORE = re.compile(
+    r"\b(?P<prep>in|at|near|from|around|outside|across|into|towards?|beyond|within|inside|"
+    r"throughout|of|to|south|north|east|west)\s+(?:(?:the|its|their|a|an)\s+)?"
+    r"(?:(?!(?:of|in|at|to|from|near|into)\b)[\w,’'-]+\s+){0,3}?"
+    r"(?:(?:city|town|village|capital|region|province|governorate|"
+    r"quarter|area)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+_PLACE_NOUN_OF = re.compile(
+    r"\b(?:city|town|village|capital|site|ruins|remains|heritage|treasures|parts?|much|"
+    r"most|some|all|half|rest|whole|centre|center|core|destruction|demolition|razing|"
+    r"levelling|leveling|looting|sack|bombing|shelling|bombardment|restoration|"
+    r"reconstruction|rebuilding|recapture|capture|fall)\s+of\s+(?:(?:the|its)\s+)?"
+    r"(?:[\w,’'-]+\s+){0,3}?$",
+    re.IGNORECASE,
+)
 _SITE_WORDS = re.compile(
-    r"\b(?:the|its|this)\s+(?:(?:whole|entire|ancient|archaeological|historic|heritage)\s+)*"
-    r"(?:site|ruins)\b|"
+    r"\b(?:the|its|this)\s+(?:(?:whole|entire|ancient|archaeological|historic|heritage|"
+    r"[a-z0-9][\w,]*-[\w-]+)\s+)*(?:site|ruins)\b|"
     r"\b(?:the|its)\s+(?:ancient|old|historic)\s+city\b(?!\s+of\b)",
     re.IGNORECASE,
 )
@@ -148,7 +173,7 @@ class Mention:
 
     @property
     def inferred(self) -> bool:
-        return self.how in {"definite", "vague", "site"}
+        return self.how in {"definite", "vague", "site", "following", "fuzzy", "previous"}
 
 
 def _variants(name: str) -> list[str]:
@@ -193,6 +218,9 @@ class Gazetteer:
         self.name_heads: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         # group -> head noun -> member
         self.member_heads: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        # monument -> the head nouns that may stand for it ("cathedral", "shrine")
+        self.heads_of: dict[str, set[str]] = defaultdict(set)
+        self._deletions: dict[str, set[str]] | None = None  # built on first fuzzy lookup
         for place in self.places.values():
             self._index(place)
 
@@ -222,11 +250,19 @@ class Gazetteer:
                 ):
                     self.heads[place.site][head].add(place.slug)
                     self.name_heads[place.site][head].add(place.slug)
+                    self.heads_of[place.slug].add(head)
                     if place.part_of:
                         self.member_heads[place.part_of][head].add(place.slug)
         kind_word = KIND_WORDS.get(place.kind)
         if kind_word:
             self.heads[place.site][kind_word].add(place.slug)
+            self.heads_of[place.slug].add(kind_word)
+        name_head = head_noun(place.name)
+        if kind_word and name_head and name_head.endswith("s") and not place.is_site:
+            # A monument named in the plural ("Buddhas of Bamiyan"): "the Buddhas", "the
+            # statues".
+            self.heads[place.site][name_head].add(place.slug)
+            self.heads[place.site][plural(kind_word)].add(place.slug)
 
     def get(self, slug: str) -> Place:
         return self.places[slug]
@@ -235,6 +271,33 @@ class Gazetteer:
         key = " ".join(words)
         found = self._names.get(key) or self._spaceless.get(key.replace(" ", ""))
         return list(found or [])
+
+    def lookup_misspelt(self, words: list[str]) -> list[_Name]:
+        """Proper names one typing slip away from *words* (a letter added, dropped,
+        changed or two swapped: "Nimurd", "Nabi Tunus"), when exactly one name is; only
+        names of at least ``FUZZY_MIN_LETTERS`` letters, so that short words never match."""
+        key = " ".join(words)
+        if len(key.replace(" ", "")) < FUZZY_MIN_LETTERS:
+            return []
+        if self._deletions is None:
+            self._deletions = defaultdict(set)
+            for name, entries in self._names.items():
+                if len(name.replace(" ", "")) >= FUZZY_MIN_LETTERS and any(
+                    not e.descriptive for e in entries
+                ):
+                    for variant in _deletions(name):
+                        self._deletions[variant].add(name)
+        candidates = set()
+        for variant in _deletions(key):
+            candidates |= self._deletions.get(variant, set())
+        close = [
+            name
+            for name in candidates
+            if name.count(" ") == key.count(" ") and _one_slip(key, name)
+        ]
+        if len(close) != 1:
+            return []
+        return [e for e in self._names[close[0]] if not e.descriptive]
 
     # --- article context ---------------------------------------------------------------
 
@@ -248,8 +311,12 @@ class Gazetteer:
                 scores[sites.pop()] += 1
         return scores
 
-    def name_matches(self, tokens: list[Token]):
-        """Longest name matches, left to right, without overlaps: (first, last+1, names)."""
+    def name_matches(self, tokens: list[Token], misspelt: bool = False):
+        """Longest name matches, left to right, without overlaps: (first, last+1, names).
+
+        With *misspelt*, a capitalised word or phrase that no name matches may match a
+        proper name with one typing slip (``lookup_misspelt``); those come as
+        (first, last+1, names, True)."""
         i = 0
         while i < len(tokens):
             for length in range(min(self.longest, len(tokens) - i), 0, -1):
@@ -259,7 +326,52 @@ class Gazetteer:
                     i += length
                     break
             else:
-                i += 1
+                found = None
+                if misspelt and tokens[i].text[:1].isupper():
+                    for length in range(min(self.longest, len(tokens) - i), 0, -1):
+                        words = tokens[i : i + length]
+                        if not all(
+                            t.text[:1].isupper() or t.norm in _NAME_PARTICLES for t in words
+                        ):
+                            continue
+                        following = tokens[i + length] if i + length < len(tokens) else None
+                        if following is not None and following.text[:1].isupper():
+                            continue  # part of a longer name: "Nimrod Hotel" is not Nimrud
+                        names = self.lookup_misspelt([t.norm for t in words])
+                        if names:
+                            found = (i, i + length, names, True)
+                            break
+                if found:
+                    yield found
+                    i = found[1]
+                else:
+                    i += 1
+
+
+FUZZY_MIN_LETTERS = 6
+# Lower-case words inside proper names ("Temple of Bel", "Nabi al-Yunus").
+_NAME_PARTICLES = {"of", "the", "al", "el", "de", "du", "des", "la", "le", "ibn", "bin", "and"}
+
+
+def _deletions(word: str) -> set[str]:
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """True when *a* and *b* differ by one letter added, dropped, changed, or by two
+    neighbouring letters swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 @dataclass
@@ -269,13 +381,19 @@ class Context:
 
     sites: list[str] = field(default_factory=list)
     main_site: str | None = None
+    named: set[str] = field(default_factory=set)  # monuments named by a proper name
 
 
 def article_context(gazetteer: Gazetteer, text: str) -> Context:
     scores = gazetteer.site_scores(text)
     ranked = [site for site, _ in scores.most_common()]
     tie = len(ranked) > 1 and scores[ranked[0]] == scores[ranked[1]]
-    return Context(sites=ranked, main_site=None if tie or not ranked else ranked[0])
+    named = set()
+    for _start, _end, names in gazetteer.name_matches(tokenize(text)):
+        proper = {n.slug for n in names if not n.descriptive}
+        if len(proper) == 1:
+            named |= proper
+    return Context(sites=ranked, main_site=None if tie or not ranked else ranked[0], named=named)
 
 
 def find_mentions(
@@ -283,27 +401,42 @@ def find_mentions(
     gazetteer: Gazetteer,
     context: Context,
     previous: list[Mention] | None = None,
+    following: str = "",
 ) -> list[Mention]:
     """Every reference to a monument in *text* (offsets within *text*), in order.
 
     *previous*: the mentions of the sentence before, for a sentence that opens with a
-    group's member ("… the Great Mosque. Its minaret lies in a heap of stones.")."""
+    group's member ("… the Great Mosque. Its minaret lies in a heap of stones.").
+    *following*: the next sentence, which may name what this one leaves unnamed ("a
+    historic cathedral was badly damaged. The Transfiguration Cathedral is …")."""
     tokens = tokenize(text)
     named_sites = set(context.sites)
     mentions: list[Mention] = []
-    for first, last, names in gazetteer.name_matches(tokens):
+    for first, last, names, *misspelt in gazetteer.name_matches(tokens, misspelt=True):
         slugs = _resolve(names, gazetteer, context, named_sites)
         if not slugs:
             continue
         start, end = tokens[first].start, tokens[last - 1].end
-        mention = Mention(start, end, slugs, "name", text[start:end])
+        how = "fuzzy" if misspelt else "name"
+        mention = Mention(start, end, slugs, how, text[start:end])
+        if misspelt:
+            mention.note = (
+                f"'{text[start:end]}': read as a misspelling of {gazetteer.get(slugs[0]).name}."
+            )
         mentions.append(_as_member(mention, text, gazetteer) or mention)
     mentions += _possessed_members(text, gazetteer, mentions)
     mentions += _opening_member(text, gazetteer, mentions, previous or [])
+    mentions += _generic_reference(text, gazetteer, mentions, previous or [])
+    if following:
+        mentions += _named_next(text, gazetteer, context, mentions, following)
     if context.main_site:
         mentions += _definite(text, gazetteer, context, mentions)
         mentions += _vague(text, gazetteer, context, mentions)
         mentions += _site_words(text, gazetteer, context, mentions)
+    inferred = [
+        m for m in mentions if m.how in {"definite", "vague", "following"} and len(m.slugs) == 1
+    ]
+    mentions += _possessed_members(text, gazetteer, inferred, mentions)
     mentions.sort(key=lambda m: m.start)
     for mention in mentions:
         _qualify(mention, text, gazetteer)
@@ -351,9 +484,12 @@ def _as_member(mention: Mention, text: str, gazetteer: Gazetteer) -> Mention | N
     return Mention(start, end, tuple(members), "member", text[start:end])
 
 
-def _possessed_members(text: str, gazetteer: Gazetteer, mentions: list[Mention]) -> list[Mention]:
+def _possessed_members(
+    text: str, gazetteer: Gazetteer, mentions: list[Mention], taken: list[Mention] = ()
+) -> list[Mention]:
     """ "the Umayyad Mosque, whose minaret was toppled": the group's member."""
     found: list[Mention] = []
+    taken = list(taken) or mentions
     for group in mentions:
         if len(group.slugs) != 1 or not gazetteer.member_heads.get(group.slugs[0]):
             continue
@@ -362,13 +498,16 @@ def _possessed_members(text: str, gazetteer: Gazetteer, mentions: list[Mention])
         pattern = re.compile(
             rf"\b(?:whose|its)\s+(?:[a-z][\w-]*\s+){{0,2}}?(?P<head>{alternatives})\b", re.I
         )
-        match = pattern.search(text, group.end, min(len(text), group.end + 40))
-        if not match or not _free(match.start(), match.end(), mentions + found):
+        match = pattern.search(text, group.end, min(len(text), group.end + 60))
+        if not match or not _free(match.start(), match.end(), taken + found):
             continue
         members = heads[match.group("head").lower()]
         if len(members) == 1:
+            how = "member" if group.how == "name" else group.how
             found.append(
-                Mention(match.start(), match.end(), tuple(members), "member", match.group())
+                Mention(
+                    match.start(), match.end(), tuple(members), how, match.group(), note=group.note
+                )
             )
     return found
 
@@ -396,6 +535,76 @@ def _opening_member(
     return [Mention(match.start(), match.end(), tuple(members), "member", match.group())]
 
 
+_GENERIC = re.compile(
+    r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:[a-z][\w-]*\s+)?(?:building|structure|edifice|"
+    r"landmark|monument)\b(?!\s+of\b)"
+)
+_PRONOUN_OPENING = re.compile(r"^[\"“‘']?(?:It|This)\s+(?=(?:was|has|had|is|caused|suffered)\b)")
+
+
+def _generic_reference(
+    text: str, gazetteer: Gazetteer, mentions: list[Mention], previous: list[Mention]
+) -> list[Mention]:
+    """ "… recovered the Mosul Museum … found that the building was in ruin", and a
+    sentence opening with "It was …" or "This caused …" after a sentence about one
+    monument: the monument named last."""
+    named = [m for m in mentions if not m.site_level and len(m.slugs) == 1]
+    earlier = [m for m in previous if not m.site_level and len(m.slugs) == 1]
+    found: list[Mention] = []
+    for match in _GENERIC.finditer(text):
+        before = [m for m in named if m.end <= match.start()]
+        pool = before or earlier
+        if not pool or not _free(match.start(), match.end(), mentions + found):
+            continue
+        slug = pool[-1].slugs[0]
+        how = "definite" if before else "previous"
+        note = f"'{match.group()}': read as {gazetteer.get(slug).name}, named just before."
+        found.append(Mention(match.start(), match.end(), (slug,), how, match.group(), note=note))
+    opening = _PRONOUN_OPENING.match(text)
+    if opening and not named and len({m.slugs for m in earlier}) == 1:
+        slug = earlier[-1].slugs[0]
+        note = (
+            f"'{opening.group().strip()}': read as {gazetteer.get(slug).name}, named just before."
+        )
+        found.append(
+            Mention(
+                opening.start(), opening.end(), (slug,), "previous", opening.group(), note=note
+            )
+        )
+    return found
+
+
+def _named_next(
+    text: str, gazetteer: Gazetteer, context: Context, mentions: list[Mention], following: str
+) -> list[Mention]:
+    """ "a historic Orthodox cathedral", "one of the most storied mosques": a monument left
+    unnamed, named in the next sentence by a name with the same head noun."""
+    upcoming = []
+    for _first, _last, names in gazetteer.name_matches(tokenize(following)):
+        slugs = _resolve(names, gazetteer, context, set(context.sites))
+        if len(slugs) == 1 and not gazetteer.get(slugs[0]).is_site:
+            upcoming.append(slugs[0])
+    found: list[Mention] = []
+    for slug in dict.fromkeys(upcoming):
+        heads = gazetteer.heads_of.get(slug)
+        if not heads:
+            continue
+        alternatives = "|".join(sorted(heads, key=len, reverse=True))
+        pattern = re.compile(
+            rf"\b(?:[Aa]n?|[Oo]ne\s+of\s+(?:the\s+)?(?:[\w’'-]+['’]s\s+)?)\s*"
+            rf"(?:[\w’'-]+\s+){{0,4}}?(?P<head>(?i:{alternatives}))(?:e?s)?\b"
+        )
+        for match in pattern.finditer(text):
+            if not _free(match.start(), match.end(), mentions + found):
+                continue
+            note = f"'{match.group()}': named in the next sentence as {gazetteer.get(slug).name}."
+            found.append(
+                Mention(match.start(), match.end(), (slug,), "following", match.group(), note=note)
+            )
+            break
+    return found
+
+
 def _free(start: int, end: int, mentions: list[Mention]) -> bool:
     return all(end <= m.start or start >= m.end for m in mentions)
 
@@ -417,12 +626,15 @@ def _definite(
     # Adjectives in lower case only: "the Great Colonnade" is a name, not a description.
     # "the museum", "the old minaret", "the ancient city's ziggurat", "Nimrud's ziggurat".
     pattern = re.compile(
-        rf"(?:\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:[a-z0-9][\w-]*\s+){{0,2}}?"
+        rf"(?:\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:\[[^\]]{{1,30}}\]\s+)?(?:[a-z0-9][\w-]*\s+){{0,2}}?"
         rf"(?:[a-z][\w-]*['’]s\s+)?|\b[A-Z][\w-]*['’]s\s+(?:[a-z][\w-]*\s+)?)"
         rf"(?P<head>(?i:{alternatives}))\b(?!-)"
     )
     for match in pattern.finditer(text):
         slugs = heads[match.group("head").lower()]
+        if len(slugs) > 1:
+            # "the mosque" in an article that names one of the site's mosques.
+            slugs = slugs & context.named
         if len(slugs) != 1 or not _free(match.start(), match.end(), mentions + found):
             continue
         (slug,) = slugs
@@ -460,6 +672,12 @@ def _vague(
             f"{_site_name(gazetteer, context.main_site)} in the registry: {names}."
         )
         number = _count(count.group("number")) if count else None
+        if number is None and re.search(
+            r"\bone\s+of\s+(?:the\s+)?(?:[\w’'-]+\s+){0,5}$", text[: match.start()], re.I
+        ):
+            number = 1
+            if len(slugs) > 1:
+                continue  # "one of the city's shrines": which one, the text does not say
         if number and number < len(slugs):
             note += f" The text says {number}: keep only those meant."
         found.append(Mention(start, match.end(), slugs, "vague", phrase, note=note))
@@ -504,6 +722,8 @@ def _qualify(mention: Mention, text: str, gazetteer: Gazetteer) -> None:
     mention.site_level = all(p.is_site for p in places)
     if _LOCATIVE_BEFORE.search(before):
         mention.locative = True
+    if mention.site_level and mention.how in {"name", "fuzzy"} and _place_phrase(text, mention):
+        mention.locative = True
     share = _SHARE_BEFORE.search(before)
     if share and mention.share is None:
         word = share.group("share").lower()
@@ -520,8 +740,33 @@ def _qualify(mention: Mention, text: str, gazetteer: Gazetteer) -> None:
         places[0].kind in GROUP_KINDS or gazetteer.members.get(places[0].slug)
     ):
         count = _COUNT_BEFORE.search(before)
-        if count and mention.how == "name":
+        if count and mention.how in {"name", "fuzzy"}:
             mention.quantity = _count(count.group("number"))
+
+
+def _place_phrase(text: str, mention: Mention) -> bool:
+    """A site named where something is (see ``_PLACE_PHRASE_BEFORE``)."""
+    before = text[max(0, mention.start - 80) : mention.start]
+    after = text[mention.end : mention.end + 60]
+    if re.match(r"['’]s?\s", after):
+        # "Mosul's al-Nuri mosque", "Hatra's larger buildings": the possessor of what
+        # follows (a part of the site is still about the site: see the claims' parts).
+        return not re.match(
+            r"['’]s?\s+(?:[a-z][\w-]*\s+){0,2}(?:buildings|houses|parts?|"
+            r"structures|monuments|heritage|sites?|ruins|walls?)\b",
+            after,
+        )
+    phrase = _PLACE_PHRASE_BEFORE.search(before)
+    if not phrase:
+        return False
+    if re.search(
+        r"\b(?:damage|destruction|devastation)\s+(?:at|to|in|on)\s+(?:the\s+)?"
+        r"(?:[\w’'-]+\s+){0,3}$",
+        before,
+        re.IGNORECASE,
+    ):
+        return False  # "the damage at Hatra": what was damaged
+    return not (phrase.group("prep").lower() == "of" and _PLACE_NOUN_OF.search(before))
 
 
 def _count(word: str) -> int | None:

@@ -11,7 +11,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from heritage.drafting.article import DraftSource, draft_article
 from heritage.drafting.copies import MAX_DAYS, KnownSource
@@ -52,10 +52,11 @@ def load_outlets() -> list[OutletRef]:
 
 
 def known_sources(published_on: datetime.date) -> list[KnownSource]:
-    """Sources published up to MAX_DAYS before *published_on*, with their credits and
-    their claims' excerpts (three queries)."""
+    """Sources published up to MAX_DAYS before *published_on*, and any earlier source
+    with a fingerprint, with their credits and their claims' excerpts (three queries)."""
+    window = (published_on - datetime.timedelta(days=MAX_DAYS), published_on)
     sources = Source.objects.filter(
-        published_on__range=(published_on - datetime.timedelta(days=MAX_DAYS), published_on)
+        Q(published_on__range=window) | Q(published_on__lte=published_on, fingerprint__gt="")
     ).prefetch_related(
         "wire_credits",
         Prefetch("reports", queryset=DamageReport.objects.only("source_id", "excerpt")),
@@ -69,6 +70,7 @@ def known_sources(published_on: datetime.date) -> list[KnownSource]:
             ),
             unnamed_credit=any(o.kind == UNNAMED_AGENCIES for o in source.wire_credits.all()),
             excerpts=tuple(r.excerpt for r in source.reports.all()),
+            fingerprint=source.fingerprint,
         )
         for source in sources
     ]
@@ -86,6 +88,8 @@ def draft(
     published_on: datetime.date | None = None,
     fallback_published_on: datetime.date | None = None,
     key: str | None = None,
+    site_name: str = "",
+    url: str = "",
 ) -> DraftSource:
     """Draft *text* against the registry, including the check for likely copies."""
     return draft_article(
@@ -96,6 +100,8 @@ def draft(
         fallback_published_on=fallback_published_on,
         key=key,
         known_sources=known_sources,
+        site_name=site_name,
+        url=url,
     )
 
 
@@ -124,13 +130,14 @@ def fixture_objects(drafts: list[DraftSource]) -> list[dict]:
                     "byline": source.byline[:200],
                     "dateline": source.dateline[:100],
                     "published_on": source.published_on.isoformat(),
-                    "url": "",
+                    "url": source.url,
                     "language": source.language,
                     "wire_credits": [[o.slug] for o in source.wire_credits],
                     "photo_credits": [[o.slug] for o in source.photo_credits],
                     "wire_story": "",
                     "copies_passages_from": [[key] for key in source.copies_passages_from],
                     "notes": source.notes[:5000],
+                    "fingerprint": source.fingerprint,
                 },
             }
         )

@@ -65,6 +65,19 @@ LEXICON: list[_Entry] = [
         stative=True,
     ),
     _entry(r"\bgutted\b", SEVERELY_DAMAGED),
+    # Damage found lighter than feared is limited damage, whatever the words around it.
+    _entry(
+        r"\b(?:lighter|less\s+(?:severe|serious|extensive|bad)|smaller|more\s+limited)\s+than\s+"
+        r"(?:[\w']+\s+){0,3}?(?:feared|expected|thought|reported|believed)\b",
+        DAMAGED,
+        stative=True,
+    ),
+    # "the extent of the damage" speaks of damage without saying how much.
+    _entry(
+        r"\b(?:extent|scale|full\s+extent|assessment)\s+of\s+(?:the\s+)?(?:damage|destruction)\b",
+        None,
+        stative=True,
+    ),
     # destroyed
     _entry(r"\bno\s+longer\s+stand(?:s|ing)?\b", DESTROYED, stative=True),
     _entry(
@@ -73,9 +86,25 @@ LEXICON: list[_Entry] = [
         stative=True,
     ),
     _entry(r"\breduced\s+(?:to|into)\s+(?:rubble|ruins|ashes|dust)\b", DESTROYED),
+    _entry(
+        r"\breduced\s+(?:[\w’'-]+\s+){1,6}?(?:to|into)\s+(?:rubble|ruins|ashes|dust)\b", DESTROYED
+    ),
+    # Destruction begun is damage so far.
+    _entry(
+        r"\b(?:began|begun|begins|started|starting|continues|continued)\s+(?:to\s+)?"
+        r"(?:dismantl|destroy|demolish|raz|bulldoz|smash)\w*",
+        DAMAGED,
+    ),
+    _entry(r"\b(?:dismantled|dismantling)\b", DESTROYED),
     _entry(r"\bturned\s+(?:to|into)\s+rubble\b", DESTROYED),
     _entry(r"\bburn(?:ed|t)\s+to\s+the\s+ground\b", DESTROYED),
-    _entry(r"\bin\s+(?:pieces|ruins|rubble)\b", DESTROYED, stative=True),
+    _entry(
+        r"\bin\s+(?:(?:complete|total|utter)\s+)?(?:pieces|ruins?|rubble)\b",
+        DESTROYED,
+        stative=True,
+    ),
+    _entry(r"\b(?:burn(?:ed|t)|burning)\s+down\b", DESTROYED),
+    _entry(r"\b(?:breaking|broke|broken)\s+up\b", DESTROYED, cause=VANDALISM),
     _entry(r"\b(?:pile|heap|mound)s?\s+of\s+(?:rubble|stones|debris)\b", DESTROYED, stative=True),
     _entry(r"\bblew\s+(?:it|them)\s+up\b", DESTROYED, cause=EXPLOSIVES),
     _entry(r"\b(?:blew|blown|blowing|blows|blow)\s+up\b", DESTROYED, cause=EXPLOSIVES),
@@ -88,7 +117,8 @@ LEXICON: list[_Entry] = [
         DESTROYED,
     ),
     _entry(r"\b(?:wiped\s+out|torn\s+down|tore\s+down|knocked\s+down|pulled\s+down)\b", DESTROYED),
-    _entry(r"\bdestruction\s+of\b", DESTROYED),
+    _entry(r"\b(?:destruction|loss)\s+(?:[\w ]{0,30}?\s)?of\b", DESTROYED),
+    _entry(r"\bexploded\b", DESTROYED, cause=EXPLOSIVES),
     # damaged
     _entry(
         r"\b(?:bears?|bore|bearing)\s+(?:the\s+)?(?:marks|scars|traces)\s+of\s+(?:the\s+)?\w+",
@@ -100,6 +130,13 @@ LEXICON: list[_Entry] = [
     _entry(r"\bmarks\s+of\s+(?:the\s+)?fighting\b", DAMAGED, stative=True, cause=FIGHTING),
     _entry(r"\b(?:shelled|pockmarked|scarred)\b", DAMAGED, cause=SHELLING, if_negated=INTACT),
     _entry(r"\b(?:looted|ransacked|plundered|pillaged)\b", DAMAGED, cause=LOOTING),
+    _entry(r"\b(?:charred|scorched|blackened|burned|burnt|cracked|cracking)\b", DAMAGED),
+    _entry(
+        r"\bsuffered\s+(?:some\s+|(?:minor|limited|slight|light)\s+)?damage\b",
+        DAMAGED,
+        stative=True,
+        if_negated=INTACT,
+    ),
     _entry(r"\b(?:vandali[sz]ed|defaced)\b", DAMAGED, cause=VANDALISM),
     _entry(
         r"\bused\b[^.;]{0,60}?\b(?:as|for)\b[^.;]{0,30}?\b"
@@ -124,6 +161,13 @@ LEXICON: list[_Entry] = [
     ),
     _entry(r"\b(?:undamaged|intact|unharmed|unscathed|untouched)\b", INTACT, stative=True),
     _entry(r"\bspared\b", INTACT, stative=True),
+    _entry(
+        r"\b(?:stands?|stood|standing)\s+tall\b|\b(?:survived|survives|came\s+through|"
+        r"come\s+through)\b",
+        INTACT,
+        stative=True,
+    ),
+    _entry(r"\b(?:left|remained|remain|remains)\s+standing\b", INTACT, stative=True),
     _entry(r"\b(?:touched|harmed|affected)\b", None, stative=True, if_negated=INTACT),
     # restored
     _entry(
@@ -137,7 +181,8 @@ LEXICON: list[_Entry] = [
     ),
     _entry(r"\bput\s+back\s+together\b", RESTORED),
     _entry(r"\bpiec(?:ed|ing)\b[^.;]{0,40}?\btogether\b", RESTORED),
-    _entry(r"\b(?:restored|rebuilt|reconstructed|repaired|reassembled|renovated)\b", RESTORED),
+    # "renovated" is not here: a renovation is not a repair of damage.
+    _entry(r"\b(?:restored|rebuilt|reconstructed|repaired|reassembled)\b", RESTORED),
 ]
 
 _NEGATION = re.compile(
@@ -159,7 +204,22 @@ _MODAL = re.compile(
     r"hopes?|hoped|hoping|aims?|aimed|wants?|wanted|vows?|vowed|threat(?:en|ens|ened)|"
     r"intends?|intended|expected|expects?|fears?|feared|risks?|likely|possibly|prevent|"
     r"prevented|avoid|stop|"
-    r"perhaps|unless|if)\b|['’]ll\b",
+    r"perhaps|unless|if|thought|believed|imagined|worried|afraid|wondered|would\s+be)\b|"
+    r"['’](?:ll|d)\b",
+)
+# Fears, hopes and expectations govern the whole clause after them: "officials had feared
+# they would find the temples reduced to rubble".
+_ATTITUDE = re.compile(
+    r"\b(?:fear(?:s|ed)?|hop(?:e|es|ed)|expect(?:s|ed)?|worr(?:y|ies|ied)|afraid|"
+    r"thought|imagin(?:e|es|ed)|dread(?:s|ed)?|predict(?:s|ed)?|warn(?:s|ed)|"
+    r"threat(?:en|ens|ened))\b",
+    re.IGNORECASE,
+)
+# "chose to blow up", "managed to destroy": the act was done.
+_IMPLICATIVE = re.compile(
+    r"\b(?:chose|chosen|managed|proceeded|went\s+on|went\s+ahead|succeeded\s+in)\s+to\s*$|"
+    r"\b(?:used|using)\b[^.;]{0,60}?\s+to\s*$",
+    re.IGNORECASE,
 )
 _INFINITIVE = re.compile(r"\bto(?:\s+(?:be|have\s+been|have))?\s*$", re.IGNORECASE)
 _CONDITIONAL_START = re.compile(r"^[\"'“‘(]*(?:if|unless|should|were)\b", re.IGNORECASE)
@@ -179,13 +239,23 @@ _FOLLOWERS = set(
     three four five six seven eight nine ten dozen dozens scores most part parts
     """.split()
 )
+# Parts whose loss takes the structure with it: destroying one is severe damage.
+STRUCTURAL_PARTS = re.compile(
+    r"\b(?:fa[cç]ade|front(?:\s+wall)?|roofs?|walls|dome|domes|central\s+part|main\s+hall|"
+    r"prayer\s+hall|nave|vaults?|towers?|upper\s+part|foundations)\b",
+    re.IGNORECASE,
+)
 PARTS = re.compile(
     r"\b(?:fa[cç]ade|roof|roofs|walls?|gates?|columns?|pillars?|base|dome|domes|portico|"
     r"entrance|courtyard|prayer\s+hall|hall|interior|floor|ceiling|windows?|doors?|steps|"
     r"foundations|sections?|wing|galleries|upper\s+part|top|stage|apse|altar|"
-    r"arcades?|vaults?|nave|porch|staircase|terrace|niches?)\b",
+    r"arcades?|vaults?|nave|porch|staircase|terrace|niches?|archways?|arches|front|"
+    r"central\s+part|towers?|tombs?|ramparts?|icons?|frescoe?s|murals?|pulpit|minbar|"
+    r"mihrab|stonework|masonry|buildings|houses|homes|structures)\b",
     re.IGNORECASE,
 )
+# Units that a site is made of: some of them destroyed is damage to the site.
+UNITS = re.compile(r"\b(?:buildings|houses|homes|structures|tombs|shrines)\b", re.IGNORECASE)
 CONTENTS = re.compile(
     r"\b(?:statues?|relics?|artefacts?|artifacts?|sculptures?|reliefs?|exhibits?|"
     r"antiquities|collections?|objects|treasures|carvings|busts|figurines|manuscripts)\b",
@@ -235,14 +305,27 @@ def find_cues(clause: str, *, mention_starts: frozenset[int] = frozenset()) -> l
     return cues
 
 
+def has_modality(sentence: str) -> bool:
+    """The sentence has a modal, a negation or a condition somewhere (not only at a cue)."""
+    return bool(_MODAL.search(sentence) or _NEGATION_WORD.search(sentence))
+
+
+_NEGATION_WORD = re.compile(r"\b(?:not|never|no|without|nor)\b|n['’]t\b", re.IGNORECASE)
+
+
 def is_question(sentence: str) -> bool:
     return sentence.strip().endswith("?")
 
 
-def is_condition(clause: str) -> bool:
+def is_condition(clause: str, first: bool = True) -> bool:
     """A clause stating a condition ("If they enter the site"): it and the clause that
-    follows it ("they will destroy it") are hypothetical."""
-    return bool(_CONDITIONAL_START.match(clause.strip()))
+    follows it ("they will destroy it") are hypothetical. An inverted condition ("Were
+    they to enter …", "Should they …") opens a sentence; after a comma "were damaged" is
+    a plain verb."""
+    match = _CONDITIONAL_START.match(clause.strip())
+    if not match:
+        return False
+    return first or not re.match(r"[\"'“‘(]*(?:were|should)\b", clause.strip(), re.IGNORECASE)
 
 
 def _effective_state(
@@ -250,9 +333,11 @@ def _effective_state(
 ) -> str | None:
     before = clause[:start]
     window = " ".join(before.split()[-5:])
-    if _INFINITIVE.search(before) or _MODAL.search(window):
+    if (_INFINITIVE.search(before) and not _IMPLICATIVE.search(before)) or _MODAL.search(window):
         return None
-    if not _describes_what_precedes(clause, end, mention_starts):
+    if _ATTITUDE.search(before):
+        return None
+    if not _describes_what_precedes(clause, start, end, mention_starts):
         return None
     negation = _NEGATION.search(before)
     if negation:
@@ -264,10 +349,27 @@ def _effective_state(
     return entry.state
 
 
-def _describes_what_precedes(clause: str, end: int, mention_starts: frozenset[int]) -> bool:
-    """False for "badly damaged buildings": the cue qualifies the noun after it."""
+_ATTRIBUTIVE_BEFORE = re.compile(
+    r"(?:^|\b(?:the|a|an|its|their|his|her|these|those|this|that|some|many|several|other|"
+    r"and|or|of|with|by|in|on|at|from|two|three|four|five|\d+)\s+|\b\w+ly\s+|[\"'“‘(]\s*)$",
+    re.IGNORECASE,
+)
+
+
+def _describes_what_precedes(
+    clause: str, start: int, end: int, mention_starts: frozenset[int]
+) -> bool:
+    """False for "badly damaged buildings": the cue qualifies the noun after it; but
+    after an auxiliary ("have destroyed ancient remains of …") it is a verb and what
+    follows is its object."""
     following = _CONTENT_WORD.match(clause, end)
     if not following:
+        return True
+    if not _ATTRIBUTIVE_BEFORE.search(clause[:start]) or re.search(
+        r"ing(?:\s+up)?$", clause[start:end], re.I
+    ):
+        # A verb after its subject or auxiliary, or a participle ("smashing statues",
+        # "breaking up sculptures"): what follows is its object.
         return True
     word = following.group(1)
     if (
@@ -297,12 +399,16 @@ def state_for_exception(state: str) -> str:
     return DAMAGED if state == INTACT else state
 
 
-def state_for_part(state: str) -> str | None:
-    """The claim on a monument when the clause is about one of its parts."""
+def state_for_part(state: str, part: str = "") -> str | None:
+    """The claim on a monument when the clause is about one of its parts: destroying a
+    structural part ("blew up the front wall of the hall") is severe damage, any other
+    damage to a part is damage."""
     if state == INTACT:
         return None  # a standing gate says nothing about the rest
     if state == RESTORED:
         return RESTORED
+    if state == DESTROYED and STRUCTURAL_PARTS.fullmatch(part.strip()):
+        return SEVERELY_DAMAGED
     return DAMAGED
 
 

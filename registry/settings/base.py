@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "csp",
 ]
 
@@ -135,7 +137,15 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Heritage-damage registry API",
     "DESCRIPTION": (
         "Monuments, the sources that report on them, the claims each source makes, and "
-        "the consensus status the registry computes from them. Read-only and public."
+        "the consensus status the registry computes from them. Read-only and public.\n\n"
+        "Every list answers JSON (paginated), CSV, JSON Lines and, for monuments and "
+        "sites, GeoJSON (`?format=csv`…), with the same filters. A monument's record is "
+        "also linked data (`?format=jsonld`; terms defined at "
+        "[/api/vocabulary/](/api/vocabulary/)).\n\n"
+        "**Download the whole registry** as a citable dataset (CSV per table, GeoJSON, "
+        "Frictionless datapackage.json, licence, CITATION.cff): the latest snapshot at "
+        "[/api/datasets/latest/](/api/datasets/latest/), every dated snapshot listed at "
+        "[/api/datasets/](/api/datasets/)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -241,6 +251,24 @@ LOGGING = {
         "axes": {"level": "WARNING"},  # lockouts are warnings; every login is not news
     },
 }
+# The citable dataset (manage.py export_dataset; downloads at /api/datasets/).
+DATASET_DIR = Path(os.environ.get("DATASET_DIR", BASE_DIR / "datasets"))
+# The public address of the registry, written into the dataset's links and citation.
+DATASET_BASE_URL = os.environ.get("DATASET_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+DATASET_TITLE = "Heritage-damage registry"
+DATASET_AUTHORS = ["Heritage-damage registry curators"]
+DATASET_LICENSE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0 International",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
+
+# Background work (large consensus recomputations): django-tasks, the database as queue,
+# run by ``manage.py db_worker``.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A change touching more monuments than this recomputes them in a background job.
+CONSENSUS_INLINE_LIMIT = int(os.environ.get("CONSENSUS_INLINE_LIMIT", "500"))
+
 # The public map's background tiles. Empty MAP_TILE_URL: no tiles, the markers on a plain
 # background (and no request leaves the site). The attribution is shown on the map.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

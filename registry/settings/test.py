@@ -12,6 +12,7 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="heritage-test-media-")
 # Tests send many requests from one address; the throttle has its own test.
 API_ANON_RATE = "100000/minute"
 STATIC_ROOT = tempfile.mkdtemp(prefix="heritage-test-static-")
+DATASET_DIR = tempfile.mkdtemp(prefix="heritage-test-datasets-")
 
 # One process: a memory cache keeps the API's query counts free of the throttle's
 # cache queries. tests/api/test_rate_limit.py checks the database cache across processes.

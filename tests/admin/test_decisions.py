@@ -7,6 +7,7 @@ import datetime
 
 from django.urls import reverse
 
+from heritage import consensus as engine
 from heritage import services
 from heritage.models import (
     DamageReport,
@@ -115,6 +116,11 @@ def test_overriding_a_status_needs_a_reason_and_is_shown_on_the_monument(seeded,
     text = page.content.decode()
     assert "UNESCO mission, April 2016." in text and "reviewer1" in text
     assert "the evidence says" in text
+    # The evidence's own confidence beside the curator's decision, not the (low) support
+    # of the evidence for the curator's state.
+    evidence = engine.compute(services.claims_by_monument([theatre.pk])[theatre.pk])
+    assert f"the evidence says <strong>{evidence.state.replace('_', ' ')}</strong>" in text
+    assert f"confidence {evidence.confidence:.2f})" in text
 
 
 def test_an_override_made_in_the_monument_form_records_who_decided(one_claim, reviewer, client):

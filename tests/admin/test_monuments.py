@@ -141,9 +141,13 @@ def test_the_change_page_explains_the_consensus_claim_by_claim(seeded, viewer, c
     assert "same origin as claim" in text  # a copy's reason
     ref = "afp-2016-03-28-syria-troops-press-advance/temple-of-bel-in-pieces"
     report = bel.reports.get(key="temple-of-bel-in-pieces")
-    assert (
-        f'href="{reverse("admin:heritage_damagereport_change", args=[report.pk])}">{ref}' in text
-    )
+    # Each claim by outlet and date, with its excerpt (in full on hover or expand).
+    link = reverse("admin:heritage_damagereport_change", args=[report.pk])
+    named = report.source.outlet.name if report.source.outlet else report.source.title
+    assert f'<a href="{link}" title="{ref}">{named}, 2016-03-28</a>' in text
+    assert f'title="{report.excerpt}"' in text
+    # When the state began in the world, apart from when the registry recorded it.
+    assert "The evidence shows this state" in text and "recorded in the registry on" in text
     # The timeline: each change of the evidence's state, with its date.
     changes = consensus.timeline(services.claims_by_monument([bel.pk])[bel.pk])
     assert changes

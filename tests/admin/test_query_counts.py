@@ -57,3 +57,111 @@ def test_a_longer_page_takes_no_more_queries(large_registry, reviewer, client, n
     model_admin.list_per_page = type(model_admin).list_per_page
 
     assert counts[0] == counts[1], counts
+
+
+def add_claims(monument, count: int) -> None:
+    """*count* accepted claims on *monument*, from as many sources and outlets."""
+    import datetime
+
+    from heritage import services
+    from heritage.models import DamageReport, Outlet, Source
+
+    day = datetime.date(2016, 3, 1)
+    outlets = Outlet.objects.bulk_create(
+        [Outlet(slug=f"many-{n}", name=f"Many {n}", kind="newspaper") for n in range(count)]
+    )
+    sources = Source.objects.bulk_create(
+        [
+            Source(key=f"many-{n}", title=f"Many {n}", outlet=outlets[n], published_on=day)
+            for n in range(count)
+        ]
+    )
+    DamageReport.objects.bulk_create(
+        [
+            DamageReport(
+                source=source,
+                key=f"claim-{n}",
+                monument=monument,
+                state=["intact", "damaged", "destroyed"][n % 3],
+                excerpt=f"Claim {n}.",
+                evidence="eyewitness",
+                observed_from=day,
+                review_status="accepted",
+            )
+            for n, source in enumerate(sources)
+        ]
+    )
+    services.refresh_consensus(monument_ids=[monument.pk])
+
+
+def change_page_queries(client, monument) -> int:
+    url = reverse("admin:heritage_monument_change", args=[monument.pk])
+    client.get(url)  # warm caches
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    assert page.status_code == 200
+    return len(queries), page
+
+
+def test_a_monuments_change_page_takes_the_same_queries_with_200_claims(
+    large_registry, reviewer, client
+):
+    from heritage.models import Monument
+
+    client.force_login(reviewer)
+    # Both have accepted claims (the timeline reads their credits and copy links).
+    few, busy = Monument.objects.filter(slug__in=["monument-0", "monument-2"]).order_by("slug")
+    add_claims(busy, 200)
+
+    few_queries, _ = change_page_queries(client, few)
+    busy_queries, page = change_page_queries(client, busy)
+
+    assert busy_queries == few_queries
+    assert busy_queries <= 25
+    html = page.content.decode()
+    assert f"?monument__id__exact={busy.pk}" in html  # every claim, in the claims list
+    assert html.count('class="inlinechangelink"') == 25  # the latest 25 claims only
+
+
+def test_deep_claim_pages_are_read_by_key_in_the_queries_of_the_first(
+    large_registry, reviewer, client
+):
+    from heritage.models import DamageReport
+
+    client.force_login(reviewer)
+    url = reverse("admin:heritage_damagereport_changelist")
+    client.get(url)
+    with CaptureQueriesContext(connection) as first_queries:
+        first = client.get(url)
+    newest = list(DamageReport.objects.order_by("-pk").values_list("pk", flat=True))
+    assert [r.pk for r in first.context["cl"].result_list] == newest[:100]
+    older = first.context["cl"].older_url
+    assert older == f"?before={newest[99]}"
+
+    with CaptureQueriesContext(connection) as deep_queries:
+        deep = client.get(url + "?before=" + str(newest[150]))
+
+    assert [r.pk for r in deep.context["cl"].result_list] == newest[151:]
+    assert "older claims" not in deep.content.decode()  # nothing older than the last page
+    assert "newest claims" in deep.content.decode()
+    # No count of the whole table: the keyset page takes fewer queries, never more.
+    assert len(deep_queries) < len(first_queries)
+    assert not any(
+        "COUNT(" in q["sql"] for q in deep_queries if "heritage_damagereport" in q["sql"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("number 7 about", {"claim-7"}),  # the excerpt
+        ("Monument 59", {"claim-59", "claim-119", "claim-179"}),  # the monument's name
+        ("SOURCE-79", {"claim-79", "claim-159"}),  # the source's key, any case
+    ],
+)
+def test_claims_are_found_by_excerpt_monument_or_source(
+    large_registry, reviewer, client, term, expected
+):
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:heritage_damagereport_changelist"), {"q": term})
+    assert {r.key for r in page.context["cl"].result_list} == expected

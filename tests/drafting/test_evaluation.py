@@ -85,3 +85,33 @@ def test_pairs_are_micro_averaged_over_articles():
     total = micro_average([a, b])
     assert (total.true_positives, total.false_positives, total.false_negatives) == (1, 1, 2)
     assert (total.precision, total.recall) == (0.5, 1 / 3)
+
+
+CORPUS = ARTICLES_DIR.parents[2] / "corpus" / "drafting"
+
+
+def test_a_corpus_is_scored_per_conflict_per_failure_class_and_for_copies(db, tmp_path):
+    import shutil
+
+    call_command("loaddata", str(GAZETTEER), verbosity=0)
+    for conflict in ("yemen-2015-2020", "afghanistan-2001"):
+        shutil.copytree(CORPUS / "articles" / conflict, tmp_path / conflict)
+    report, articles, precision, recall = evaluate(
+        tmp_path, "--gazetteer", CORPUS / "gazetteer.json"
+    )
+    assert articles == 7
+    assert "per conflict (each scored on its own articles):" in report
+    assert re.search(r"  yemen-2015-2020: 5 articles, precision [\d.]+ recall", report)
+    assert re.search(r"  afghanistan-2001: 2 articles, precision [\d.]+ recall", report)
+    for name in ("site-level", "neighbour-sentence", "intact-partial", "attachment"):
+        assert re.search(rf"  {name}: precision [\d.]+ \(\d+/\d+\) recall", report), name
+    assert "dates-credits: date precision" in report
+    # Two articles of the Yemen folder republish an earlier one's passages.
+    assert "copies: precision 1.00 (2/2) recall 1.00 (2/2)" in report
+
+
+def test_a_label_file_with_a_malformed_date_is_an_error_naming_it(registry, tmp_path):
+    (tmp_path / "a.txt").write_text("The Temple of Bel was destroyed.\n", encoding="utf-8")
+    (tmp_path / "a.json").write_text('{"published_on": "27/03/2016", "claims": []}')
+    with pytest.raises(CommandError, match="a.json: published_on must be a date"):
+        evaluate(tmp_path)

@@ -1,34 +1,31 @@
 """``manage.py evaluate_drafting DIR [--labels LABELDIR]``: how well drafting reads
-articles, as precision and recall of (monument, state) pairs against curators' labels.
+articles, as precision and recall of (monument, state) pairs against curators' labels,
+overall, per conflict and per failure class, with the metadata and the copies.
 
-DIR holds articles (``*.txt``); each has a label file of the same name (``*.json``,
-in LABELDIR, by default DIR itself)::
-
-    {"published_on": "2016-03-27",
-     "claims": [{"monument": "temple-of-bel", "state": "destroyed"}, …]}
-
-``published_on`` is used for an article whose text gives no full date. Nothing is
-written to the registry; ``--gazetteer FILE`` adds the places of a fixture file to the
-registry's for this evaluation only.
+The corpus format and the evaluation are in ``heritage/drafting/corpus.py``; this
+command reads the registry (gazetteer, outlets), writes the report and checks the
+goals. Nothing is written to the registry; ``--gazetteer FILE`` adds the places of a
+fixture file to the registry's for this evaluation only.
 """
 
 from __future__ import annotations
 
-import datetime
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from heritage.drafting import DraftingError, NothingToDraft, UnreadableArticle, decode_article
-from heritage.drafting.evaluation import expected_pairs, micro_average, score
-from heritage.drafting.registry import draft, load_gazetteer, load_outlets
+from heritage.drafting.article import draft_article
+from heritage.drafting.corpus import CorpusError, Report, evaluate, read_corpus
+from heritage.drafting.evaluation import CLAIM_CLASSES
+from heritage.drafting.registry import load_gazetteer, load_outlets
 
 
 class Command(BaseCommand):
     help = (
-        "Draft every article of DIR and report precision and recall of the drafted "
-        "(monument, state) pairs against the labels, per article and micro-averaged."
+        "Draft every article of DIR (*.txt, at any depth) and report precision and recall "
+        "of the drafted (monument, state) pairs against the labels: per article, overall, "
+        "per conflict and per failure class."
     )
 
     def add_arguments(self, parser):
@@ -45,55 +42,29 @@ class Command(BaseCommand):
         parser.add_argument("--min-recall", type=float, help="fail below this recall")
 
     def handle(self, *args, **options):
-        articles_dir = Path(options["directory"])
-        labels_dir = Path(options["labels"] or options["directory"])
-        for folder in {articles_dir, labels_dir}:
-            if not folder.is_dir():
-                raise CommandError(f"{folder}: no such folder")
-        articles = sorted(articles_dir.glob("*.txt"))
-        if not articles:
-            raise CommandError(f"{articles_dir}: no *.txt articles in it")
+        try:
+            articles = read_corpus(
+                Path(options["directory"]),
+                Path(options["labels"]) if options["labels"] else None,
+            )
+        except CorpusError as exc:
+            raise CommandError(str(exc)) from None
         gazetteer = load_gazetteer(_records(options["gazetteer"]))
         outlets = load_outlets()
+        sites = {slug for slug, place in gazetteer.places.items() if place.is_site}
 
-        scores = []
-        for path in articles:
-            labels = _labels(labels_dir / f"{path.stem}.json")
-            fallback = labels.get("published_on")
-            found: set[tuple[str, str]] = set()
-            problem = ""
-            try:
-                result = draft(
-                    decode_article(path.read_bytes()),
-                    gazetteer=gazetteer,
-                    outlets=outlets,
-                    fallback_published_on=datetime.date.fromisoformat(fallback)
-                    if fallback
-                    else None,
-                )
-                found = {(c.monument, c.state) for c in result.claims}
-            except NothingToDraft as exc:
-                problem = f" ({exc})"
-            except (DraftingError, UnreadableArticle) as exc:
-                problem = f" (not drafted: {exc})"
-            s = score(path.stem, found, expected_pairs(labels))
-            scores.append(s)
-            self.stdout.write(
-                f"{s.name}: precision {s.precision:.2f} recall {s.recall:.2f} "
-                f"(tp {s.true_positives}, fp {s.false_positives}, fn {s.false_negatives})"
-                f"{problem}"
+        def draft(text, fallback, known):
+            return draft_article(
+                text,
+                gazetteer=gazetteer,
+                outlets=outlets,
+                fallback_published_on=fallback,
+                known_sources=lambda _date: known,
             )
-            if options["verbosity"] >= 1:
-                for monument, state in sorted(s.found - s.expected):
-                    self.stdout.write(f"    extra  {monument} {state}")
-                for monument, state in sorted(s.expected - s.found):
-                    self.stdout.write(f"    missed {monument} {state}")
-        total = micro_average(scores)
-        self.stdout.write(
-            f"micro-averaged over {total.articles} articles: precision {total.precision:.3f} "
-            f"recall {total.recall:.3f} (tp {total.true_positives}, fp {total.false_positives}, "
-            f"fn {total.false_negatives})"
-        )
+
+        report = evaluate(articles, draft, sites)
+        self._write(report, verbose=options["verbosity"] >= 1)
+        total = report.total
         failures = []
         if options["min_precision"] is not None and total.precision < options["min_precision"]:
             failures.append(f"precision {total.precision:.3f} < {options['min_precision']}")
@@ -102,17 +73,58 @@ class Command(BaseCommand):
         if failures:
             raise CommandError("below the goal: " + "; ".join(failures))
 
-
-def _labels(path: Path) -> dict:
-    try:
-        labels = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CommandError(f"{path}: no labels for this article") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise CommandError(f"{path}: not a JSON label file ({exc})") from None
-    if not isinstance(labels, dict) or not isinstance(labels.get("claims", []), list):
-        raise CommandError(f'{path}: expected {{"published_on": …, "claims": [...]}}')
-    return labels
+    def _write(self, report: Report, *, verbose: bool) -> None:
+        out = self.stdout.write
+        for result in report.articles:
+            s = result.score
+            problem = f" ({result.problem})" if result.problem else ""
+            out(
+                f"{s.name}: precision {s.precision:.2f} recall {s.recall:.2f} "
+                f"(tp {s.true_positives}, fp {s.false_positives}, fn {s.false_negatives})"
+                f"{problem}"
+            )
+            if verbose:
+                for monument, state in sorted(s.found - s.expected):
+                    out(f"    extra  {monument} {state}")
+                for monument, state in sorted(s.expected - s.found):
+                    out(f"    missed {monument} {state}")
+        conflicts = report.by_conflict()
+        if len(conflicts) > 1:
+            out("per conflict (each scored on its own articles):")
+            for name, t in conflicts.items():
+                out(
+                    f"  {name or '(none)'}: {t.articles} articles, precision {t.precision:.3f} "
+                    f"recall {t.recall:.3f} (tp {t.true_positives}, fp {t.false_positives}, "
+                    f"fn {t.false_negatives})"
+                )
+        out("per failure class (precision over drafted claims, recall over labelled pairs):")
+        for name in CLAIM_CLASSES:
+            c = report.classes.get(name)
+            if c is None:
+                out(f"  {name}: none drafted or labelled")
+                continue
+            out(
+                f"  {name}: precision {c.precision:.2f} ({c.drafted_right}/{c.drafted}) "
+                f"recall {c.recall:.2f} ({c.labelled_found}/{c.labelled})"
+            )
+        m = report.metadata
+        out(
+            f"  dates-credits: date precision {m.date_precision:.2f} ({m.dated_right}/{m.dated}) "
+            f"recall {m.date_recall:.2f} ({m.dated_right}/{m.date_labelled}); outlet precision "
+            f"{m.outlet_precision:.2f} ({m.outlet_right}/{m.outlet_read}) recall "
+            f"{m.outlet_recall:.2f} ({m.outlet_right}/{m.outlet_labelled})"
+        )
+        c = report.copies
+        out(
+            f"  copies: precision {c.precision:.2f} ({c.flagged_right}/{c.flagged}) "
+            f"recall {c.recall:.2f} ({c.flagged_right}/{c.labelled})"
+        )
+        total = report.total
+        out(
+            f"micro-averaged over {total.articles} articles: precision {total.precision:.3f} "
+            f"recall {total.recall:.3f} (tp {total.true_positives}, fp {total.false_positives}, "
+            f"fn {total.false_negatives})"
+        )
 
 
 def _records(paths: list[str]) -> list[dict]:

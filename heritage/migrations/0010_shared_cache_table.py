@@ -9,6 +9,6 @@ def create_cache_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("heritage", "0004_roles")]
+    dependencies = [("heritage", "0009_source_fingerprint")]
 
     operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]

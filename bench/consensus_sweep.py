@@ -1,0 +1,112 @@
+"""Choose the engine's weights by measurement: score every combination of candidate
+values on the labelled timelines and on the synthetic registry.
+
+Usage::
+
+    .venv/bin/python bench/consensus_sweep.py [--seed N] [--monuments N]
+
+For each combination of ``EVIDENCE_WEIGHT["reported"]``, ``CREDIBLE_WEIGHT`` and
+``SUPERSEDE_RATIO`` (the candidates below), prints: exact share of the informed
+points of bench/timeline_eval.py (as_of and known_at, at each change date and 30 days
+later, all together) and the synthetic registry's accuracy (present state and state
+as of its mid date) of bench/consensus_eval.py. The registry's values are the
+combination with the best timeline score, the synthetic score breaking ties; the
+README records the figures. Prints figures, asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import consensus_eval  # noqa: E402
+import timeline_eval  # noqa: E402
+
+from heritage import consensus  # noqa: E402
+
+REPORTED = (0.3, 0.4, 0.5)
+CREDIBLE = (0.2, 0.3, 0.4)
+RATIO = (0.1, 0.15, 0.25, 0.5, 1.0)
+
+
+def timeline_score(claims, truth) -> tuple[int, int]:
+    hits = total = 0
+    for days in (0, 30):
+        for reading in timeline_eval.READINGS:
+            s = timeline_eval.score(claims, truth, reading=reading, after_days=days)
+            hits += s.exact_informed
+            total += s.informed
+    return hits, total
+
+
+def synthetic_score(monuments) -> tuple[int, int]:
+    hits = total = 0
+    for as_of in (None, consensus_eval.MID):
+        for m in monuments:
+            if not any(as_of is None or c.observed_until <= as_of for c in m.claims):
+                continue
+            result = consensus.compute(m.claims, as_of=as_of)
+            hits += result.state == m.truth_at(as_of or consensus_eval.END)
+            total += 1
+    return hits, total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--monuments", type=int, default=500)
+    args = parser.parse_args()
+    truth = timeline_eval.load_truth()
+    claims = timeline_eval.load_claims()
+    generator = consensus_eval.Generator(args.seed)
+    monuments = [generator.monument(i + 1) for i in range(args.monuments)]
+
+    saved = (dict(consensus.EVIDENCE_WEIGHT), consensus.CREDIBLE_WEIGHT, consensus.SUPERSEDE_RATIO)
+    rows = []
+    try:
+        for reported, credible, ratio in itertools.product(REPORTED, CREDIBLE, RATIO):
+            consensus.EVIDENCE_WEIGHT["reported"] = reported
+            consensus.CREDIBLE_WEIGHT = credible
+            consensus.SUPERSEDE_RATIO = ratio
+            t_hits, t_total = timeline_score(claims, truth)
+            s_hits, s_total = synthetic_score(monuments)
+            rows.append((t_hits / t_total, s_hits / s_total, reported, credible, ratio))
+    finally:
+        consensus.EVIDENCE_WEIGHT.clear()
+        consensus.EVIDENCE_WEIGHT.update(saved[0])
+        consensus.CREDIBLE_WEIGHT, consensus.SUPERSEDE_RATIO = saved[1:]
+    rows.sort(reverse=True)
+    current = (saved[0]["reported"], *saved[1:])
+    table = [
+        [
+            f"{reported:.2f}",
+            f"{credible:.2f}",
+            f"{ratio:.2f}",
+            f"{100 * t:.1f}%",
+            f"{100 * s:.1f}%",
+            "<- registry" if (reported, credible, ratio) == current else "",
+        ]
+        for t, s, reported, credible, ratio in rows
+    ]
+    print(
+        timeline_eval.markdown_table(
+            [
+                "reported",
+                "credible",
+                "ratio",
+                "timelines exact (informed)",
+                "synthetic",
+                "",
+            ],
+            table,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,233 @@
+"""A labelled corpus of articles, and the evaluation of drafting on it.
+
+A corpus is a folder of articles (``*.txt``, in sub-folders at any depth) with a label
+file of the same relative path and name (``*.json``), in the same folder or in a
+separate labels folder::
+
+    {"url": "…", "outlet": "Reuters", "published_on": "2016-03-27",
+     "published_on_basis": "text", "conflict": "syria-2013-2018",
+     "copy_of": ["<key of an earlier article of the corpus>"],
+     "claims": [{"monument": "temple-of-bel", "state": "destroyed",
+                 "classes": ["neighbour-sentence"]}, …]}
+
+Only ``claims`` is required. ``published_on`` is used when the text gives no full date;
+``published_on_basis`` says where the date comes from ("text" when the text states
+it, which is what the metadata score checks). The conflict is the label's
+``conflict``, else the article's folder. An article's key is its file name without
+``.txt``; ``copy_of`` names other articles of the corpus by that key.
+
+:func:`evaluate` drafts every article (in date order, so that a copy is drafted after
+the article it copies and can be recognised by its fingerprint) and returns a
+:class:`Report`: per-article scores, the micro-average overall and per conflict, the
+failure classes, the metadata and the copies.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from heritage.drafting.article import DraftingError, DraftSource, NothingToDraft
+from heritage.drafting.copies import KnownSource
+from heritage.drafting.evaluation import (
+    ClassScore,
+    CopyScore,
+    MetadataScore,
+    Score,
+    Total,
+    drafted_classes,
+    expected_pairs,
+    labelled_classes,
+    micro_average,
+    same_outlet,
+    score,
+    score_classes,
+)
+from heritage.drafting.reading import UnreadableArticle, decode_article
+
+NO_FOLDER = "{folder}: no such folder"
+NO_ARTICLES = "{folder}: no *.txt articles in it"
+NO_LABELS = "{path}: no labels for this article"
+BAD_LABELS = "{path}: not a JSON label file ({error})"
+LABELS_SHAPE = '{path}: expected {{"published_on": …, "claims": [{{"monument": …, "state": …}}]}}'
+BAD_LABEL_DATE = "{path}: published_on must be a date written YYYY-MM-DD, not {value!r}"
+
+
+class CorpusError(ValueError):
+    """The corpus cannot be read as given; the message names the file."""
+
+
+@dataclass
+class Article:
+    key: str
+    path: Path
+    conflict: str
+    labels: dict
+
+    @property
+    def fallback_date(self) -> datetime.date | None:
+        value = self.labels.get("published_on")
+        return datetime.date.fromisoformat(value) if value else None
+
+
+def read_corpus(folder: Path, labels_folder: Path | None = None) -> list[Article]:
+    """The articles of *folder* with their labels; raises CorpusError naming the file."""
+    labels_folder = labels_folder or folder
+    for each in {folder, labels_folder}:
+        if not each.is_dir():
+            raise CorpusError(NO_FOLDER.format(folder=each))
+    paths = sorted(folder.rglob("*.txt"))
+    if not paths:
+        raise CorpusError(NO_ARTICLES.format(folder=folder))
+    articles = []
+    for path in paths:
+        relative = path.relative_to(folder)
+        labels = _labels(labels_folder / relative.with_suffix(".json"))
+        conflict = labels.get("conflict") or (relative.parent.name if relative.parent.name else "")
+        articles.append(Article(path.stem, path, str(conflict), labels))
+    return articles
+
+
+def _labels(path: Path) -> dict:
+    try:
+        labels = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CorpusError(NO_LABELS.format(path=path)) from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CorpusError(BAD_LABELS.format(path=path, error=exc)) from None
+    claims = labels.get("claims", []) if isinstance(labels, dict) else None
+    if not isinstance(claims, list) or not all(
+        isinstance(c, dict) and "monument" in c and "state" in c for c in claims
+    ):
+        raise CorpusError(LABELS_SHAPE.format(path=path))
+    value = labels.get("published_on")
+    if value is not None:
+        try:
+            datetime.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise CorpusError(BAD_LABEL_DATE.format(path=path, value=value)) from None
+    return labels
+
+
+@dataclass
+class ArticleResult:
+    article: Article
+    score: Score
+    draft: DraftSource | None = None
+    problem: str = ""
+
+
+@dataclass
+class Report:
+    articles: list[ArticleResult] = field(default_factory=list)
+    classes: dict[str, ClassScore] = field(default_factory=dict)
+    metadata: MetadataScore = field(default_factory=MetadataScore)
+    copies: CopyScore = field(default_factory=CopyScore)
+
+    @property
+    def total(self) -> Total:
+        return micro_average(r.score for r in self.articles)
+
+    def by_conflict(self) -> dict[str, Total]:
+        """The micro-average of each conflict's articles, scored on their own."""
+        conflicts: dict[str, list[Score]] = {}
+        for result in self.articles:
+            conflicts.setdefault(result.article.conflict, []).append(result.score)
+        return {name: micro_average(scores) for name, scores in sorted(conflicts.items())}
+
+
+# draft(text, fallback_published_on, known_sources) -> DraftSource
+Drafter = Callable[[str, datetime.date | None, list[KnownSource]], DraftSource]
+
+
+def evaluate(articles: list[Article], draft: Drafter, site_slugs: set[str]) -> Report:
+    """Draft each article and score it against its labels (see the module docstring)."""
+    report = Report()
+    drafted: list[KnownSource] = []
+    drafted_keys: dict[str, str] = {}  # source key -> article key
+    order = sorted(articles, key=lambda a: (a.fallback_date or datetime.date.max, a.key))
+    for article in order:
+        result = _draft_one(article, draft, drafted)
+        report.articles.append(result)
+        labelled = [
+            ((c["monument"], c["state"]), labelled_classes(c, site_slugs))
+            for c in article.labels.get("claims", [])
+        ]
+        found = []
+        if result.draft:
+            found = [
+                (
+                    (c.monument, c.state),
+                    drafted_classes(c.monument, c.state, c.readings, site_slugs),
+                )
+                for c in result.draft.claims
+            ]
+            drafted.append(
+                KnownSource(
+                    key=result.draft.key,
+                    published_on=result.draft.published_on,
+                    credits=frozenset(),
+                    unnamed_credit=False,
+                    excerpts=(),
+                    fingerprint=result.draft.fingerprint,
+                )
+            )
+            drafted_keys[result.draft.key] = article.key
+        score_classes(found, labelled, report.classes)
+        _score_metadata(article, result.draft, report.metadata)
+        _score_copies(article, result.draft, drafted_keys, report.copies)
+    report.articles.sort(key=lambda r: r.article.key)
+    return report
+
+
+def _draft_one(article: Article, draft: Drafter, known: list[KnownSource]) -> ArticleResult:
+    expected = expected_pairs(article.labels)
+    try:
+        text = decode_article(article.path.read_bytes())
+        result = draft(text, article.fallback_date, list(known))
+    except NothingToDraft as exc:
+        return ArticleResult(article, score(article.key, set(), expected), problem=str(exc))
+    except (DraftingError, UnreadableArticle) as exc:
+        return ArticleResult(
+            article, score(article.key, set(), expected), problem=f"not drafted: {exc}"
+        )
+    found = {(c.monument, c.state) for c in result.claims}
+    return ArticleResult(article, score(article.key, found, expected), draft=result)
+
+
+def _score_metadata(article: Article, draft: DraftSource | None, into: MetadataScore) -> None:
+    labels = article.labels
+    from_text = labels.get("published_on_basis") == "text" and labels.get("published_on")
+    into.date_labelled += bool(from_text)
+    if draft is not None and draft.date_from_text:
+        into.dated += 1
+        into.dated_right += str(draft.published_on) == labels.get("published_on")
+    outlet = labels.get("outlet", "")
+    text = article.path.read_text(encoding="utf-8", errors="replace")
+    if outlet and _names(text, outlet):
+        into.outlet_labelled += 1
+    if draft is not None and draft.outlet is not None:
+        into.outlet_read += 1
+        into.outlet_right += same_outlet(draft.outlet.name, outlet)
+
+
+def _score_copies(
+    article: Article, draft: DraftSource | None, keys: dict[str, str], into: CopyScore
+) -> None:
+    expected = set(article.labels.get("copy_of", []))
+    into.labelled += len(expected)
+    if draft is None:
+        return
+    flagged = {keys.get(key, key) for key in draft.copy_shares}
+    into.flagged += len(flagged)
+    into.flagged_right += len(flagged & expected)
+
+
+def _names(text: str, outlet: str) -> bool:
+    """The text names the outlet ("The Irish Times" as "Irish Times" too)."""
+    name = outlet.lower()
+    name = name[4:] if name.startswith("the ") else name
+    return name in text.lower()

@@ -1,0 +1,71 @@
+"""Publication dates in the forms pages print them, datelines with the agency on a line
+of their own, outlets closing a headline and bylines on their own lines. Pure."""
+
+import datetime
+
+import pytest
+
+from heritage.drafting.dates import full_dates
+from heritage.drafting.metadata import outlet_named, read_metadata
+from heritage.drafting.reading import classify_lines
+
+STORY = "Militants blew up the shrine on Monday, officials said."
+
+
+def metadata(text):
+    return read_metadata(classify_lines(text), [])
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("Sept. 9, 2014", datetime.date(2014, 9, 9)),
+        ("12 October 2014", datetime.date(2014, 10, 12)),
+        ("Published June 4, 2014", datetime.date(2014, 6, 4)),
+        ("Sat Mar 7, 2015 19:32:58", datetime.date(2015, 3, 7)),
+        ("July 29, 2015 | 8:15 PM GMT", datetime.date(2015, 7, 29)),
+        ("September, Friday 20, 2024", datetime.date(2024, 9, 20)),
+        ("• 09/22/2024", datetime.date(2024, 9, 22)),
+        ("First published:March 17, 2022, 12:49 am", datetime.date(2022, 3, 17)),
+    ],
+)
+def test_a_date_line_in_any_common_form_gives_the_publication_date(line, date):
+    assert (
+        metadata(f"Militants blow up a shrine in the old city\n\n{line}\n\n{STORY}").published_on
+        == date
+    )
+
+
+def test_a_numeric_date_that_could_be_either_way_is_not_read():
+    assert full_dates("03/04/2016") == []
+
+
+def test_a_dateline_line_with_a_state_agency_gives_place_date_and_credit():
+    meta = metadata(f"Shrine razed in the old city\n\nAleppo — SANA — 3 March 2014\n\n{STORY}")
+    assert meta.published_on == datetime.date(2014, 3, 3)
+    assert meta.dateline == "Aleppo"
+    assert [o.slug for o in meta.wire_credits] == ["sana"]
+    assert meta.title == "Shrine razed in the old city"
+
+
+def test_an_outlet_closing_the_headline_is_the_outlet_even_when_unknown():
+    meta = metadata(f"Militants blow up the old shrine - Al Jazeera English\n\n{STORY}")
+    assert meta.outlet.slug == "al-jazeera-english" and meta.outlet.kind == "newspaper"
+    assert meta.title == "Militants blow up the old shrine"
+
+
+def test_agency_credits_in_parentheses_are_wire_credits():
+    meta = metadata(f"Militants blow up the old shrine\n\nBEIRUT (AP) — {STORY}")
+    assert [o.slug for o in meta.wire_credits] == ["ap"]
+
+
+def test_a_byline_block_gives_the_name_on_the_line_after_by():
+    meta = metadata(f"By\n\nAshleigh Stewart\n\nGlobal News\n\nPublished May 4, 2022\n\n{STORY}")
+    assert meta.byline == "Ashleigh Stewart"
+    assert meta.published_on == datetime.date(2022, 5, 4)
+
+
+def test_a_site_name_or_domain_is_matched_to_a_known_outlet_or_made_one():
+    assert outlet_named("Reuters", []).slug == "reuters"
+    assert outlet_named("The Tigris Times", []).slug == "tigris-times"
+    assert outlet_named("tigris.example", []).name == "tigris.example"
