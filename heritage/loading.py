@@ -63,7 +63,7 @@ from django.db import models
 from django.utils import timezone
 
 from heritage.history import is_historical
-from heritage.models import Alias, DamageReport, Monument
+from heritage.models import Alias, DamageReport, Monument, Source
 
 NOT_A_LIST = "a fixture must be a JSON list of objects"
 NOT_AN_OBJECT = 'each entry must be an object with "model" and "fields"'
@@ -552,6 +552,8 @@ class _BulkPass:
             self.result.reviewed_on_loading.append(instance)
         _fill_automatic_fields(instance)
         _validate(record, instance)
+        if model is Source:
+            _check_copied_sources(record, instance, m2m.get("copies_passages_from", []))
         instance._loaded_from = record
         self.index.add(label, key, instance)
         self.new.append((record, instance, key, m2m))
@@ -893,6 +895,26 @@ def _store(
     if monument_id is not None and not is_historical(model):
         result.monument_ids.add(monument_id)
         result.named_monument_ids.add(monument_id)
+
+
+def _check_copied_sources(record: Record, source, copied: list) -> None:
+    """:func:`_check_copies` for the bulk path, whose references are already read."""
+    for other in copied:
+        if other is source or (other.pk is not None and other.pk == source.pk):
+            raise FixtureError(f"{record.describe()}: {COPIES_ITSELF}")
+    later = sorted(
+        (o for o in copied if o.published_on > source.published_on),
+        key=lambda o: (o.published_on, o.key),
+    )
+    if later:
+        raise FixtureError(
+            f"{record.describe()}: "
+            + COPIES_LATER.format(
+                copied=json.dumps(later[0].key),
+                copied_on=later[0].published_on.isoformat(),
+                published_on=source.published_on.isoformat(),
+            )
+        )
 
 
 def _check_copies(record: Record, source, copied_pks: list, using: str) -> None:
