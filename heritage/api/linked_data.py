@@ -31,6 +31,7 @@ EVIDENCE_DEFINITIONS = {
     "imagery": "Satellite or aerial imagery.",
     "official": "An official or a heritage authority said so.",
     "monitoring_group": "A monitoring group reported it.",
+    "reported": "The outlet states it in its own voice, as its own reporting.",
     "unattributed": "The source does not say who saw or said it.",
 }
 TERMS: list[tuple[str, str, str, str]] = [
