@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections import ChainMap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -330,7 +331,8 @@ class ConsensusSerializer(serializers.Serializer):
     def prepare_row(row: Row) -> Row:
         """A monument created outside the services has no stored consensus yet."""
         if row["consensus__state"] is None:
-            return {**row, **EMPTY_CONSENSUS_ROW}
+            # Overlaid, not copied: the row may be a model instance read by key.
+            return ChainMap(EMPTY_CONSENSUS_ROW, row)
         return row
 
     def to_representation(self, instance):

@@ -218,3 +218,17 @@ def test_timeline_query_count_is_constant(large_registry, api, django_assert_max
     with django_assert_max_num_queries(9):
         changes = api.get("/api/monuments/m-3/timeline/").json()["changes"]
     assert changes
+
+
+def test_a_monument_without_a_stored_consensus_reads_as_unknown(db, api):
+    """A monument created outside the services (no consensus row yet) is listed and
+    detailed as unknown, not a server error."""
+    from heritage.models import Site
+
+    site = Site.objects.create(slug="lone-site", name="Lone Site")
+    Monument.objects.create(slug="lone-gate", name="Lone Gate", kind="gate", site=site)
+    listed = api.get("/api/monuments/").json()["results"]
+    assert [m["consensus"]["state"] for m in listed if m["slug"] == "lone-gate"] == ["unknown"]
+    detail = api.get("/api/monuments/lone-gate/")
+    assert detail.status_code == 200
+    assert detail.json()["consensus"]["state"] == "unknown"
