@@ -17,7 +17,7 @@ from django.db import connection, connections
 from heritage import services
 from heritage.models import DamageReport, Monument, MonumentConsensus, Source
 
-from .conftest import SEED_FIXTURES
+from .conftest import load_seed_fixtures
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -76,7 +76,7 @@ def stored_consensus_is_current() -> bool:
 
 @pytest.fixture
 def registry():
-    call_command("loaddata", *map(str, SEED_FIXTURES), verbosity=0)
+    load_seed_fixtures()
 
 
 def test_two_loads_at_once_both_apply(registry, tmp_path):
@@ -114,8 +114,8 @@ def test_a_load_and_a_review_of_the_same_monument_leave_its_consensus_current(
     review_done = threading.Event()
     original = services.claims_by_monument
 
-    def slow_for_the_load(ids):
-        claims = original(ids)
+    def slow_for_the_load(*args, **kwargs):
+        claims = original(*args, **kwargs)
         if threading.current_thread().name == "load":
             load_computed.set()
             review_done.wait(timeout=3)  # serialised: the review waits for the load
