@@ -26,6 +26,7 @@ from rest_framework import serializers
 
 from heritage import consensus as engine
 from heritage.models import (
+    CLAIM_FIELDS,
     ConsensusState,
     DamageCause,
     DamageState,
@@ -499,18 +500,10 @@ class ClaimSerializer(serializers.Serializer):
     )
 
     class Meta:
+        # What a claim says (its monument is given apart), then the curator's rank.
         model_columns = (
             "key",
-            "state",
-            "excerpt",
-            "attributed_to",
-            "evidence",
-            "observed_from",
-            "observed_to",
-            "cause",
-            "quantity",
-            "inferred",
-            "inference_note",
+            *(name for name in CLAIM_FIELDS if name != "monument"),
             "rank",
             "rank_reason",
         )
