@@ -7,4 +7,4 @@ class HeritageConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from heritage import signals  # noqa: F401  (connects the consensus receivers)
+        from heritage import limits, signals  # noqa: F401  (connect their receivers)

@@ -331,6 +331,24 @@ class MonumentQuerySet(models.QuerySet):
         """Monuments with their site, group and stored consensus joined in (one query)."""
         return self.select_related("site", "part_of", "consensus")
 
+    def with_period(self, basis: str, day: datetime.date) -> MonumentQuerySet:
+        """Annotate ``period``: the stored :class:`ConsensusPeriod` of *basis* covering
+        *day* (a LEFT JOIN on the period table's index; at most one row per monument).
+
+        ``period__state`` and the other columns read, filter and sort like
+        ``consensus__…`` do for the present.
+        """
+        return self.annotate(
+            period=models.FilteredRelation(
+                "consensus_periods",
+                condition=models.Q(
+                    consensus_periods__basis=basis,
+                    consensus_periods__valid_from__lte=day,
+                    consensus_periods__valid_to__gte=day,
+                ),
+            )
+        )
+
 
 class MonumentManager(SlugManager.from_queryset(MonumentQuerySet)):
     pass
@@ -527,6 +545,12 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["-published_on", "key"]
+        indexes = [
+            # The API's source list (newest first) and claim list (by publication) walk
+            # these in order and stop at the page's end, instead of sorting every row.
+            models.Index(fields=["-published_on", "key"], name="source_newest_first"),
+            models.Index(fields=["published_on", "key"], name="source_oldest_first"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -769,6 +793,17 @@ class MonumentConsensus(models.Model):
     explanation = models.JSONField(
         default=list, blank=True, help_text="Per claim: weight, origin, role and reasons."
     )
+    timeline = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The engine's timeline: each change of the evidence's state, oldest first.",
+    )
+    history_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Digest of the engine's code and input behind the stored timeline and "
+        "periods: they are recomputed only when it changes.",
+    )
     changed_at = models.DateTimeField(help_text="When this status last changed.")
 
     objects = MonumentConsensusManager()
@@ -788,6 +823,78 @@ class MonumentConsensus(models.Model):
         return self.monument.natural_key()
 
     natural_key.dependencies = ["heritage.monument"]
+
+
+class PeriodBasis(models.TextChoices):
+    """Which past a :class:`ConsensusPeriod` describes."""
+
+    OBSERVED = "observed", "as of a date (all evidence held now)"
+    PUBLISHED = "published", "known at a date (sources published by then)"
+
+
+# The last day an open-ended period covers.
+END_OF_TIME = datetime.date.max
+
+
+class ConsensusPeriod(models.Model):
+    """A span of days over which a monument's past consensus does not change.
+
+    Derived, like :class:`MonumentConsensus`, and written only by
+    ``services.refresh_consensus``. For each basis a monument's periods cover every day
+    from ``date.min`` to ``date.max`` without overlap: ``observed`` periods give
+    ``compute(claims, as_of=day)``, ``published`` periods ``compute(claims,
+    known_at=day)``, so a past-date list reads one row per monument instead of
+    running the engine. Past dates are evidence alone: overrides speak of the present.
+    """
+
+    monument = models.ForeignKey(
+        Monument, on_delete=models.CASCADE, related_name="consensus_periods"
+    )
+    basis = models.CharField(max_length=10, choices=PeriodBasis.choices)
+    valid_from = models.DateField()
+    valid_to = models.DateField(help_text="Last day covered (date.max: still current).")
+    state = models.CharField(max_length=20, choices=ConsensusState.choices)
+    confidence = models.FloatField()
+    independent_origins = models.PositiveIntegerField()
+    contested = models.BooleanField()
+    single_origin = models.BooleanField()
+    claim_count = models.PositiveIntegerField()
+    latest_observation = models.DateField(null=True, blank=True)
+    changes_state = models.BooleanField(
+        default=False, help_text="Its state differs from the previous period's: a change."
+    )
+    cause = models.CharField(
+        max_length=201,
+        blank=True,
+        help_text="The claim (source key/claim key) that caused the change, when one did.",
+    )
+
+    not_serialized = True
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["monument", "basis", "valid_from"], name="consensus_period_unique_start"
+            )
+        ]
+        indexes = [
+            # Past-date lists filtered on the state: the periods of that state on a day.
+            models.Index(
+                fields=["basis", "state", "valid_from", "valid_to"], name="period_state_day"
+            ),
+            # The changes feed: the newest changes first.
+            models.Index(
+                fields=["basis", "changes_state", "-valid_from"], name="period_changes_newest"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.monument_id} {self.basis} {self.valid_from}..{self.valid_to}: {self.state}"
+
+    @property
+    def cause_source_key(self) -> str:
+        """The key of the source whose claim caused the change ('' when none did)."""
+        return self.cause.split("/", 1)[0]
 
 
 class Revision(models.Model):

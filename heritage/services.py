@@ -12,6 +12,8 @@ import contextlib
 import contextvars
 import dataclasses
 import datetime
+import hashlib
+import inspect
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
@@ -25,13 +27,16 @@ from django.utils import timezone
 
 from heritage import consensus, images
 from heritage.models import (
+    END_OF_TIME,
     Alias,
     ConsensusJob,
+    ConsensusPeriod,
     DamageReport,
     Monument,
     MonumentConsensus,
     Outlet,
     OutletKind,
+    PeriodBasis,
     Photo,
     ReviewStatus,
     Revision,
@@ -286,26 +291,37 @@ def _refresh_batch(ids: list[int], *, whole_range: bool) -> int:
         stored_rows = MonumentConsensus.objects.filter(monument_id__in=ids)
         existing_ids = sorted(Monument.objects.filter(pk__in=ids).values_list("pk", flat=True))
     stored = {
-        row["monument_id"]: row for row in stored_rows.values("monument_id", *_STORED_FIELDS)
+        row["monument_id"]: row
+        for row in stored_rows.values("monument_id", "history_digest", *_STORED_FIELDS)
     }
     now = timezone.now()
-    created, updated = [], []
+    created, updated, periods, stale = [], [], [], []
     for mid in existing_ids:
         mine = claims.get(mid, [])
         result = consensus.compute(mine, override=overrides.get(mid))
         values = _stored_values(result, mine)
         row = stored.get(mid)
+        digest = history_digest(mine)
+        # The past (timeline and periods) is recomputed only when its input changed.
+        if row is None or row["history_digest"] != digest:
+            values.update(timeline=stored_timeline(mine), history_digest=digest)
+            periods.extend(consensus_periods(mid, mine))
+            stale.append(mid)
         if row is None:
             created.append(MonumentConsensus(monument_id=mid, changed_at=now, **values))
             continue
-        changed = {name for name, value in values.items() if row[name] != value}
+        changed = {name for name, value in values.items() if name in row and row[name] != value}
+        if "history_digest" in values:
+            changed.add("timeline")
         if changed:
-            # changed_at is when the published status changed, not its explanation.
-            if changed - {"explanation"}:
+            # changed_at is when the published status changed, not its explanation or
+            # the stored past.
+            if changed - {"explanation", *_HISTORY_FIELDS}:
                 values["changed_at"] = now
             updated.append((mid, values))
     MonumentConsensus.objects.bulk_create(created)
     _update_rows(updated)
+    replace_periods(stale, periods)
     return len(created) + len(updated)
 
 
@@ -335,12 +351,13 @@ def _update_rows(rows: list[tuple[int, dict]]) -> None:
     ``bulk_update`` would match every row against a ``CASE`` of every other)."""
     if not rows:
         return
-    # Rows whose status did not change keep their changed_at: two shapes of statement.
-    with_time = [(mid, v) for mid, v in rows if "changed_at" in v]
-    without = [(mid, v) for mid, v in rows if "changed_at" not in v]
-    for names, group in (([*_STORED_FIELDS, "changed_at"], with_time), (_STORED_FIELDS, without)):
-        if group:
-            _update_from_values(names, group)
+    # Rows whose status did not change keep their changed_at, and rows whose input did
+    # not change keep their stored past: one statement shape per set of fields written.
+    shapes: dict[tuple[str, ...], list[tuple[int, dict]]] = defaultdict(list)
+    for mid, values in rows:
+        shapes[tuple(name for name in _WRITTEN_FIELDS if name in values)].append((mid, values))
+    for names, group in shapes.items():
+        _update_from_values(list(names), group)
 
 
 def _update_from_values(names: list[str], rows: list[tuple[int, dict]]) -> None:
@@ -418,6 +435,116 @@ def _stored_values(result: consensus.Consensus, claims: list[consensus.Claim]) -
             for v in sorted(result.verdicts, key=lambda v: v.claim_id)
         ],
     }
+
+
+# --- The stored past: timeline and periods ------------------------------------------
+
+_HISTORY_FIELDS = ["timeline", "history_digest"]
+# Every field a refresh may write, in a fixed order (one UPDATE shape per subset).
+_WRITTEN_FIELDS = [*_STORED_FIELDS, *_HISTORY_FIELDS, "changed_at"]
+# The engine's code is part of every digest: new rules recompute every stored past.
+_ENGINE_DIGEST = hashlib.sha256(inspect.getsource(consensus).encode()).hexdigest()
+
+
+def history_digest(claims: list[consensus.Claim]) -> str:
+    """What the stored timeline and periods of a monument were computed from.
+
+    Sets are sorted, so the digest is the same in every process.
+    """
+    digest = hashlib.sha256(_ENGINE_DIGEST.encode())
+    for claim in sorted(claims, key=lambda c: str(c.id)):
+        values = [
+            sorted(v) if isinstance(v, frozenset) else v
+            for v in (getattr(claim, f.name) for f in dataclasses.fields(claim))
+        ]
+        digest.update(repr(values).encode())
+    return digest.hexdigest()
+
+
+def stored_timeline(claims: list[consensus.Claim]) -> list[dict]:
+    """The engine's timeline of one monument as stored (dates as ISO strings)."""
+    return [
+        {
+            "date": change.date.isoformat(),
+            "earliest": change.earliest.isoformat() if change.earliest else None,
+            "latest": change.latest.isoformat(),
+            "state": change.state,
+            "confidence": change.confidence,
+            "claim_id": change.claim_id,
+        }
+        for change in consensus.timeline(claims)
+    ]
+
+
+def replace_periods(monument_ids: list[int], periods: list[ConsensusPeriod]) -> None:
+    """Replace the stored periods of *monument_ids* (whose input changed) by *periods*.
+
+    Only monuments whose ``history_digest`` changed come here, so a refresh that
+    changes nothing runs the engine once per monument, not once per day.
+    """
+    for start in range(0, len(monument_ids), 500):  # within SQLite's parameter limit
+        chunk = monument_ids[start : start + 500]
+        ConsensusPeriod.objects.filter(monument_id__in=chunk).delete()
+    ConsensusPeriod.objects.bulk_create(periods, batch_size=1000)
+
+
+_BASES = {
+    PeriodBasis.OBSERVED: ("as_of", lambda c: c.observed_until),
+    PeriodBasis.PUBLISHED: ("known_at", lambda c: c.published_on),
+}
+
+
+def consensus_periods(monument_id: int, claims: list[consensus.Claim]) -> list[ConsensusPeriod]:
+    """The monument's past consensus on both bases, as periods covering every day.
+
+    ``compute(claims, as_of=day)`` keeps the claims observed by *day*, so it changes only
+    on the days an observation ends: each such day opens a period that lasts until the
+    next. Likewise ``known_at`` changes only on publication days. Before the first, the
+    status is unknown. A period whose state differs from the previous one's is a change
+    (``changes_state``), caused by the heaviest claim of its first day that supports the
+    new state, as in the engine's timeline.
+    """
+    periods = []
+    for basis, (parameter, day_of) in _BASES.items():
+        days = sorted({day_of(c) for c in claims})
+        starts = [datetime.date.min, *days]
+        ends = [*(d - datetime.timedelta(days=1) for d in days), END_OF_TIME]
+        previous = consensus.UNKNOWN
+        for start, end in zip(starts, ends, strict=True):
+            if start == datetime.date.min:
+                in_play, result = [], consensus.compute([])
+            else:
+                result = consensus.compute(claims, **{parameter: start})
+                ids = {v.claim_id for v in result.verdicts}
+                in_play = [c for c in claims if c.id in ids]
+            changes_state = result.state != previous
+            previous = result.state
+            cause = ""
+            if changes_state:
+                that_day = {c.id for c in in_play if day_of(c) == start}
+                causes = [
+                    v for v in result.verdicts if v.role == "supports" and v.claim_id in that_day
+                ]
+                if causes:
+                    cause = min(causes, key=lambda v: (-v.weight, v.claim_id)).claim_id
+            periods.append(
+                ConsensusPeriod(
+                    monument_id=monument_id,
+                    basis=basis,
+                    valid_from=start,
+                    valid_to=end,
+                    state=result.state,
+                    confidence=result.confidence,
+                    independent_origins=result.independent_origins,
+                    contested=result.contested,
+                    single_origin=result.single_origin,
+                    claim_count=len(in_play),
+                    latest_observation=max((c.observed_until for c in in_play), default=None),
+                    changes_state=changes_state,
+                    cause=cause,
+                )
+            )
+    return periods
 
 
 @contextlib.contextmanager

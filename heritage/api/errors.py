@@ -13,6 +13,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from heritage import limits
+
 logger = logging.getLogger("heritage.api")
 
 DATABASE_UNAVAILABLE = "The registry's database is unavailable; try again in a minute."
@@ -59,6 +61,9 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         )
+    if limits.is_timeout(exc):
+        # A query stopped by the request's time limit: the database is fine.
+        return limits.too_slow()
     if isinstance(exc, DatabaseError) and is_database_unavailable(exc):
         logger.error("database unavailable: %s", exc, exc_info=exc)
         response = Response({"detail": DATABASE_UNAVAILABLE}, status=503)

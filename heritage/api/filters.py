@@ -125,17 +125,10 @@ class MonumentFilter(filters.FilterSet):
         model = Monument
         fields: list[str] = []
 
-    def dates_requested(self) -> bool:
-        params = self.request.query_params if self.request else {}
-        return bool(params.get("as_of") or params.get("known_at"))
-
     def consensus_filter(self, queryset, name, value):
-        if value in (None, "") or self.dates_requested():
-            return queryset
-        if name == "consensus__contested":
-            value = value == "true"
-        lookup = "consensus__confidence__gte" if name == "consensus__confidence" else name
-        return queryset.filter(**{lookup: value})
+        # Validated here, applied by the view to the status of the requested day
+        # (today's stored consensus, or the stored period of a past date).
+        return queryset
 
     def filter_updated_since(self, queryset, name, value):
         since = parse_date_or_datetime("updated_since", value)

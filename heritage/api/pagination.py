@@ -34,11 +34,23 @@ class RegistryPagination(PageNumberPagination):
             raise ParameterError("page_size", f"At most {self.max_page_size} per page.")
         return size
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def page_number(self, request) -> int:
         raw = request.query_params.get(self.page_query_param, "1")
         number = whole_number(raw)
         if number is None or not 1 <= number <= MAX_PAGE:
             raise ParameterError("page", f"Expected a page number from 1 to {MAX_PAGE}.")
+        return number
+
+    def check_parameters(self, request) -> None:
+        """Refuse a bad ``page`` or ``page_size`` whatever the format: the streamed
+        formats return every record and ignore them, but a wrong value is still an
+        error worth telling."""
+        self.page_number(request)
+        self.get_page_size(request)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param, "1")
+        number = self.page_number(request)
         self.request = request
         page_size = self.get_page_size(request)
         paginator = self.django_paginator_class(queryset, page_size)

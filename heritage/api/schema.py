@@ -39,6 +39,7 @@ RESPONSES = {
         "A parameter is unknown, repeated, empty, too long or malformed; the body names it."
     ),
     "404": _error("No such record, or a page past the last one."),
+    "414": _error("The query string is longer than the server accepts (REQUEST_MAX_QUERY_BYTES)."),
     "429": _error("Too many requests from this address; retry after Retry-After seconds."),
     "503": _error("The database is unavailable or the request ran too long; retry later."),
 }

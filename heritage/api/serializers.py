@@ -629,10 +629,10 @@ class SourceSerializer(serializers.Serializer):
             "url",
             "language",
             "wire_story",
-            "claim_count",
         )
-        # Filled per page from the link tables (see views.attach_source_links).
-        link_columns = ("wire_credits", "photo_credits", "copies_passages_from")
+        # Filled per page or chunk from the link tables and the claims
+        # (see formats.attach_source_links).
+        link_columns = ("wire_credits", "photo_credits", "copies_passages_from", "claim_count")
 
 
 SOURCE_COLUMNS = ("id", *columns(SourceSerializer))

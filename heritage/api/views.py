@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import ChainMap
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
@@ -44,7 +45,7 @@ from heritage.api.renderers import (
     JSONLDRenderer,
     JSONLinesRenderer,
 )
-from heritage.models import Alias, DamageReport, Monument, Photo, ReviewStatus, Site, Source
+from heritage.models import Alias, DamageReport, Monument, PeriodBasis, Photo, Site, Source
 
 COMMON_PARAMETERS = {"format"}
 MAX_PARAMETER_LENGTH = 200
@@ -87,6 +88,8 @@ class RegistryViewSet(viewsets.GenericViewSet):
                 f"Unknown parameter. Accepted here: {', '.join(sorted(self.allowed_parameters()))}.",
             )
         check_parameter_values(request.query_params)
+        if self.action == "list" and self.paginator is not None:
+            self.paginator.check_parameters(request)
         super().initial(request, *args, **kwargs)
         if request.method in ("GET", "HEAD"):
             self.check_not_modified(request)
@@ -341,59 +344,116 @@ class MonumentViewSet(RegistryViewSet):
 
     # --- list --------------------------------------------------------------------------
 
+    def past(self, dates: dict) -> tuple[str, datetime.date] | None:
+        """The stored periods that answer the requested dates, as (basis, day).
+
+        ``known_at`` alone, or with an ``as_of`` on or after it, reads the published
+        periods (a claim is never observed after its publication, so such an ``as_of``
+        keeps every claim ``known_at`` keeps); ``as_of`` alone reads the observed ones.
+        None for today, and for an ``as_of`` before ``known_at`` (see
+        :meth:`list_bitemporal`).
+        """
+        as_of, known_at = dates["as_of"], dates["known_at"]
+        if known_at is not None and (as_of is None or as_of >= known_at):
+            return PeriodBasis.PUBLISHED, known_at
+        if as_of is not None and known_at is None:
+            return PeriodBasis.OBSERVED, as_of
+        return None
+
     def list(self, request, *args, **kwargs):
+        dates = self.dates()
+        past = self.past(dates)
         queryset, cleaned = self.filtered()
         # A unique last sort key, so that pages never repeat or skip a monument.
-        queryset = queryset.order_by(*(queryset.query.order_by or ("site__name", "name")), "pk")
-        dates = self.dates()
+        order = [*(queryset.query.order_by or ("site__name", "name")), "pk"]
         context = {
             "base_url": self.detail_url("monuments"),
             "as_of": self.status_date(dates).isoformat(),
         }
-        fmt = request.accepted_renderer.format
-        if any(dates.values()):
-            rows = self.rows_at(queryset, cleaned, dates)
-        elif fmt == "json":
+        if past is None and any(dates.values()):
+            return self.list_bitemporal(queryset, order, cleaned, dates, context)
+        columns, from_row, relation = s.MONUMENT_COLUMNS, None, "consensus"
+        if past is not None:
+            # The stored period covering the day stands in for today's status.
+            order = [o.replace("consensus__", "period__") for o in order]
+            queryset = queryset.with_period(*past)
+            columns, from_row, relation = PAST_COLUMNS, past_row, "period"
+        queryset = self.filter_consensus(queryset, cleaned, relation).order_by(*order)
+        if request.accepted_renderer.format == "json":
             # Page through ids (a narrow sort and a plain count), then read the page's
             # rows: the database never joins every monument's columns.
+            ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
+            rows = Monument.objects.filter(pk__in=ids)
+            if past is not None:
+                rows = rows.with_period(*past)
+            by_id = {r["id"]: r for r in rows.values(*columns)}
+            page = [from_row(by_id[pk]) if from_row else by_id[pk] for pk in ids]
+            return self.get_paginated_response([s.monument_item(r, context) for r in page])
+        rows = formats.raw_rows(queryset.values(*columns))
+        if from_row is not None:
+            rows = map(from_row, rows)
+        return self.export("monuments", formats.monument_table, rows, s.monument_item, context)
+
+    @staticmethod
+    def filter_consensus(queryset, cleaned: dict, relation: str):
+        """Apply state / contested / min_confidence to the status of the requested day:
+        today's stored consensus, or the stored period of a past day (*relation*)."""
+        state, contested, minimum = (cleaned.get(name) for name in CONSENSUS_PARAMETERS)
+        if state:
+            match = Q(**{f"{relation}__state": state})
+            if state == engine.UNKNOWN:  # a monument never refreshed has no row
+                match |= Q(**{f"{relation}__isnull": True})
+            queryset = queryset.filter(match)
+        if contested:
+            queryset = queryset.filter(**{f"{relation}__contested": contested == "true"})
+        if minimum is not None:
+            queryset = queryset.filter(**{f"{relation}__confidence__gte": float(minimum)})
+        return queryset
+
+    def list_bitemporal(self, queryset, order: list, cleaned: dict, dates: dict, context: dict):
+        """``as_of`` before ``known_at``: what the registry knew on one day about an
+        earlier one. Not stored (it would take a period per pair of days), so the
+        engine runs for the monuments of the page only, or chunk by chunk for the
+        streamed formats; filtering or sorting on that status would need every
+        monument, and is refused.
+        """
+        asked = [name for name in CONSENSUS_PARAMETERS if cleaned.get(name) not in (None, "")]
+        if any(str(o).lstrip("-").startswith("consensus__") for o in order):
+            asked.append("ordering")
+        if asked:
+            raise ParameterError(
+                asked[0],
+                "With as_of before known_at, the status is computed for the listed monuments "
+                "only: filter or sort on it with as_of or known_at alone.",
+            )
+        queryset = queryset.order_by(*order)
+
+        def with_status(rows: list[dict]) -> list[dict]:
+            claims = services.claims_by_monument([r["id"] for r in rows])
+            for row in rows:
+                mine = claims.get(row["id"], [])
+                result = engine.compute(mine, as_of=dates["as_of"], known_at=dates["known_at"])
+                row.update(s.consensus_row(result, mine))
+            return rows
+
+        if self.request.accepted_renderer.format == "json":
             ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
             by_id = {
                 r["id"]: r for r in Monument.objects.filter(pk__in=ids).values(*s.MONUMENT_COLUMNS)
             }
-            return self.get_paginated_response([s.monument_item(by_id[pk], context) for pk in ids])
-        else:
-            rows = formats.raw_rows(queryset.values(*s.MONUMENT_COLUMNS))
-        if fmt == "json":
-            page = self.paginate_queryset(rows)
+            page = with_status([by_id[pk] for pk in ids])
             return self.get_paginated_response([s.monument_item(r, context) for r in page])
-        return self.export("monuments", formats.monument_table, rows, s.monument_item, context)
 
-    def rows_at(self, queryset, cleaned: dict, dates: dict) -> list[dict]:
-        """Monument rows with the consensus computed for past dates, filtered on it."""
-        rows = list(queryset.values(*s.MONUMENT_COLUMNS))
-        claims = services.claims_by_monument([r["id"] for r in rows])
-        kept = []
-        for row in rows:
-            mine = claims.get(row["id"], [])
-            result = engine.compute(mine, as_of=dates["as_of"], known_at=dates["known_at"])
-            row.update(s.consensus_row(result, mine))
-            if self.matches(row, cleaned):
-                kept.append(row)
-        ordering = cleaned.get("ordering") or []
-        for field in reversed(ordering):
-            key = field.lstrip("-")
-            if key in ("consensus__confidence", "consensus__state"):
-                kept.sort(key=lambda r, k=key: r[k], reverse=field.startswith("-"))
-        return kept
+        def chunks() -> Iterator[dict]:
+            batch: list[dict] = []
+            for row in formats.raw_rows(queryset.values(*s.MONUMENT_COLUMNS)):
+                batch.append(row)
+                if len(batch) == BITEMPORAL_CHUNK:
+                    yield from with_status(batch)
+                    batch = []
+            yield from with_status(batch)
 
-    @staticmethod
-    def matches(row: dict, cleaned: dict) -> bool:
-        state, contested, minimum = (cleaned.get(name) for name in CONSENSUS_PARAMETERS)
-        if state and row["consensus__state"] != state:
-            return False
-        if contested and row["consensus__contested"] != (contested == "true"):
-            return False
-        return minimum is None or row["consensus__confidence"] >= float(minimum)
+        return self.export("monuments", formats.monument_table, chunks(), s.monument_item, context)
 
     # --- detail ----------------------------------------------------------------------
 
@@ -478,28 +538,64 @@ class MonumentViewSet(RegistryViewSet):
     )
     @action(detail=True, methods=["get"])
     def timeline(self, request, slug=None):
-        monument = self.get_object()
-        claims = services.claims_by_monument([monument.pk]).get(monument.pk, [])
-        by_ref = {
-            services.claim_ref(r.source.key, r.key): r for r in self.accepted_reports(monument)
-        }
-        changes = [
-            {
-                "date": change.date.isoformat(),
-                "earliest": change.earliest.isoformat() if change.earliest else None,
-                "latest": change.latest.isoformat(),
-                "state": change.state,
-                "confidence": change.confidence,
-                "claim": s.claim_item(by_ref[change.claim_id])
-                if change.claim_id in by_ref
-                else None,
-            }
-            for change in engine.timeline(claims)
-        ]
-        current = s.consensus_item(
-            s.stored_consensus_row(getattr(monument, "consensus", None)), timezone.localdate()
+        # The engine's timeline as stored by services.refresh_consensus, with the
+        # present status: one query; then one for the claims that caused the changes.
+        row = (
+            Monument.objects.filter(slug=slug)
+            .values("slug", "consensus__timeline", *STORED_COLUMNS)
+            .first()
         )
-        return Response({"monument": monument.slug, "changes": changes, "current": current})
+        if row is None:
+            raise exceptions.NotFound({"slug": [f"No monument with slug {slug!r}."]})
+        stored = row["consensus__timeline"] or []
+        refs = {c["claim_id"] for c in stored if c.get("claim_id")}
+        by_ref = {}
+        if refs:
+            wanted = Q()
+            for ref in refs:
+                source_key, key = ref.split("/", 1)
+                wanted |= Q(source__key=source_key, key=key)
+            claims = DamageReport.objects.accepted().filter(wanted).values(*s.CLAIM_COLUMNS)
+            by_ref = {services.claim_ref(c["source__key"], c["key"]): c for c in claims}
+        changes = []
+        for change in stored:
+            entry = {k: v for k, v in change.items() if k != "claim_id"}
+            claim = by_ref.get(change.get("claim_id"))
+            entry["claim"] = s.claim_item(claim) if claim is not None else None
+            changes.append(entry)
+        current = s.consensus_item(row, timezone.localdate())
+        return Response({"monument": row["slug"], "changes": changes, "current": current})
+
+
+# Rows read for the as-of-before-known-at list at a time (the engine runs per chunk).
+BITEMPORAL_CHUNK = 500
+
+# The columns of today's stored status, as the monument rows carry them.
+STORED_COLUMNS = tuple(c for c in s.MONUMENT_COLUMNS if c.startswith("consensus__"))
+
+# A monument's columns with the stored period of a past day in place of today's status.
+PAST_COLUMNS = (
+    *(c for c in s.MONUMENT_COLUMNS if not c.startswith("consensus__")),
+    "period__state",
+    "period__confidence",
+    "period__independent_origins",
+    "period__contested",
+    "period__single_origin",
+    "period__claim_count",
+    "period__latest_observation",
+)
+
+
+def past_row(row: dict) -> dict:
+    """A row of PAST_COLUMNS as the ``consensus__…`` columns of today's rows: a past
+    status is never overridden and has no ``changed_at``."""
+    out = {k: v for k, v in row.items() if not k.startswith("period__")}
+    for name, value in row.items():
+        if name.startswith("period__"):
+            out["consensus__" + name.removeprefix("period__")] = value
+    out["consensus__overridden"] = False if row["period__state"] is not None else None
+    out["consensus__changed_at"] = None
+    return out
 
 
 def photo_item(photo: Photo, request) -> dict:
@@ -543,13 +639,10 @@ class SourceViewSet(RegistryViewSet):
 
     def get_queryset(self):
         return (
-            Source.objects.annotate(
-                claim_count=Count(
-                    "reports", filter=Q(reports__review_status=ReviewStatus.ACCEPTED)
-                )
-            )
-            # Credits and copy links are read per page or chunk (formats.attach_source_links).
-            .order_by("-published_on", "key")
+            # Claim counts, credits and copy links are read per page or chunk
+            # (formats.attach_source_links): counting before paging would count every
+            # source's claims.
+            Source.objects.order_by("-published_on", "key")
         )
 
     def list(self, request, *args, **kwargs):

@@ -3,13 +3,15 @@ registry or one site (``?site=palmyra``), in the reader's language."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from heritage.models import MonumentConsensus, Site
+from heritage.models import ConsensusPeriod, Site
 from heritage.site import queries
 from heritage.site.labels import STATE_LABELS
 from heritage.site.views import site_from_query
@@ -19,6 +21,14 @@ FEED_SIZE = 50
 
 class ChangesFeed(Feed):
     feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # The syndication framework dates the feed by its newest change, which can be
+        # older than the registry's last edit (a change reported years ago, entered
+        # today): Last-Modified comes from the revision (revision_cached) instead.
+        del response.headers["Last-Modified"]
+        return response
 
     def get_object(self, request, *args, **kwargs) -> Site | None:
         return site_from_query(request)
@@ -30,15 +40,15 @@ class ChangesFeed(Feed):
 
     def subtitle(self, site: Site | None) -> str:
         return _(
-            "Each monument whose published status changed, newest first, with the state "
-            "the evidence now supports."
+            "Every change of a monument's status as the evidence shows it, newest first, "
+            "dated by the publication that showed it."
         )
 
     def link(self, site: Site | None) -> str:
         url = reverse("site:changes")
         return f"{url}?site={site.slug}" if site else url
 
-    def items(self, site: Site | None) -> list[MonumentConsensus]:
+    def items(self, site: Site | None) -> list[ConsensusPeriod]:
         items = list(queries.latest_changes(site=site)[:FEED_SIZE])
         # Names in the reader's language in one query; kept on the items, since one Feed
         # instance serves every request.
@@ -47,10 +57,10 @@ class ChangesFeed(Feed):
             item.display_name = names.get(item.monument_id, item.monument.name)
         return items
 
-    def item_title(self, item: MonumentConsensus) -> str:
+    def item_title(self, item: ConsensusPeriod) -> str:
         return f"{item.display_name}: {STATE_LABELS[item.state]}"
 
-    def item_description(self, item: MonumentConsensus) -> str:
+    def item_description(self, item: ConsensusPeriod) -> str:
         words = _(
             "%(state)s, confidence %(confidence)s%%, %(origins)s independent origin(s), "
             "%(claims)s accepted claim(s); site: %(site)s."
@@ -65,16 +75,16 @@ class ChangesFeed(Feed):
             words += " " + _("Contested: independent sources disagree.")
         return words
 
-    def item_link(self, item: MonumentConsensus) -> str:
+    def item_link(self, item: ConsensusPeriod) -> str:
         return item.monument.get_absolute_url()
 
-    def item_guid(self, item: MonumentConsensus) -> str:
-        return f"{item.monument.get_absolute_url()}#status-{item.changed_at:%Y%m%dT%H%M%S%f}"
+    def item_guid(self, item: ConsensusPeriod) -> str:
+        return f"{item.monument.get_absolute_url()}#change-{item.valid_from:%Y-%m-%d}"
 
     item_guid_is_permalink = False
 
-    def item_updateddate(self, item: MonumentConsensus):
-        return item.changed_at
+    def item_updateddate(self, item: ConsensusPeriod) -> datetime.datetime:
+        return self.item_pubdate(item)
 
-    def item_pubdate(self, item: MonumentConsensus):
-        return item.changed_at
+    def item_pubdate(self, item: ConsensusPeriod) -> datetime.datetime:
+        return datetime.datetime.combine(item.valid_from, datetime.time(), datetime.UTC)

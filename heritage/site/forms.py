@@ -20,8 +20,6 @@ SORTS = {
     "confidence": (_("confidence, lowest first"), ("consensus__confidence", "name", "pk")),
     "-changed": (_("latest change first"), ("-consensus__changed_at", "name", "pk")),
 }
-# Sorts on the consensus itself, which for a past date is computed, not stored.
-CONSENSUS_SORTS = {"-confidence", "confidence", "-changed"}
 
 
 class MonumentFilterForm(forms.Form):

@@ -7,14 +7,15 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from heritage import services
 from heritage.models import (
     Alias,
+    ConsensusPeriod,
     DamageReport,
     Monument,
-    MonumentConsensus,
+    PeriodBasis,
     Photo,
     Site,
     Source,
@@ -48,10 +49,15 @@ def state_counts() -> dict[str, int]:
     return counts
 
 
-def latest_changes(*, site: Site | None = None) -> QuerySet[MonumentConsensus]:
-    """Stored statuses, the most recently changed first, with monument and site."""
-    changes = MonumentConsensus.objects.select_related("monument__site").order_by(
-        "-changed_at", "monument__slug"
+def latest_changes(*, site: Site | None = None) -> QuerySet[ConsensusPeriod]:
+    """Every change of a monument's evidence-based state, the newest first, dated by
+    when the reporting showed it (the first day of a ``published`` period whose state
+    differs from the one before), with monument and site. Served by the periods'
+    ``period_changes_newest`` index."""
+    changes = (
+        ConsensusPeriod.objects.filter(basis=PeriodBasis.PUBLISHED, changes_state=True)
+        .select_related("monument__site")
+        .order_by("-valid_from", "monument__slug")
     )
     return changes.filter(monument__site=site) if site else changes
 
@@ -142,13 +148,43 @@ def source_page(key: str) -> Source | None:
 def consensus_on(
     monument_ids: Iterable[int], day: datetime.date
 ) -> dict[int, services.consensus.Consensus]:
-    """Each monument's consensus on a past *day*, from the services (three queries)."""
+    """Each monument's consensus on a past *day*, from the services (three queries).
+    For one monument's page: it runs the engine, with the verdicts a page explains."""
     return {
         mid: result
         for mid, (result, _claims) in services.consensus_at(
             monument_ids=monument_ids, as_of=day
         ).items()
     }
+
+
+# The status columns of a stored period, annotated as ``period_<name>``.
+PERIOD_COLUMNS = (
+    "state",
+    "confidence",
+    "independent_origins",
+    "contested",
+    "single_origin",
+    "claim_count",
+    "valid_from",
+)
+
+
+def with_status_on(monuments: QuerySet[Monument], day: datetime.date) -> QuerySet[Monument]:
+    """*monuments* with the stored status of *day* (as of that day, all evidence held
+    now) joined as ``period`` and annotated as ``period_state``, ``period_confidence``…
+    (one LEFT JOIN; filter and sort on ``period__…``)."""
+    monuments = monuments.with_period(PeriodBasis.OBSERVED, day)
+    return monuments.annotate(
+        **{f"period_{name}": F(f"period__{name}") for name in PERIOD_COLUMNS}
+    )
+
+
+def past_order(field: str) -> str:
+    """A sort on today's consensus as the same sort on a past day's period."""
+    return field.replace("consensus__changed_at", "period__valid_from").replace(
+        "consensus__", "period__"
+    )
 
 
 def group_aliases(aliases: Iterable[Alias]) -> dict[str, list[str]]:

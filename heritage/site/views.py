@@ -7,6 +7,7 @@ import datetime
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from heritage.models import Site
 from heritage.site import queries
 from heritage.site.caching import revision_cached
 from heritage.site.citation import cite
-from heritage.site.forms import CONSENSUS_SORTS, SORTS, AsOfForm, MonumentFilterForm
+from heritage.site.forms import SORTS, AsOfForm, MonumentFilterForm
 from heritage.site.labels import STATE_LABELS
 from heritage.site.timeline import chart
 
@@ -73,6 +74,24 @@ def status_from_result(result) -> dict:
         "overridden": result.overridden,
         "evidence_state": result.evidence_state,
         "claim_count": len(result.verdicts),
+        "changed_at": None,
+    }
+
+
+def status_from_period(monument) -> dict:
+    """The status a page shows, from the stored period annotated by
+    :func:`queries.with_status_on` (a past status is evidence alone: never overridden)."""
+    if monument.period_state is None:
+        return status_from_stored(None)
+    return {
+        "state": monument.period_state,
+        "confidence": monument.period_confidence,
+        "independent_origins": monument.period_independent_origins,
+        "contested": monument.period_contested,
+        "single_origin": monument.period_single_origin,
+        "overridden": False,
+        "evidence_state": monument.period_state,
+        "claim_count": monument.period_claim_count,
         "changed_at": None,
     }
 
@@ -166,36 +185,25 @@ def monument_list(request):
         monuments = monuments.filter(latitude__isnull=values["located"] == "no")
 
     number = values.get("page") or 1
-    results: dict[int, object] = {}
-    if as_of and (state or contested or sort in CONSENSUS_SORTS):
-        # Filtering or sorting on a past status needs that status for every candidate:
-        # a constant number of queries (the services), time growing with the candidates.
-        ids = list(monuments.order_by(*SORTS["name"][1]).values_list("pk", flat=True))
-        results = queries.consensus_on(ids, as_of)
-        if state:
-            ids = [pk for pk in ids if results[pk].state == state]
-        if contested:
-            ids = [pk for pk in ids if results[pk].contested == (contested == "yes")]
-        if sort in ("confidence", "-confidence"):
-            ids.sort(key=lambda pk: results[pk].confidence, reverse=sort == "-confidence")
-        paginator = Paginator(ids, PAGE_SIZE)
-        page = _page(paginator, number)
-        by_pk = monuments.in_bulk(list(page.object_list))
-        rows = [by_pk[pk] for pk in page.object_list]
-    else:
-        if state and not as_of:
-            monuments = (
-                monuments.filter(consensus__isnull=True) | monuments.filter(consensus__state=state)
-                if state == "unknown"
-                else monuments.filter(consensus__state=state)
-            )
-        if contested and not as_of:
-            monuments = monuments.filter(consensus__contested=contested == "yes")
-        paginator = Paginator(monuments.order_by(*SORTS[sort][1]), PAGE_SIZE)
-        page = _page(paginator, number)
-        rows = list(page.object_list)
-        if as_of:
-            results = queries.consensus_on([m.pk for m in rows], as_of)
+    # Today: the stored consensus. A past date: the stored period covering that day
+    # (services.refresh_consensus keeps both), so filtering and sorting on a past
+    # status cost what they cost today.
+    relation = "consensus"
+    order = SORTS[sort][1]
+    if as_of:
+        monuments = queries.with_status_on(monuments, as_of)
+        relation = "period"
+        order = tuple(queries.past_order(o) for o in order)
+    if state:
+        match = Q(**{f"{relation}__state": state})
+        if state == "unknown":  # a monument never refreshed has no stored row
+            match |= Q(**{f"{relation}__isnull": True})
+        monuments = monuments.filter(match)
+    if contested:
+        monuments = monuments.filter(**{f"{relation}__contested": contested == "yes"})
+    paginator = Paginator(monuments.order_by(*order), PAGE_SIZE)
+    page = _page(paginator, number)
+    rows = list(page.object_list)
     names = queries.names_in(get_language(), [m.pk for m in rows])
     context.update(
         show_results=True,
@@ -205,7 +213,7 @@ def monument_list(request):
             {
                 "monument": m,
                 "name": names.get(m.pk, m.name),
-                "status": status_from_result(results[m.pk])
+                "status": status_from_period(m)
                 if as_of
                 else status_from_stored(stored_consensus(m)),
             }
@@ -278,15 +286,16 @@ def monument_detail(request, slug: str):
         )
 
     by_ref = {services.claim_ref(r.source.key, r.key): r for r in reports}
+    # The timeline as services.refresh_consensus stored it (no engine run here).
     changes = [
         {
-            "date": c.date,
-            "state": c.state,
-            "confidence": c.confidence,
-            "report": by_ref.get(c.claim_id),
-            "anchor": claim_anchor(c.claim_id) if c.claim_id in by_ref else "",
+            "date": datetime.date.fromisoformat(c["date"]),
+            "state": c["state"],
+            "confidence": c["confidence"],
+            "report": by_ref.get(c["claim_id"]),
+            "anchor": claim_anchor(c["claim_id"]) if c["claim_id"] in by_ref else "",
         }
-        for c in services.consensus_timeline(monument_id=monument.pk)
+        for c in (stored.timeline if stored else [])
     ]
     timeline = chart(
         [(c["date"], c["state"], c["anchor"]) for c in changes], end=today, marker=as_of

@@ -49,6 +49,8 @@ MIDDLEWARE = [
     # First: times the whole request and tags every log line with the request's id.
     "registry.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Refuses oversized requests before anything reads them; stops runaway queries.
+    "heritage.limits.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -268,6 +270,13 @@ DATASET_LICENSE = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A change touching more monuments than this recomputes them in a background job.
 CONSENSUS_INLINE_LIMIT = int(os.environ.get("CONSENSUS_INLINE_LIMIT", "500"))
+
+# Bounds on every request (heritage/limits.py): a larger body answers 413 (photos are
+# at most 20 MB), a longer query string 414; queries running longer than this many
+# seconds are stopped and answer 503 (0: no limit).
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(25 * 1024 * 1024)))
+REQUEST_MAX_QUERY_BYTES = int(os.environ.get("REQUEST_MAX_QUERY_BYTES", "4096"))
+DATABASE_STATEMENT_TIMEOUT = float(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "20"))
 
 # The public map's background tiles. Empty MAP_TILE_URL: no tiles, the markers on a plain
 # background (and no request leaves the site). The attribution is shown on the map.

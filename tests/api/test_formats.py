@@ -125,8 +125,9 @@ def check_gzip(api, fmt):
 def test_source_and_report_exports_have_constant_query_counts(
     large_registry, api, django_assert_max_num_queries
 ):
-    # revision, the rows, and for sources the three link tables per chunk of rows
-    with django_assert_max_num_queries(5):
+    # revision, the rows, and for sources the three link tables and the claim counts per
+    # chunk of rows
+    with django_assert_max_num_queries(6):
         assert len(csv_rows(api.get("/api/sources/?format=csv"))) == 8
     with django_assert_max_num_queries(2):
         assert len(jsonl(api.get("/api/reports/?format=jsonl"))) == 480

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from heritage import services
-from heritage.models import DamageReport, Monument, Source
+from heritage.models import ConsensusPeriod, DamageReport, Monument, Source
 
 AFP = "afp-2016-03-28-syria-troops-press-advance"
 
@@ -268,30 +268,69 @@ def test_the_source_page_shows_its_metadata_and_claims(seeded, client):
 # --- Changes and the feed ----------------------------------------------------------------
 
 
-def test_changes_newest_first_and_by_site(seeded, client):
-    services.override_status(
-        monument=Monument.objects.get(slug="mar-elian-monastery"),
-        state="severely_damaged",
-        reason="Partly standing on recent imagery.",
-        curator=None,
+def report_restoration() -> None:
+    """A later source: the Arch of Triumph restored (observed May 2019, published June)."""
+    later = Source.objects.create(
+        key="later-report", title="Later", published_on=datetime.date(2019, 6, 1)
     )
+    DamageReport.objects.create(
+        source=later,
+        key="arch",
+        monument=Monument.objects.get(slug="arch-of-triumph"),
+        state="restored",
+        excerpt="The arch stands again.",
+        evidence="imagery",
+        observed_from=datetime.date(2019, 5, 1),
+        review_status="accepted",
+    )
+
+
+def test_changes_list_every_change_newest_first_and_by_site(seeded, client):
+    report_restoration()
     page = html(client.get("/changes/"))
     rows = re.findall(r'<td><a href="/monuments/([a-z0-9-]+)/">', page)
-    assert rows[0] == "mar-elian-monastery"
+    # Each change is listed, dated by the publication that showed it: the arch twice
+    # (destroyed, then restored), the newest first, with the source that caused it.
+    assert rows[0] == "arch-of-triumph" and rows.count("arch-of-triumph") == 2
+    assert '<time datetime="2019-06-01">' in page
+    assert 'href="/sources/later-report/"' in page
+    changes = ConsensusPeriod.objects.filter(basis="published", changes_state=True)
+    assert len(rows) == changes.count()
     palmyra = html(client.get("/changes/?site=palmyra"))
     assert "mar-elian-monastery" not in palmyra and "temple-of-bel" in palmyra
     assert 'href="/changes/feed/?site=palmyra"' in palmyra
     assert client.get("/changes/?site=atlantis").status_code == 404
 
 
+def test_a_curators_decision_is_not_a_change_of_the_evidence(seeded, client):
+    before = html(client.get("/changes/"))
+    services.override_status(
+        monument=Monument.objects.get(slug="mar-elian-monastery"),
+        state="severely_damaged",
+        reason="Partly standing on recent imagery.",
+        curator=None,
+    )
+    after = html(client.get("/changes/"))
+    rows = re.findall(r'<td><a href="/monuments/([a-z0-9-]+)/">', after)
+    assert rows == re.findall(r'<td><a href="/monuments/([a-z0-9-]+)/">', before)
+
+
 def test_the_atom_feed_follows_the_changes(seeded, client):
     response = client.get("/changes/feed/?site=al-qaryatain")
     assert response["Content-Type"].startswith("application/atom+xml")
     feed = response.content.decode()
-    assert feed.count("<entry>") == Monument.objects.filter(site__slug="al-qaryatain").count()
+    changes = ConsensusPeriod.objects.filter(
+        basis="published", changes_state=True, monument__site__slug="al-qaryatain"
+    )
+    assert changes.exists()
+    assert feed.count("<entry>") == changes.count()
     assert "http://testserver/monuments/mar-elian-monastery/" in feed
     assert "Monastery of Mar Elian: Destroyed" in feed
-    assert client.get("/changes/feed/").content.count(b"<entry>") == Monument.objects.count()
+    report_restoration()
+    feed = client.get("/changes/feed/").content.decode()
+    first = feed.index("<entry>")
+    assert "Arch of Triumph: Restored" in feed[first : feed.index("</entry>", first)]
+    assert "<updated>2019-06-01T00:00:00+00:00</updated>" in feed
 
 
 # --- Safety ------------------------------------------------------------------------------

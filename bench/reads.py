@@ -1,0 +1,297 @@
+"""Time the API's reads that used to grow with the registry, before and after.
+
+Usage::
+
+    .venv/bin/python bench/reads.py [--database-url URL | --sqlite-path PATH]
+        [--monuments 10000] [--reports 200000] [--repeat 5] [--before TREE]
+
+The registry is the one ``bench/api.py`` builds (``manage.py seed_synthetic``; seeded
+here when the database is empty). Every request goes through Django's test client (the
+whole middleware stack) and reads the body to its end; times are medians of --repeat
+runs after one warm-up, in milliseconds. The floor is the raw SQL that fetches the
+same rows (``connection.cursor()``, no HTTP, no objects, no JSON). Query counts come
+from a separate, untimed run.
+
+``--before TREE`` also runs the same requests, on the same database and in the same
+invocation, with the code of another checkout (``git worktree add /tmp/before main``):
+one subprocess per tree, this checkout first (it migrates the database and fills the
+stored past). A request the old code answers in more than 5 seconds is timed once,
+without a warm-up.
+
+Prints one markdown table; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+# (label, URL); {slug} is the monument with nearest to 20 accepted claims.
+REQUESTS = [
+    ("list page of 100 (today)", "/api/monuments/?page_size=100"),
+    ("state=destroyed (today)", "/api/monuments/?page_size=100&state=destroyed"),
+    ("as_of=2016-01-01", "/api/monuments/?page_size=100&as_of=2016-01-01"),
+    ("known_at=2016-01-01", "/api/monuments/?page_size=100&known_at=2016-01-01"),
+    (
+        "as_of=2018-06-30&state=destroyed",
+        "/api/monuments/?page_size=100&as_of=2018-06-30&state=destroyed",
+    ),
+    (
+        "known_at=2020-01-01, -confidence, page 20",
+        "/api/monuments/?page_size=100&known_at=2020-01-01&ordering=-confidence&page=20",
+    ),
+    ("list page 100 (offset 9,900)", "/api/monuments/?page_size=100&page=100"),
+    ("sources page of 100", "/api/sources/?page_size=100"),
+    ("sources page 500 (offset 49,900)", "/api/sources/?page_size=100&page=500"),
+    ("reports page of 100", "/api/reports/?page_size=100"),
+    ("reports state=destroyed", "/api/reports/?page_size=100&state=destroyed"),
+    ("reports page 1,500 (offset 149,900)", "/api/reports/?page_size=100&page=1500"),
+    ("detail", "/api/monuments/{slug}/"),
+    ("timeline", "/api/monuments/{slug}/timeline/"),
+]
+SLOW_MS = 5000
+
+LIST_SQL = """
+SELECT m.id, m.slug, m.name, m.kind, s.slug, p.slug, m.latitude, m.longitude,
+       m.location_precision_m, m.updated_at, c.state, c.confidence, c.independent_origins,
+       c.contested, c.single_origin, c.overridden, c.claim_count, c.latest_observation,
+       c.changed_at
+FROM heritage_monument m
+JOIN heritage_site s ON s.id = m.site_id
+LEFT JOIN heritage_monument p ON p.id = m.part_of_id
+LEFT JOIN heritage_monumentconsensus c ON c.monument_id = m.id
+ORDER BY s.name, m.name, m.id LIMIT 100
+"""
+MONUMENT_SQL = """
+SELECT m.id, m.slug, m.name, m.kind, m.description, s.slug, p.slug, m.latitude,
+       m.longitude, m.location_precision_m, m.updated_at, c.state, c.evidence_state,
+       c.confidence, c.independent_origins, c.contested, c.single_origin, c.overridden,
+       c.claim_count, c.latest_observation, c.changed_at, c.explanation
+FROM heritage_monument m
+JOIN heritage_site s ON s.id = m.site_id
+LEFT JOIN heritage_monument p ON p.id = m.part_of_id
+LEFT JOIN heritage_monumentconsensus c ON c.monument_id = m.id
+WHERE m.slug = %s
+"""
+CLAIMS_SQL = """
+SELECT r.key, r.state, r.excerpt, r.attributed_to, r.evidence, r.observed_from,
+       r.observed_to, r.cause, r.quantity, r.inferred, r.inference_note, r.rank,
+       r.rank_reason, src.key, src.title, src.published_on, src.url, o.slug
+FROM heritage_damagereport r
+JOIN heritage_source src ON src.id = r.source_id
+LEFT JOIN heritage_outlet o ON o.id = src.outlet_id
+WHERE r.monument_id = %s AND r.review_status = 'accepted'
+ORDER BY src.published_on, src.key, r.key
+"""
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--monuments", type=int, default=10_000)
+    parser.add_argument("--reports", type=int, default=200_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--database-url")
+    parser.add_argument("--sqlite-path")
+    parser.add_argument("--before", help="Checkout whose code to time as well.")
+    parser.add_argument("--tree", help=argparse.SUPPRESS)  # a subprocess: code to import
+    return parser.parse_args(argv)
+
+
+def database_url(args) -> str:
+    if args.database_url:
+        return args.database_url
+    path = args.sqlite_path or (
+        f"/tmp/heritage-bench-{args.monuments}-{args.reports}-s{args.seed}.sqlite3"
+    )
+    return f"sqlite:///{Path(path).resolve()}"
+
+
+# --- one tree, in a subprocess ---------------------------------------------------------
+
+
+def measure(args) -> dict:
+    tree = Path(args.tree).resolve()
+    sys.path.insert(0, str(tree))
+    os.chdir(tree)
+    os.environ["DATABASE_URL"] = database_url(args)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "registry.settings.dev"
+    os.environ["API_ANON_RATE"] = "1000000/minute"
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    out: dict = {"tree": str(tree), "prepared": ""}
+    if tree == ROOT:
+        out["prepared"] = prepare(args)
+    slug = detail_slug(args.seed)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM heritage_monument WHERE slug = %s", [slug])
+        monument_id = cursor.fetchone()[0]
+    floors = {
+        "list page of 100 (today)": lambda: sql([(LIST_SQL, [])]),
+        "detail": lambda: sql([(MONUMENT_SQL, [slug]), (CLAIMS_SQL, [monument_id])]),
+        "timeline": lambda: sql([(MONUMENT_SQL, [slug]), (CLAIMS_SQL, [monument_id])]),
+    }
+    client = Client(HTTP_HOST="127.0.0.1")
+    results = {}
+    with override_settings(DEBUG=False):
+        for label, url in REQUESTS:
+            url = url.format(slug=slug)
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                size = fetch(client, url)
+                first = (time.perf_counter() - started) * 1000
+            queries = len(captured.captured_queries)
+            if first > SLOW_MS:
+                ms = first
+            else:
+                ms = median_ms(lambda u=url: fetch(client, u), args.repeat)
+            floor = median_ms(floors[label], args.repeat) if label in floors else None
+            results[label] = {"ms": ms, "queries": queries, "bytes": size, "floor": floor}
+            print(f"  {tree.name:<12} {label:<42} {ms:10.1f} ms", file=sys.stderr, flush=True)
+    out["results"] = results
+    out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["vendor"] = connection.vendor
+    return out
+
+
+def prepare(args) -> str:
+    """Migrate; seed when empty; fill the stored past when the migration just added it."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from heritage import services
+    from heritage.models import ConsensusPeriod, Monument
+
+    call_command("migrate", interactive=False, verbosity=0)
+    said = []
+    if not Monument.objects.exists():
+        started = time.perf_counter()
+        call_command(
+            "seed_synthetic", monuments=args.monuments, reports=args.reports, seed=args.seed
+        )
+        said.append(f"seeded in {time.perf_counter() - started:.0f} s")
+    if not ConsensusPeriod.objects.exists():
+        started = time.perf_counter()
+        ids = list(Monument.objects.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), 500):
+            services.refresh_consensus(monument_ids=ids[start : start + 500])
+        said.append(
+            f"stored past filled by refresh_consensus in {time.perf_counter() - started:.0f} s"
+        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return "; ".join(said) or "reused"
+
+
+def detail_slug(seed: int) -> str:
+    from django.db.models import Count, Q
+
+    from heritage.models import Monument
+
+    counts = (
+        Monument.objects.filter(slug__startswith=f"synthetic-s{seed}-")
+        .annotate(n=Count("reports", filter=Q(reports__review_status="accepted")))
+        .values_list("slug", "n")
+    )
+    return min(counts, key=lambda row: (abs(row[1] - 20), row[0]))[0]
+
+
+def sql(statements) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for statement, params in statements:
+            cursor.execute(statement, params)
+            cursor.fetchall()
+
+
+def fetch(client, url: str) -> int:
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"GET {url}: {response.status_code} {response.content[:300]!r}")
+    if response.streaming:
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+def median_ms(fn, repeat: int) -> float:
+    fn()
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+# --- the driver ------------------------------------------------------------------------
+
+
+def run_tree(args, tree: Path) -> dict:
+    command = [sys.executable, __file__, "--tree", str(tree), "--repeat", str(args.repeat)]
+    command += ["--monuments", str(args.monuments), "--reports", str(args.reports)]
+    command += ["--seed", str(args.seed)]
+    if args.database_url:
+        command += ["--database-url", args.database_url]
+    if args.sqlite_path:
+        command += ["--sqlite-path", args.sqlite_path]
+    done = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
+    return json.loads(done.stdout)
+
+
+def table(after: dict, before: dict | None) -> str:
+    headers = ["request", "after ms", "queries"]
+    if before:
+        headers += ["before ms", "queries", "before / after"]
+    headers += ["SQL floor ms", "after / floor"]
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    for label, _ in REQUESTS:
+        a = after["results"][label]
+        cells = [label, f"{a['ms']:.1f}", str(a["queries"])]
+        if before:
+            b = before["results"][label]
+            cells += [f"{b['ms']:,.1f}", str(b["queries"]), f"{b['ms'] / a['ms']:,.1f}x"]
+        floor = a["floor"]
+        cells += [f"{floor:.1f}" if floor else "", f"{a['ms'] / floor:.1f}x" if floor else ""]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append(
+        f"Peak memory of the process: after {after['maxrss_mb']:.0f} MB"
+        + (f", before {before['maxrss_mb']:.0f} MB" if before else "")
+    )
+    return "\n".join(lines)
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    if args.tree:
+        print(json.dumps(measure(args)))
+        return
+    print(f"Database: {database_url(args)}", flush=True)
+    after = run_tree(args, ROOT)
+    before = run_tree(args, Path(args.before)) if args.before else None
+    print(f"Registry: {after['prepared']} ({after['vendor']})")
+    print(f"Median of {args.repeat} runs after one warm-up (one run when over {SLOW_MS} ms).\n")
+    print(table(after, before))
+
+
+if __name__ == "__main__":
+    main()
