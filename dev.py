@@ -2,10 +2,12 @@
 """Set up and run the registry on a machine that has only Python 3.11 and git.
 
     python3 dev.py start   # install, create the SQLite registry, load the seeds, serve
-    python3 dev.py test    # install, run the whole test suite (extra args go to pytest)
+    python3 dev.py test    # install (Chromium too, for the browser tests), run the whole suite
     python3 dev.py serve   # the production stack (gunicorn, prod settings) on PostgreSQL
 
-Everything is installed into .venv/ in the project folder; nothing system-wide.
+Python packages are installed into .venv/ in the project folder. The one system-wide
+install is Debian's Chromium for the browser tests, which `test` adds when it is
+missing and apt-get can run.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import venv
@@ -113,8 +116,32 @@ def serve(extra: list[str]) -> int:
         return 0
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def install_browser() -> None:
+    """Debian's Chromium and ChromeDriver for the browser tests, installed once when
+    missing and apt-get can run (as root); without them those tests are skipped."""
+    if CHROMIUM.exists():
+        return
+    if shutil.which("apt-get") is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        print(f"No Chromium at {CHROMIUM}: the browser tests will be skipped.", flush=True)
+        return
+    print("Installing Chromium for the browser tests (apt-get) …", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    done = subprocess.call(["apt-get", "update", "-qq"], env=env) == 0 and (
+        subprocess.call(
+            ["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"], env=env
+        )
+        == 0
+    )
+    if not done:
+        print("Chromium could not be installed: the browser tests will be skipped.", flush=True)
+
+
 def test(extra: list[str]) -> int:
     install()
+    install_browser()
     return subprocess.call([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT)
 
 

@@ -646,7 +646,12 @@ class SourceViewSet(RegistryViewSet):
         )
 
     def list(self, request, *args, **kwargs):
-        rows = self.filter_queryset(self.get_queryset()).values(*s.SOURCE_COLUMNS)
+        queryset = self.filter_queryset(self.get_queryset())
+        # The key last (an empty ?ordering= leaves no order at all), so that pages
+        # never repeat or skip a source.
+        default = self.get_queryset().query.order_by
+        queryset = queryset.order_by(*(queryset.query.order_by or default), "key")
+        rows = queryset.values(*s.SOURCE_COLUMNS)
         context = {"base_url": self.detail_url("sources")}
         if request.accepted_renderer.format == "json":
             page = self.paginate_queryset(rows)
@@ -706,7 +711,12 @@ class ReportViewSet(mixins.ListModelMixin, RegistryViewSet):
         )
 
     def list(self, request, *args, **kwargs):
-        rows = self.filter_queryset(self.get_queryset()).values(*s.CLAIM_COLUMNS)
+        queryset = self.filter_queryset(self.get_queryset())
+        # The primary key last (an empty ?ordering= leaves no order at all), so that
+        # pages never repeat or skip a claim.
+        default = self.get_queryset().query.order_by
+        queryset = queryset.order_by(*(queryset.query.order_by or default), "pk")
+        rows = queryset.values(*s.CLAIM_COLUMNS)
         if request.accepted_renderer.format == "json":
             page = self.paginate_queryset(rows)
             return self.get_paginated_response([s.claim_item(r) for r in page])

@@ -215,3 +215,11 @@ def test_the_api_answers_json_503_when_the_database_is_unreachable(seeded, monke
             "detail": "The registry's database is unavailable; try again in a minute."
         }
         assert response["Retry-After"] == "30"
+
+
+@pytest.mark.parametrize("resource", ["monuments", "sources", "reports"])
+def test_an_empty_ordering_keeps_a_stable_order(seeded, api, resource):
+    # "ordering=," names no field: the default order applies, with a unique last key.
+    response = api.get(f"/api/{resource}/?ordering=,")
+    assert response.status_code == 200
+    assert response.json()["results"] == api.get(f"/api/{resource}/").json()["results"]
