@@ -31,11 +31,15 @@ class ChangesFeed(Feed):
         return response
 
     def get_object(self, request, *args, **kwargs) -> Site | None:
-        return site_from_query(request)
+        site = site_from_query(request)
+        queries.localise_sites(get_language(), [site])
+        return site
 
     def title(self, site: Site | None) -> str:
         if site:
-            return _("Status changes at %(site)s: heritage-damage registry") % {"site": site.name}
+            return _("Status changes at %(site)s: heritage-damage registry") % {
+                "site": site.display_name
+            }
         return _("Status changes: heritage-damage registry")
 
     def subtitle(self, site: Site | None) -> str:
@@ -55,6 +59,7 @@ class ChangesFeed(Feed):
         names = queries.names_in(get_language(), [c.monument_id for c in items])
         for item in items:
             item.display_name = names.get(item.monument_id, item.monument.name)
+        queries.localise_sites(get_language(), [item.monument.site for item in items])
         return items
 
     def item_title(self, item: ConsensusPeriod) -> str:
@@ -69,7 +74,7 @@ class ChangesFeed(Feed):
             "confidence": round(item.confidence * 100),
             "origins": item.independent_origins,
             "claims": item.claim_count,
-            "site": item.monument.site.name,
+            "site": item.monument.site.display_name,
         }
         if item.contested:
             words += " " + _("Contested: independent sources disagree.")

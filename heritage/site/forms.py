@@ -49,7 +49,10 @@ class MonumentFilterForm(forms.Form):
 
     def __init__(self, *args, sites: list[Site], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].choices = [("", _("any")), *((s.slug, s.name) for s in sites)]
+        self.fields["site"].choices = [
+            ("", _("any")),
+            *((s.slug, getattr(s, "display_name", s.name)) for s in sites),
+        ]
 
     def clean_as_of(self):
         day = self.cleaned_data.get("as_of")

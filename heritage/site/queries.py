@@ -15,6 +15,7 @@ from heritage.models import (
     ConsensusPeriod,
     DamageReport,
     Monument,
+    MonumentKind,
     PeriodBasis,
     Photo,
     Site,
@@ -38,6 +39,28 @@ def names_in(language: str, monument_ids: Iterable[int]) -> dict[int, str]:
     ):
         names.setdefault(monument_id, name)
     return names
+
+
+def localise_sites(language: str, sites: Iterable[Site | None]) -> None:
+    """Set ``display_name`` on each of *sites*: its name in *language* where the site's
+    monument as a whole (kind ``site``, the site's slug) has an alias in it, else its
+    English name. One query for all of them; none for English."""
+    sites = [site for site in sites if site is not None]
+    names: dict[int, str] = {}
+    if language != "en" and sites:
+        for site_id, name in (
+            Alias.objects.filter(
+                language=language,
+                monument__kind=MonumentKind.SITE,
+                monument__site_id__in={site.pk for site in sites},
+                monument__slug=F("monument__site__slug"),
+            )
+            .order_by("monument__site_id", "pk")
+            .values_list("monument__site_id", "name")
+        ):
+            names.setdefault(site_id, name)
+    for site in sites:
+        site.display_name = names.get(site.pk, site.name)
 
 
 def state_counts() -> dict[str, int]:

@@ -129,6 +129,7 @@ def home(request):
     names = queries.names_in(
         language, [c.monument_id for c in changes] + [m.pk for m in unlocated]
     )
+    queries.localise_sites(language, [c.monument.site for c in changes])
     return render(
         request,
         "site/home.html",
@@ -163,6 +164,7 @@ def map_points(request):
 @revision_cached
 def monument_list(request):
     sites = list(Site.objects.order_by("name"))
+    queries.localise_sites(get_language(), sites)
     form = MonumentFilterForm(request.GET or None, sites=sites)
     context = {"form": form, "sites": sites}
     if request.GET and not form.is_valid():
@@ -205,6 +207,9 @@ def monument_list(request):
     page = _page(paginator, number)
     rows = list(page.object_list)
     names = queries.names_in(get_language(), [m.pk for m in rows])
+    site_names = {site.pk: site.display_name for site in sites}
+    for monument in rows:
+        monument.site.display_name = site_names[monument.site_id]
     context.update(
         show_results=True,
         page=page,
@@ -303,6 +308,7 @@ def monument_detail(request, slug: str):
 
     related = [m for m in [monument.part_of] if m] + list(monument.members.all())
     names = queries.names_in(language, [monument.pk] + [m.pk for m in related])
+    queries.localise_sites(language, [monument.site])
     name = names.get(monument.pk, monument.name)
     pinned = as_of or today
     path = reverse("site:monument", kwargs={"slug": monument.slug})
@@ -405,18 +411,26 @@ def site_from_query(request) -> Site | None:
 def changes(request):
     site = site_from_query(request)
     page_number = request.GET.get("page") or "1"
-    if not page_number.isdigit() or int(page_number) < 1:
+    # ASCII digits only: "²".isdigit() is true, but int("²") fails.
+    if not (page_number.isascii() and page_number.isdigit()) or int(page_number) < 1:
         raise Http404(_("There is no page %(number)s.") % {"number": page_number})
     paginator = Paginator(queries.latest_changes(site=site), PAGE_SIZE)
     page = _page(paginator, int(page_number))
     items = list(page.object_list)
     names = queries.names_in(get_language(), [c.monument_id for c in items])
+    sites = list(Site.objects.order_by("name"))
+    queries.localise_sites(get_language(), sites)
+    site_names = {s.pk: s.display_name for s in sites}
+    for change in items:
+        change.monument.site.display_name = site_names[change.monument.site_id]
+    if site is not None:
+        site.display_name = site_names[site.pk]
     return render(
         request,
         "site/changes.html",
         {
             "site": site,
-            "sites": list(Site.objects.order_by("name")),
+            "sites": sites,
             "page": page,
             "items": [(c, names.get(c.monument_id, c.monument.name)) for c in items],
         },

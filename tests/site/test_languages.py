@@ -8,7 +8,7 @@ import re
 
 from django.conf import settings
 
-from heritage.models import Monument
+from heritage.models import Alias, Monument
 
 
 def test_english_is_the_default_and_arabic_is_right_to_left(seeded, client):
@@ -39,6 +39,22 @@ def test_names_and_words_in_arabic(seeded, client):
     tetrapylon = Monument.objects.get(slug="tetrapylon")
     if not tetrapylon.aliases.filter(language="ar").exists():
         assert f">{tetrapylon.name}</a>" in listing
+
+
+def test_sites_are_named_in_arabic_from_their_site_monuments_aliases(seeded, client):
+    # Palmyra's monument as a whole has the alias تدمر; Al-Qaryatain's has none in Arabic.
+    assert Alias.objects.filter(monument__slug="palmyra", language="ar", name="تدمر").exists()
+    listing = client.get("/ar/monuments/?site=palmyra").content.decode()
+    assert '<option value="palmyra" selected>تدمر</option>' in listing
+    assert "<td>تدمر</td>" in listing
+    assert "<td>Palmyra</td>" not in listing
+    page = client.get("/ar/monuments/temple-of-bel/").content.decode()
+    assert ">تدمر</a> ·" in page
+    changes = client.get("/ar/changes/?site=palmyra").content.decode()
+    assert "<td>تدمر</td>" in changes and "(تدمر)" in changes
+    assert "تدمر" in client.get("/ar/changes/feed/?site=palmyra").content.decode()
+    english = client.get("/monuments/?site=palmyra").content.decode()
+    assert "<td>Palmyra</td>" in english and "تدمر" not in english.split("<main", 1)[1]
 
 
 def test_the_feed_and_errors_speak_the_readers_language(seeded, client):

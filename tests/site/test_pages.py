@@ -302,6 +302,11 @@ def test_changes_list_every_change_newest_first_and_by_site(seeded, client):
     assert client.get("/changes/?site=atlantis").status_code == 404
 
 
+@pytest.mark.parametrize("page", ["0", "x", "%C2%B2", "%E2%91%A0", "99"])
+def test_a_changes_page_that_does_not_exist_answers_404(seeded, client, page):
+    assert client.get(f"/changes/?page={page}").status_code == 404
+
+
 def test_a_curators_decision_is_not_a_change_of_the_evidence(seeded, client):
     before = html(client.get("/changes/"))
     services.override_status(
