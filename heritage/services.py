@@ -67,6 +67,7 @@ _CLAIM_COLUMNS = (
     "inferred",
     "rank",
     "rank_reason",
+    "quantity",
     "source_id",
     "source__key",
     "source__published_on",
@@ -133,6 +134,7 @@ def claims_by_monument(
         inferred,
         rank,
         rank_reason,
+        quantity,
         source_id,
         source_key,
         published_on,
@@ -162,9 +164,77 @@ def claims_by_monument(
                 inferred=inferred,
                 rank=rank,
                 rank_reason=rank_reason,
+                quantity=quantity,
             )
         )
     return result
+
+
+@dataclasses.dataclass(frozen=True)
+class GroupShape:
+    """A group as the registry records it: its number of members (None: unknown),
+    whether that number is an estimate, and the ids of its recorded members."""
+
+    size: int | None = None
+    approximate: bool = False
+    members: tuple[int, ...] = ()
+
+
+def group_shapes(
+    monument_ids: Iterable[int] | None = None, *, id_range: tuple[int, int] | None = None
+) -> dict[int, GroupShape]:
+    """The groups among the given monuments (or the monuments whose id is in *id_range*):
+    those with recorded members or a number of members (one query)."""
+    if id_range is not None:
+        low, high = id_range
+        within = Q(pk__gte=low, pk__lte=high)
+        members_of = Q(part_of_id__gte=low, part_of_id__lte=high)
+
+        def inside(pk: int) -> bool:
+            return low <= pk <= high
+    else:
+        ids = set(monument_ids or ())
+        within, members_of = Q(pk__in=list(ids)), Q(part_of_id__in=list(ids))
+        inside = ids.__contains__
+    sizes: dict[int, tuple[int | None, bool]] = {}
+    members: dict[int, list[int]] = defaultdict(list)
+    rows = Monument.objects.filter((within & Q(member_count__isnull=False)) | members_of)
+    for pk, group_id, size, approximate in rows.order_by("pk").values_list(
+        "pk", "part_of_id", "member_count", "member_count_approximate"
+    ):
+        if size is not None and inside(pk):
+            sizes[pk] = (size, approximate)
+        if group_id is not None and inside(group_id):
+            members[group_id].append(pk)
+    return {
+        gid: GroupShape(*sizes.get(gid, (None, False)), members=tuple(members.get(gid, ())))
+        for gid in sorted(sizes.keys() | members.keys())
+    }
+
+
+def group_input(
+    shape: GroupShape | None, claims: dict[int, list[consensus.Claim]]
+) -> consensus.Group | None:
+    """The engine's view of a group: its size and its members' claims."""
+    if shape is None:
+        return None
+    return consensus.Group(
+        size=shape.size,
+        approximate=shape.approximate,
+        members=tuple(claims.get(m, []) for m in shape.members),
+    )
+
+
+def engine_inputs(
+    monument_ids: Iterable[int],
+) -> tuple[dict[int, list[consensus.Claim]], dict[int, consensus.Group]]:
+    """The claims of the given monuments and, for those that are groups, their engine
+    input with their members' claims (four queries)."""
+    ids = list(monument_ids)
+    shapes = group_shapes(ids)
+    members = {m for shape in shapes.values() for m in shape.members}
+    claims = claims_by_monument(set(ids) | members)
+    return claims, {gid: group_input(shape, claims) for gid, shape in shapes.items()}
 
 
 def claim_ref(source_key: str, report_key: str) -> str:
@@ -274,14 +344,22 @@ def _refresh_batch(ids: list[int], *, whole_range: bool) -> int:
     lock_for_refresh(ids)
     if whole_range:
         span = (ids[0], ids[-1])
+        shapes = group_shapes(id_range=span)
         claims = claims_by_monument(id_range=span)
+        outside = {
+            m for shape in shapes.values() for m in shape.members if not span[0] <= m <= span[1]
+        }
+        if outside:
+            claims.update(claims_by_monument(outside))
         overrides = overrides_by_monument(id_range=span)
         stored_rows = MonumentConsensus.objects.filter(
             monument_id__gte=span[0], monument_id__lte=span[1]
         )
         existing_ids = ids
     else:
-        claims = claims_by_monument(ids)
+        shapes = group_shapes(ids)
+        members = {m for shape in shapes.values() for m in shape.members}
+        claims = claims_by_monument(set(ids) | members)
         overrides = overrides_by_monument(ids)
         stored_rows = MonumentConsensus.objects.filter(monument_id__in=ids)
         existing_ids = sorted(Monument.objects.filter(pk__in=ids).values_list("pk", flat=True))
@@ -292,7 +370,8 @@ def _refresh_batch(ids: list[int], *, whole_range: bool) -> int:
     created, updated = [], []
     for mid in existing_ids:
         mine = claims.get(mid, [])
-        result = consensus.compute(mine, override=overrides.get(mid))
+        group = group_input(shapes.get(mid), claims)
+        result = consensus.compute(mine, override=overrides.get(mid), group=group)
         values = _stored_values(result, mine)
         row = stored.get(mid)
         if row is None:
@@ -392,11 +471,15 @@ _STORED_FIELDS = [
     "overridden",
     "claim_count",
     "latest_observation",
+    "extent_destroyed",
+    "extent_affected",
+    "extent_restored",
     "explanation",
 ]
 
 
 def _stored_values(result: consensus.Consensus, claims: list[consensus.Claim]) -> dict:
+    extent = result.extent
     return {
         "state": result.state,
         "evidence_state": result.evidence_state,
@@ -407,6 +490,9 @@ def _stored_values(result: consensus.Consensus, claims: list[consensus.Claim]) -
         "overridden": result.overridden,
         "claim_count": len(claims),
         "latest_observation": max((c.observed_until for c in claims), default=None),
+        "extent_destroyed": extent.destroyed if extent else None,
+        "extent_affected": extent.affected if extent else None,
+        "extent_restored": extent.restored if extent else None,
         "explanation": [
             {
                 "claim": v.claim_id,
@@ -711,13 +797,16 @@ def consensus_at(
     registry could have stated it on *known_at*, with the claims it considered.
 
     A curator's override speaks of the present only, so a past date is evidence alone.
-    Three queries whatever the number of monuments.
+    A group's members' claims are read too. Four queries whatever the number of
+    monuments.
     """
     ids = list(monument_ids)
-    claims = claims_by_monument(ids)
+    claims, groups = engine_inputs(ids)
     return {
         mid: (
-            consensus.compute(claims.get(mid, []), as_of=as_of, known_at=known_at),
+            consensus.compute(
+                claims.get(mid, []), as_of=as_of, known_at=known_at, group=groups.get(mid)
+            ),
             claims.get(mid, []),
         )
         for mid in ids
@@ -725,5 +814,7 @@ def consensus_at(
 
 
 def consensus_timeline(*, monument_id: int) -> list[consensus.Change]:
-    """Each change of a monument's evidence-based state, oldest first (three queries)."""
-    return consensus.timeline(claims_by_monument([monument_id]).get(monument_id, []))
+    """Each change of a monument's evidence-based state (for a group, with its members'
+    roll-up), oldest first (four queries)."""
+    claims, groups = engine_inputs([monument_id])
+    return consensus.timeline(claims.get(monument_id, []), group=groups.get(monument_id))

@@ -371,11 +371,13 @@ class MonumentViewSet(RegistryViewSet):
     def rows_at(self, queryset, cleaned: dict, dates: dict) -> list[dict]:
         """Monument rows with the consensus computed for past dates, filtered on it."""
         rows = list(queryset.values(*s.MONUMENT_COLUMNS))
-        claims = services.claims_by_monument([r["id"] for r in rows])
+        claims, groups = services.engine_inputs([r["id"] for r in rows])
         kept = []
         for row in rows:
             mine = claims.get(row["id"], [])
-            result = engine.compute(mine, as_of=dates["as_of"], known_at=dates["known_at"])
+            result = engine.compute(
+                mine, as_of=dates["as_of"], known_at=dates["known_at"], group=groups.get(row["id"])
+            )
             row.update(s.consensus_row(result, mine))
             if self.matches(row, cleaned):
                 kept.append(row)
@@ -434,8 +436,14 @@ class MonumentViewSet(RegistryViewSet):
         reports = self.accepted_reports(monument)
         as_of = self.status_date(dates)
         if any(dates.values()):
-            claims = services.claims_by_monument([monument.pk]).get(monument.pk, [])
-            result = engine.compute(claims, as_of=dates["as_of"], known_at=dates["known_at"])
+            by_monument, groups = services.engine_inputs([monument.pk])
+            claims = by_monument.get(monument.pk, [])
+            result = engine.compute(
+                claims,
+                as_of=dates["as_of"],
+                known_at=dates["known_at"],
+                group=groups.get(monument.pk),
+            )
             consensus = s.consensus_row(result, claims)
             verdicts = s.verdicts_of(result)
             evidence_state, override_reason = result.evidence_state, ""
@@ -479,7 +487,8 @@ class MonumentViewSet(RegistryViewSet):
     @action(detail=True, methods=["get"])
     def timeline(self, request, slug=None):
         monument = self.get_object()
-        claims = services.claims_by_monument([monument.pk]).get(monument.pk, [])
+        by_monument, groups = services.engine_inputs([monument.pk])
+        claims = by_monument.get(monument.pk, [])
         by_ref = {
             services.claim_ref(r.source.key, r.key): r for r in self.accepted_reports(monument)
         }
@@ -494,10 +503,15 @@ class MonumentViewSet(RegistryViewSet):
                 if change.claim_id in by_ref
                 else None,
             }
-            for change in engine.timeline(claims)
+            for change in engine.timeline(claims, group=groups.get(monument.pk))
         ]
         current = s.consensus_item(
-            s.stored_consensus_row(getattr(monument, "consensus", None)), timezone.localdate()
+            {
+                **s.stored_consensus_row(getattr(monument, "consensus", None)),
+                "member_count": monument.member_count,
+                "member_count_approximate": monument.member_count_approximate,
+            },
+            timezone.localdate(),
         )
         return Response({"monument": monument.slug, "changes": changes, "current": current})
 

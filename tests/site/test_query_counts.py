@@ -20,7 +20,7 @@ PAGES = {
     "/monuments/?as_of=2019-12-02": 8,  # + the past status of the page (three)
     "/monuments/?as_of=2019-12-02&state=destroyed&sort=-confidence": 8,
     "/monuments/m-5/": 11,
-    "/ar/monuments/m-5/?as_of=2019-12-02": 15,
+    "/ar/monuments/m-5/?as_of=2019-12-02": 16,  # + groups and their members (past status)
     "/sources/m-src-1/": 8,  # revision, source, 4 link lists, claims, their credits
     "/changes/": 5,
     "/ar/changes/?site=s0": 6,
