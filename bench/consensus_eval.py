@@ -21,6 +21,7 @@ Deterministic for a given seed.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import os
 import random
@@ -96,15 +97,27 @@ def evaluate_seed_fixtures() -> None:
     call_command("loaddata", *map(str, seed_fixture_paths()), accept_as="bench", verbosity=0)
 
     monuments = {m.pk: m for m in Monument.objects.order_by("slug")}
-    claims = services.claims_by_monument(monuments)
+    claims, groups = services.engine_inputs(monuments)
     rows = []
     disagree = 0
     for pk, monument in monuments.items():
         mine = claims.get(pk, [])
         if not mine:
             continue
-        result = consensus.compute(mine)
-        majority = consensus.majority_vote(mine)
+        group = groups.get(pk)
+        result = consensus.compute(mine, group=group)
+        # Majority vote reads a claim about some members of a group as the engine does.
+        size = group.size if group else None
+        majority = consensus.majority_vote(
+            [
+                dataclasses.replace(
+                    c, state=consensus.group_claim_state(c.state, c.quantity, size)
+                )
+                if group
+                else c
+                for c in mine
+            ]
+        )
         same = result.state == majority
         disagree += not same
         rows.append(

@@ -38,7 +38,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,7 +84,7 @@ def load_truth(directory: Path = TIMELINES) -> dict[str, list[tuple[datetime.dat
 
 def load_claims(directory: Path = TIMELINES) -> dict[str, list[consensus.Claim]]:
     """Load the fixtures into a fresh in-memory registry; return each monument's claims
-    as the engine receives them."""
+    as the engine receives them (see :data:`GROUPS` for the groups)."""
     os.environ["DATABASE_URL"] = "sqlite://:memory:"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings.dev")
     import django
@@ -102,7 +102,14 @@ def load_claims(directory: Path = TIMELINES) -> dict[str, list[consensus.Claim]]
         "loaddata", *map(str, fixture_paths(directory)), accept_as="evaluator", verbosity=0
     )
     monuments = dict(Monument.objects.values_list("pk", "slug"))
-    return {monuments[pk]: claims for pk, claims in services.claims_by_monument(monuments).items()}
+    claims, groups = services.engine_inputs(monuments)
+    GROUPS.clear()
+    GROUPS.update({monuments[pk]: group for pk, group in groups.items()})
+    return {monuments[pk]: mine for pk, mine in claims.items()}
+
+
+# Each group's engine input (its size and its members' claims), filled by load_claims.
+GROUPS: dict[str, consensus.Group] = {}
 
 
 # --- Scoring ------------------------------------------------------------------------
@@ -160,14 +167,27 @@ def score(
     result = Score()
     for slug, changes in sorted(truth.items()):
         mine = claims.get(slug, [])
+        group = GROUPS.get(slug)
+        members = [c for member in group.members for c in member] if group else []
         for start, _ in changes:
             day = start + datetime.timedelta(days=after_days)
             expected = true_state(changes, day)
             usable = in_play(mine, reading, day)
             begins = period_start(changes, day)
-            informed = any(c.observed_until >= begins for c in usable)
-            engine = compute(mine, **{reading: day})
-            majority = consensus.majority_vote(usable)
+            # A group's members' claims inform it too (they roll up to it).
+            informed = any(
+                c.observed_until >= begins for c in usable + in_play(members, reading, day)
+            )
+            engine = compute(mine, group=group, **{reading: day})
+            # Majority vote reads a claim about some members of a group as the engine does.
+            majority = consensus.majority_vote(
+                [
+                    replace(c, state=consensus.group_claim_state(c.state, c.quantity, group.size))
+                    for c in usable
+                ]
+                if group
+                else usable
+            )
             result.points += 1
             result.informed += informed
             exact = engine.state == expected

@@ -34,10 +34,20 @@ on bench/timeline_eval.py and bench/consensus_eval.py):
    nearby states partly (1 - distance/3), so a one-step disagreement only lowers
    confidence a little; two or more steps with enough weight behind them mark the
    status contested.
+8. **Groups and extent.** A claim about *k* members of a group of *N* (its
+   ``quantity``) speaks of the group's extent, not of the whole group: it votes for
+   the group state that share implies (:func:`extent_state`, with EAMENA's damage
+   extent bands). Members' own consensus rolls up to their group; the published
+   extent counts the members affected, the larger of those known one by one and the
+   largest number a counted claim gives (never their sum: the members named are
+   usually among those counted). The members' roll-up replaces the group's own vote
+   when the group has none, or when the members' evidence is as recent and its state
+   may follow the vote's (damage grows; a restoration undoes it).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -71,6 +81,11 @@ WIRE_WINDOW_DAYS = 3
 # bench/consensus_sweep.py (README, "Choosing the weights").
 CREDIBLE_WEIGHT = 0.3
 SUPERSEDE_RATIO = 0.15
+# Group extent (EAMENA records a damage extent in bands 1-10%, 11-30%, 31-60%, 61-90%,
+# 91-100%): a group is destroyed when the top band of its members is destroyed, severely
+# damaged from the 31-60% band of members severely damaged or destroyed, else damaged.
+GROUP_DESTROYED_SHARE = 0.91
+GROUP_SEVERE_SHARE = 0.31
 # Disputing origins at two or more steps carrying this share of the weight: contested.
 CONTEST_SHARE = 0.2
 # The published confidence is the raw score (agreement x strength) mapped through this
@@ -132,6 +147,9 @@ class Claim:
     inferred: bool = False
     rank: str = NORMAL
     rank_reason: str = ""
+    # How many members of a group the claim covers ("a dozen tower tombs": 12); None
+    # when it speaks of the monument (or group) as a whole.
+    quantity: int | None = None
 
     @property
     def observed_until(self) -> datetime.date:
@@ -168,6 +186,39 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class Group:
+    """What the engine needs to know of a group (or of a monument with parts).
+
+    *size*: how many members the group has (None: unknown), *approximate* when that
+    number is an estimate ("about 50"); *members*: each member's accepted claims (the
+    members recorded in the registry, possibly fewer than *size*).
+    """
+
+    size: int | None = None
+    approximate: bool = False
+    members: tuple[Sequence[Claim], ...] = ()
+
+
+@dataclass(frozen=True)
+class Extent:
+    """How much of a group the evidence says is affected, in members.
+
+    ``destroyed``: members destroyed; ``affected``: members damaged, severely damaged or
+    destroyed (``destroyed`` included); ``restored``: members restored. Each is the
+    larger of the members known one by one and the largest number a counted claim
+    about the group gives. ``size`` is None when the group's number of members is
+    unknown.
+    """
+
+    size: int | None
+    approximate: bool
+    destroyed: int
+    affected: int
+    restored: int
+    members_known: int  # members with a state of their own (not unknown)
+
+
+@dataclass(frozen=True)
 class Consensus:
     state: str
     confidence: float
@@ -182,6 +233,10 @@ class Consensus:
     as_of: datetime.date | None = None
     known_at: datetime.date | None = None
     verdicts: tuple[Verdict, ...] = field(default_factory=tuple)
+    # The end of the latest observation behind the evidence state (date.min: none).
+    supported_until: datetime.date = datetime.date.min
+    # For a group (a monument given a Group): how much of it is affected.
+    extent: Extent | None = None
 
 
 def compute(
@@ -190,8 +245,27 @@ def compute(
     override: Override | None = None,
     as_of: datetime.date | None = None,
     known_at: datetime.date | None = None,
+    group: Group | None = None,
 ) -> Consensus:
-    """The consensus of one monument's accepted *claims* at the given dates."""
+    """The consensus of one monument's accepted *claims* at the given dates.
+
+    With *group*, the monument is a group: its quantified claims vote for the state
+    their share implies, and its members' consensus (at the same dates) rolls up to
+    it (rule 8).
+    """
+    if group is None:
+        return _compute(claims, override=override, as_of=as_of, known_at=known_at)
+    return _compute_group(claims, group, override=override, as_of=as_of, known_at=known_at)
+
+
+def _compute(
+    claims: Iterable[Claim],
+    *,
+    override: Override | None = None,
+    as_of: datetime.date | None = None,
+    known_at: datetime.date | None = None,
+    notes: dict[ClaimRef, str] | None = None,
+) -> Consensus:
     in_play = sorted(
         (
             c
@@ -206,6 +280,8 @@ def compute(
     weight: dict[ClaimRef, float] = {}
     for c in in_play:
         weight[c.id] = c.base_weight
+        if notes and c.id in notes:
+            reasons[c.id].append(notes[c.id])
         if c.inferred:
             reasons[c.id].append(f"inferred reference (x{INFERRED_FACTOR})")
         if c.rank == DEPRECATED:
@@ -265,6 +341,7 @@ def compute(
             )
         )
     independent = len(votes)
+    supporting = [c.observed_until for c in live if c.state == evidence_state]
     return Consensus(
         state=state,
         confidence=round(confidence, 4),
@@ -278,7 +355,151 @@ def compute(
         as_of=as_of,
         known_at=known_at,
         verdicts=tuple(verdicts),
+        supported_until=max(supporting, default=datetime.date.min),
     )
+
+
+# --- Groups and extent ----------------------------------------------------------------
+
+_DAMAGE_STATES = (DAMAGED, SEVERELY_DAMAGED, DESTROYED)
+
+
+def extent_state(
+    size: int | None, *, destroyed: int = 0, severely_damaged: int = 0, damaged: int = 0
+) -> str:
+    """The state of a group of *size* members with these many members in each damage
+    state (rule 8): destroyed when at least GROUP_DESTROYED_SHARE of its members are,
+    severely damaged when at least GROUP_SEVERE_SHARE are severely damaged or destroyed,
+    else damaged. With *size* unknown the share is unknown: damaged (extent unstated).
+    Nothing affected: unknown (the caller decides what an unaffected group is)."""
+    if destroyed + severely_damaged + damaged <= 0:
+        return UNKNOWN
+    if not size:
+        return DAMAGED
+    if destroyed / size >= GROUP_DESTROYED_SHARE:
+        return DESTROYED
+    if (destroyed + severely_damaged) / size >= GROUP_SEVERE_SHARE:
+        return SEVERELY_DAMAGED
+    return DAMAGED
+
+
+def group_claim_state(state: str, quantity: int | None, size: int | None) -> str:
+    """What a claim about *quantity* members of a group of *size* says of the group.
+
+    Damage to some members is damage to the group in proportion (:func:`extent_state`);
+    "three of them still stand" leaves the rest unstated, so the group is damaged
+    unless (nearly) all are said intact; a restoration of some members is the group's
+    restoration, as far as it goes (the extent says how far). Without a quantity the
+    claim speaks of the group as a whole.
+    """
+    if quantity is None or state == RESTORED:
+        return state
+    if state == INTACT:
+        if size and quantity / size >= GROUP_DESTROYED_SHARE:
+            return INTACT
+        return DAMAGED
+    return extent_state(size, **{state: quantity})
+
+
+def _compute_group(
+    claims: Iterable[Claim],
+    group: Group,
+    *,
+    override: Override | None,
+    as_of: datetime.date | None,
+    known_at: datetime.date | None,
+) -> Consensus:
+    """Rule 8: the group's own vote (quantified claims read as shares), its members'
+    roll-up, and the extent."""
+    own_claims, notes = [], {}
+    for c in claims:
+        state = group_claim_state(c.state, c.quantity, group.size)
+        if c.quantity is not None:
+            of = f"{c.quantity} of {_size_words(group)}"
+            notes[c.id] = f"covers {of} members ({c.state}): {state} for the group"
+        own_claims.append(dataclasses.replace(c, state=state) if state != c.state else c)
+    by_id = {c.id: c for c in claims}
+    own_by_id = {c.id: c for c in own_claims}
+    own = _compute(own_claims, override=override, as_of=as_of, known_at=known_at, notes=notes)
+    members = [_compute(m, as_of=as_of, known_at=known_at) for m in group.members]
+
+    # The roll-up of the members' own states.
+    count = {s: sum(1 for m in members if m.state == s) for s in (*STATES, UNKNOWN)}
+    affected_members = [m for m in members if m.state in _DAMAGE_STATES]
+    rollup = extent_state(
+        group.size,
+        destroyed=count[DESTROYED],
+        severely_damaged=count[SEVERELY_DAMAGED],
+        damaged=count[DAMAGED],
+    )
+    counted = affected_members
+    if rollup == UNKNOWN and count[RESTORED]:
+        rollup, counted = RESTORED, [m for m in members if m.state == RESTORED]
+    elif rollup == UNKNOWN and group.size and count[INTACT] >= group.size:
+        rollup, counted = INTACT, [m for m in members if m.state == INTACT]
+
+    own_state = own.evidence_state
+    takes_over = rollup != UNKNOWN and (
+        own_state == UNKNOWN
+        or (
+            rollup != own_state
+            and max(m.supported_until for m in counted) >= own.supported_until
+            and _may_follow(own_state, rollup)
+        )
+    )
+    result = own
+    if takes_over:
+        # The roll-up's strength is its members': their mean score, their origins.
+        origins = {v.origin for m in counted for v in m.verdicts if v.role == "supports"}
+        score = sum(m.score for m in counted) / len(counted)
+        state = override.state if override else rollup
+        result = dataclasses.replace(
+            own,
+            state=state,
+            evidence_state=rollup,
+            # Under an override the confidence stays the evidence's support for it.
+            confidence=own.confidence if override else round(calibrated(score), 4),
+            score=round(score, 4),
+            independent_origins=len(origins),
+            single_origin=len(origins) == 1,
+            contested=any(m.contested for m in counted),
+            supported_until=max(m.supported_until for m in counted),
+            verdicts=tuple(
+                dataclasses.replace(v, role=_role_against(own_by_id, v, state))
+                for v in own.verdicts
+            ),
+        )
+
+    # The extent: members known one by one, or the largest number a counted claim gives.
+    voting = {v.claim_id for v in result.verdicts if v.role in ("supports", "disputes")}
+    quantified = [by_id[i] for i in voting if by_id[i].quantity is not None]
+
+    def claimed(states: tuple[str, ...]) -> int:
+        return max((c.quantity or 0 for c in quantified if c.state in states), default=0)
+
+    destroyed = max(count[DESTROYED], claimed((DESTROYED,)))
+    extent = Extent(
+        size=group.size,
+        approximate=group.approximate,
+        destroyed=destroyed,
+        affected=max(len(affected_members), claimed(_DAMAGE_STATES), destroyed),
+        restored=max(count[RESTORED], claimed((RESTORED,))),
+        members_known=len(members) - count[UNKNOWN],
+    )
+    return dataclasses.replace(result, extent=extent)
+
+
+def _size_words(group: Group) -> str:
+    if group.size is None:
+        return "an unknown number of"
+    return f"~{group.size}" if group.approximate else str(group.size)
+
+
+def _role_against(own_claims: dict[ClaimRef, Claim], verdict: Verdict, state: str) -> str:
+    """A voting claim's role against the rolled-up state."""
+    if verdict.role not in ("supports", "disputes"):
+        return verdict.role
+    return "supports" if distance(own_claims[verdict.claim_id].state, state) == 0 else "disputes"
 
 
 def calibrated(score: float) -> float:
@@ -323,17 +544,22 @@ class Change:
         return self.date
 
 
-def timeline(claims: Sequence[Claim]) -> list[Change]:
+def timeline(claims: Sequence[Claim], *, group: Group | None = None) -> list[Change]:
     """Each change of the evidence-based state over time, oldest first, with the window
     in which it happened.
 
-    A curator's override speaks of the present only, so the past is evidence alone.
+    A curator's override speaks of the present only, so the past is evidence alone. A
+    group's timeline also changes when its members' states roll up to a new state; such
+    a change names no claim of the group as its cause.
     """
     changes: list[Change] = []
     by_id = {c.id: c for c in claims}
     previous: Consensus | None = None
-    for day in sorted({c.observed_until for c in claims}):
-        result = compute(claims, as_of=day)
+    days = {c.observed_until for c in claims}
+    for member in group.members if group else ():
+        days.update(c.observed_until for c in member)
+    for day in sorted(days):
+        result = compute(claims, as_of=day, group=group)
         if not changes or result.state != changes[-1].state:
             # The causes: the claims observed that day that support the new state.
             causes = [

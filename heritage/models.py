@@ -369,6 +369,16 @@ class Monument(Versioned, Identified, Located):
         related_name="members",
         help_text="The group monument this one belongs to (a tower in the tower tombs).",
     )
+    member_count = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="For a group: how many members it has, known or estimated (16 mausoleums). "
+        "Empty: unknown.",
+    )
+    member_count_approximate = models.BooleanField(
+        default=False, help_text="The number of members is an estimate (about 50)."
+    )
     description = models.TextField(blank=True, validators=[MaxLengthValidator(5000)])
     updated_at = models.DateTimeField(auto_now=True)
     search_text = models.TextField(
@@ -790,6 +800,17 @@ class MonumentConsensus(models.Model):
     overridden = models.BooleanField()
     claim_count = models.PositiveIntegerField(help_text="Accepted claims considered.")
     latest_observation = models.DateField(null=True, blank=True)
+    extent_destroyed = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For a group: members destroyed (null: not a group)."
+    )
+    extent_affected = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="For a group: members damaged, severely damaged or destroyed.",
+    )
+    extent_restored = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For a group: members restored."
+    )
     explanation = models.JSONField(
         default=list, blank=True, help_text="Per claim: weight, origin, role and reasons."
     )
@@ -860,6 +881,9 @@ class ConsensusPeriod(models.Model):
     single_origin = models.BooleanField()
     claim_count = models.PositiveIntegerField()
     latest_observation = models.DateField(null=True, blank=True)
+    extent_destroyed = models.PositiveIntegerField(null=True, blank=True)
+    extent_affected = models.PositiveIntegerField(null=True, blank=True)
+    extent_restored = models.PositiveIntegerField(null=True, blank=True)
     changes_state = models.BooleanField(
         default=False, help_text="Its state differs from the previous period's: a change."
     )

@@ -154,6 +154,8 @@ class MonumentResource(RegistryResource):
             "kind",
             "site",
             "part_of",
+            "member_count",
+            "member_count_approximate",
             "latitude",
             "longitude",
             "location_precision_m",

@@ -72,6 +72,7 @@ _CLAIM_COLUMNS = (
     "inferred",
     "rank",
     "rank_reason",
+    "quantity",
     "source_id",
     "source__key",
     "source__published_on",
@@ -138,6 +139,7 @@ def claims_by_monument(
         inferred,
         rank,
         rank_reason,
+        quantity,
         source_id,
         source_key,
         published_on,
@@ -167,9 +169,77 @@ def claims_by_monument(
                 inferred=inferred,
                 rank=rank,
                 rank_reason=rank_reason,
+                quantity=quantity,
             )
         )
     return result
+
+
+@dataclasses.dataclass(frozen=True)
+class GroupShape:
+    """A group as the registry records it: its number of members (None: unknown),
+    whether that number is an estimate, and the ids of its recorded members."""
+
+    size: int | None = None
+    approximate: bool = False
+    members: tuple[int, ...] = ()
+
+
+def group_shapes(
+    monument_ids: Iterable[int] | None = None, *, id_range: tuple[int, int] | None = None
+) -> dict[int, GroupShape]:
+    """The groups among the given monuments (or the monuments whose id is in *id_range*):
+    those with recorded members or a number of members (one query)."""
+    if id_range is not None:
+        low, high = id_range
+        within = Q(pk__gte=low, pk__lte=high)
+        members_of = Q(part_of_id__gte=low, part_of_id__lte=high)
+
+        def inside(pk: int) -> bool:
+            return low <= pk <= high
+    else:
+        ids = set(monument_ids or ())
+        within, members_of = Q(pk__in=list(ids)), Q(part_of_id__in=list(ids))
+        inside = ids.__contains__
+    sizes: dict[int, tuple[int | None, bool]] = {}
+    members: dict[int, list[int]] = defaultdict(list)
+    rows = Monument.objects.filter((within & Q(member_count__isnull=False)) | members_of)
+    for pk, group_id, size, approximate in rows.order_by("pk").values_list(
+        "pk", "part_of_id", "member_count", "member_count_approximate"
+    ):
+        if size is not None and inside(pk):
+            sizes[pk] = (size, approximate)
+        if group_id is not None and inside(group_id):
+            members[group_id].append(pk)
+    return {
+        gid: GroupShape(*sizes.get(gid, (None, False)), members=tuple(members.get(gid, ())))
+        for gid in sorted(sizes.keys() | members.keys())
+    }
+
+
+def group_input(
+    shape: GroupShape | None, claims: dict[int, list[consensus.Claim]]
+) -> consensus.Group | None:
+    """The engine's view of a group: its size and its members' claims."""
+    if shape is None:
+        return None
+    return consensus.Group(
+        size=shape.size,
+        approximate=shape.approximate,
+        members=tuple(claims.get(m, []) for m in shape.members),
+    )
+
+
+def engine_inputs(
+    monument_ids: Iterable[int],
+) -> tuple[dict[int, list[consensus.Claim]], dict[int, consensus.Group]]:
+    """The claims of the given monuments and, for those that are groups, their engine
+    input with their members' claims (four queries)."""
+    ids = list(monument_ids)
+    shapes = group_shapes(ids)
+    members = {m for shape in shapes.values() for m in shape.members}
+    claims = claims_by_monument(set(ids) | members)
+    return claims, {gid: group_input(shape, claims) for gid, shape in shapes.items()}
 
 
 def claim_ref(source_key: str, report_key: str) -> str:
@@ -279,14 +349,22 @@ def _refresh_batch(ids: list[int], *, whole_range: bool) -> int:
     lock_for_refresh(ids)
     if whole_range:
         span = (ids[0], ids[-1])
+        shapes = group_shapes(id_range=span)
         claims = claims_by_monument(id_range=span)
+        outside = {
+            m for shape in shapes.values() for m in shape.members if not span[0] <= m <= span[1]
+        }
+        if outside:
+            claims.update(claims_by_monument(outside))
         overrides = overrides_by_monument(id_range=span)
         stored_rows = MonumentConsensus.objects.filter(
             monument_id__gte=span[0], monument_id__lte=span[1]
         )
         existing_ids = ids
     else:
-        claims = claims_by_monument(ids)
+        shapes = group_shapes(ids)
+        members = {m for shape in shapes.values() for m in shape.members}
+        claims = claims_by_monument(set(ids) | members)
         overrides = overrides_by_monument(ids)
         stored_rows = MonumentConsensus.objects.filter(monument_id__in=ids)
         existing_ids = sorted(Monument.objects.filter(pk__in=ids).values_list("pk", flat=True))
@@ -298,14 +376,15 @@ def _refresh_batch(ids: list[int], *, whole_range: bool) -> int:
     created, updated, periods, stale = [], [], [], []
     for mid in existing_ids:
         mine = claims.get(mid, [])
-        result = consensus.compute(mine, override=overrides.get(mid))
+        group = group_input(shapes.get(mid), claims)
+        result = consensus.compute(mine, override=overrides.get(mid), group=group)
         values = _stored_values(result, mine)
         row = stored.get(mid)
-        digest = history_digest(mine)
+        digest = history_digest(mine, group)
         # The past (timeline and periods) is recomputed only when its input changed.
         if row is None or row["history_digest"] != digest:
-            values.update(timeline=stored_timeline(mine), history_digest=digest)
-            periods.extend(consensus_periods(mid, mine))
+            values.update(timeline=stored_timeline(mine, group), history_digest=digest)
+            periods.extend(consensus_periods(mid, mine, group))
             stale.append(mid)
         if row is None:
             created.append(MonumentConsensus(monument_id=mid, changed_at=now, **values))
@@ -409,11 +488,15 @@ _STORED_FIELDS = [
     "overridden",
     "claim_count",
     "latest_observation",
+    "extent_destroyed",
+    "extent_affected",
+    "extent_restored",
     "explanation",
 ]
 
 
 def _stored_values(result: consensus.Consensus, claims: list[consensus.Claim]) -> dict:
+    extent = result.extent
     return {
         "state": result.state,
         "evidence_state": result.evidence_state,
@@ -424,6 +507,9 @@ def _stored_values(result: consensus.Consensus, claims: list[consensus.Claim]) -
         "overridden": result.overridden,
         "claim_count": len(claims),
         "latest_observation": max((c.observed_until for c in claims), default=None),
+        "extent_destroyed": extent.destroyed if extent else None,
+        "extent_affected": extent.affected if extent else None,
+        "extent_restored": extent.restored if extent else None,
         "explanation": [
             {
                 "claim": v.claim_id,
@@ -446,22 +532,34 @@ _WRITTEN_FIELDS = [*_STORED_FIELDS, *_HISTORY_FIELDS, "changed_at"]
 _ENGINE_DIGEST = hashlib.sha256(inspect.getsource(consensus).encode()).hexdigest()
 
 
-def history_digest(claims: list[consensus.Claim]) -> str:
-    """What the stored timeline and periods of a monument were computed from.
+def history_digest(claims: list[consensus.Claim], group: consensus.Group | None = None) -> str:
+    """What the stored timeline and periods of a monument were computed from: the
+    engine's code, its claims and, for a group, its size and its members' claims.
 
     Sets are sorted, so the digest is the same in every process.
     """
     digest = hashlib.sha256(_ENGINE_DIGEST.encode())
-    for claim in sorted(claims, key=lambda c: str(c.id)):
-        values = [
-            sorted(v) if isinstance(v, frozenset) else v
-            for v in (getattr(claim, f.name) for f in dataclasses.fields(claim))
-        ]
-        digest.update(repr(values).encode())
+
+    def add(claims: Iterable[consensus.Claim]) -> None:
+        for claim in sorted(claims, key=lambda c: str(c.id)):
+            values = [
+                sorted(v) if isinstance(v, frozenset) else v
+                for v in (getattr(claim, f.name) for f in dataclasses.fields(claim))
+            ]
+            digest.update(repr(values).encode())
+
+    add(claims)
+    if group is not None:
+        digest.update(repr(("group", group.size, group.approximate)).encode())
+        for member in sorted(group.members, key=lambda m: sorted(str(c.id) for c in m)):
+            digest.update(b"member")
+            add(member)
     return digest.hexdigest()
 
 
-def stored_timeline(claims: list[consensus.Claim]) -> list[dict]:
+def stored_timeline(
+    claims: list[consensus.Claim], group: consensus.Group | None = None
+) -> list[dict]:
     """The engine's timeline of one monument as stored (dates as ISO strings)."""
     return [
         {
@@ -472,7 +570,7 @@ def stored_timeline(claims: list[consensus.Claim]) -> list[dict]:
             "confidence": change.confidence,
             "claim_id": change.claim_id,
         }
-        for change in consensus.timeline(claims)
+        for change in consensus.timeline(claims, group=group)
     ]
 
 
@@ -494,7 +592,9 @@ _BASES = {
 }
 
 
-def consensus_periods(monument_id: int, claims: list[consensus.Claim]) -> list[ConsensusPeriod]:
+def consensus_periods(
+    monument_id: int, claims: list[consensus.Claim], group: consensus.Group | None = None
+) -> list[ConsensusPeriod]:
     """The monument's past consensus on both bases, as periods covering every day.
 
     ``compute(claims, as_of=day)`` keeps the claims observed by *day*, so it changes only
@@ -502,21 +602,20 @@ def consensus_periods(monument_id: int, claims: list[consensus.Claim]) -> list[C
     next. Likewise ``known_at`` changes only on publication days. Before the first, the
     status is unknown. A period whose state differs from the previous one's is a change
     (``changes_state``), caused by the heaviest claim of its first day that supports the
-    new state, as in the engine's timeline.
+    new state, as in the engine's timeline. A group's status also changes on its
+    members' days (their states roll up to it).
     """
+    members = [c for member in (group.members if group else ()) for c in member]
     periods = []
     for basis, (parameter, day_of) in _BASES.items():
-        days = sorted({day_of(c) for c in claims})
+        days = sorted({day_of(c) for c in [*claims, *members]})
         starts = [datetime.date.min, *days]
         ends = [*(d - datetime.timedelta(days=1) for d in days), END_OF_TIME]
         previous = consensus.UNKNOWN
         for start, end in zip(starts, ends, strict=True):
-            if start == datetime.date.min:
-                in_play, result = [], consensus.compute([])
-            else:
-                result = consensus.compute(claims, **{parameter: start})
-                ids = {v.claim_id for v in result.verdicts}
-                in_play = [c for c in claims if c.id in ids]
+            result = consensus.compute(claims, group=group, **{parameter: start})
+            ids = {v.claim_id for v in result.verdicts}
+            in_play = [c for c in claims if c.id in ids]
             changes_state = result.state != previous
             previous = result.state
             cause = ""
@@ -540,6 +639,9 @@ def consensus_periods(monument_id: int, claims: list[consensus.Claim]) -> list[C
                     single_origin=result.single_origin,
                     claim_count=len(in_play),
                     latest_observation=max((c.observed_until for c in in_play), default=None),
+                    extent_destroyed=result.extent.destroyed if result.extent else None,
+                    extent_affected=result.extent.affected if result.extent else None,
+                    extent_restored=result.extent.restored if result.extent else None,
                     changes_state=changes_state,
                     cause=cause,
                 )
@@ -838,13 +940,16 @@ def consensus_at(
     registry could have stated it on *known_at*, with the claims it considered.
 
     A curator's override speaks of the present only, so a past date is evidence alone.
-    Three queries whatever the number of monuments.
+    A group's members' claims are read too. Four queries whatever the number of
+    monuments.
     """
     ids = list(monument_ids)
-    claims = claims_by_monument(ids)
+    claims, groups = engine_inputs(ids)
     return {
         mid: (
-            consensus.compute(claims.get(mid, []), as_of=as_of, known_at=known_at),
+            consensus.compute(
+                claims.get(mid, []), as_of=as_of, known_at=known_at, group=groups.get(mid)
+            ),
             claims.get(mid, []),
         )
         for mid in ids
@@ -852,5 +957,7 @@ def consensus_at(
 
 
 def consensus_timeline(*, monument_id: int) -> list[consensus.Change]:
-    """Each change of a monument's evidence-based state, oldest first (three queries)."""
-    return consensus.timeline(claims_by_monument([monument_id]).get(monument_id, []))
+    """Each change of a monument's evidence-based state (for a group, with its members'
+    roll-up), oldest first (four queries)."""
+    claims, groups = engine_inputs([monument_id])
+    return consensus.timeline(claims.get(monument_id, []), group=groups.get(monument_id))

@@ -100,6 +100,9 @@ def override_changed(sender, instance: StatusOverride, raw: bool = False, **kwar
 def monument_saved(sender, instance: Monument, raw: bool, **kwargs) -> None:
     if not raw:
         services.update_search_text(monument_ids={instance.pk})
+        if instance.part_of_id is not None or instance.member_count is not None:
+            # Its group's number of members or its membership may have changed.
+            services.refresh_consensus(monument_ids={instance.pk})
 
 
 @receiver(post_save, sender=Alias)

@@ -25,6 +25,8 @@ from heritage.consensus import (
     DEPRECATED,
     DESTROYED,
     EVIDENCE_WEIGHT,
+    GROUP_DESTROYED_SHARE,
+    GROUP_SEVERE_SHARE,
     INTACT,
     NORMAL,
     PREFERRED,
@@ -35,9 +37,11 @@ from heritage.consensus import (
     UNKNOWN,
     Change,
     Claim,
+    Group,
     Override,
     calibrated,
     compute,
+    extent_state,
     majority_vote,
     timeline,
 )
@@ -72,6 +76,7 @@ def claim(
     inferred: bool = False,
     rank: str = NORMAL,
     rank_reason: str = "",
+    quantity: int | None = None,
 ) -> Claim:
     """A claim; each claim is its own source unless *source* says otherwise."""
     return Claim(
@@ -89,6 +94,7 @@ def claim(
         inferred=inferred,
         rank=rank,
         rank_reason=rank_reason,
+        quantity=quantity,
     )
 
 
@@ -1044,3 +1050,145 @@ def test_confidence_is_the_raw_score_through_the_increasing_calibration_curve():
     # A lone weak claim is right more often than its raw score says (bench/consensus_eval.py).
     assert weak.confidence > weak.score
     assert compute([]).confidence == compute([]).score == 0
+
+
+# --- Rule 8: groups and extent ---------------------------------------------------------
+
+
+def member(id: int, state: str, **kwargs) -> list[Claim]:
+    """A member's claims: one eyewitness claim of *state*."""
+    return [claim(id, state, evidence="eyewitness", **kwargs)]
+
+
+def test_group_claim_about_some_members_sets_the_extent_not_the_whole_group():
+    blown_up = claim(1, DESTROYED, quantity=3, observed="2015-08-01")
+
+    result = compute([blown_up], group=Group(size=50, approximate=True))
+
+    assert result.state == DAMAGED  # 3 of ~50 destroyed: 6%
+    assert result.extent.destroyed == result.extent.affected == 3
+    assert (result.extent.size, result.extent.approximate) == (50, True)
+    assert "covers 3 of ~50 members (destroyed): damaged for the group" in (
+        verdict(result, 1).reasons
+    )
+    assert verdict(result, 1).role == "supports"
+
+
+@pytest.mark.parametrize(
+    ("destroyed", "severe", "expected"),
+    [
+        (16, 0, DESTROYED),
+        (15, 0, DESTROYED),  # 94%: EAMENA's top band, 91-100%
+        (14, 0, SEVERELY_DAMAGED),  # 88%: most of it, not all
+        (5, 0, SEVERELY_DAMAGED),  # 31%
+        (4, 0, DAMAGED),  # 25%
+        (2, 3, SEVERELY_DAMAGED),  # severely damaged members count towards the share
+        (1, 0, DAMAGED),
+        (0, 0, UNKNOWN),
+    ],
+)
+def test_group_state_follows_the_share_of_members_affected(destroyed, severe, expected):
+    assert GROUP_DESTROYED_SHARE == 0.91 and GROUP_SEVERE_SHARE == 0.31
+    assert extent_state(16, destroyed=destroyed, severely_damaged=severe) == expected
+
+
+def test_group_of_unknown_size_is_damaged_and_says_its_size_is_unknown():
+    dozen = claim(1, DESTROYED, quantity=12, observed="2015-08-01")
+
+    result = compute([dozen], group=Group())
+
+    assert result.state == DAMAGED  # extent unstated
+    assert result.extent.size is None and result.extent.destroyed == 12
+
+
+def test_group_claim_without_quantity_speaks_of_the_whole_group():
+    razed = claim(1, DESTROYED, observed="2015-08-01")
+
+    result = compute([razed], group=Group(size=16))
+
+    assert result.state == DESTROYED
+    assert result.extent.destroyed == 0  # no number given, no member known
+
+
+def test_group_claim_that_some_members_still_stand_leaves_the_rest_unstated():
+    standing = claim(1, INTACT, quantity=3, observed="2015-08-01")
+    all_standing = claim(2, INTACT, quantity=16, observed="2015-08-01")
+
+    assert compute([standing], group=Group(size=16)).state == DAMAGED
+    assert compute([all_standing], group=Group(size=16)).state == INTACT
+
+
+def test_group_members_states_roll_up_to_a_group_without_claims_of_its_own():
+    members = (member(1, DESTROYED), member(2, DESTROYED), member(3, INTACT))
+
+    small = compute([], group=Group(size=2, members=members[:2]))
+    large = compute([], group=Group(size=10, members=members))
+
+    assert small.state == DESTROYED
+    assert small.independent_origins == 2 and small.confidence > 0
+    assert large.state == DAMAGED  # 2 of 10
+    assert (large.extent.destroyed, large.extent.affected, large.extent.members_known) == (2, 2, 3)
+
+
+def test_group_extent_takes_the_larger_count_rather_than_adding_named_members():
+    seven = claim(1, DESTROYED, quantity=7, observed="2012-07-10")
+    named = (
+        member(2, DESTROYED, observed="2012-07-10"),
+        member(3, DESTROYED, observed="2012-07-10"),
+    )
+
+    result = compute([seven], group=Group(size=16, members=named))
+
+    assert result.state == SEVERELY_DAMAGED  # 7 of 16: 44%
+    assert result.extent.destroyed == 7  # the two named are likely among the seven
+
+
+def test_group_members_later_damage_replaces_an_older_group_vote():
+    standing = claim(1, INTACT, observed="2014-01-01")
+    members = (
+        member(2, DESTROYED, observed="2015-06-01"),
+        member(3, DESTROYED, observed="2015-06-01"),
+    )
+
+    result = compute([standing], group=Group(size=2, members=members))
+    before = compute([standing], group=Group(size=2, members=members), as_of=day("2014-12-31"))
+
+    assert result.state == DESTROYED and result.evidence_state == DESTROYED
+    assert verdict(result, 1).role == "disputes"
+    assert before.state == INTACT  # the members' evidence is read at the same date
+
+
+def test_group_restoration_is_not_undone_by_older_member_destruction():
+    rebuilt = claim(1, RESTORED, evidence="eyewitness", quantity=14, observed="2015-07-19")
+    members = (member(2, DESTROYED, observed="2012-06-30"),)
+
+    result = compute([rebuilt], group=Group(size=16, members=members))
+
+    assert result.state == RESTORED
+    assert (result.extent.restored, result.extent.destroyed) == (14, 1)
+
+
+def test_group_roll_up_of_lesser_damage_does_not_lower_the_group_vote():
+    nine = claim(1, DESTROYED, quantity=9, observed="2012-07-12")
+    members = (member(2, DESTROYED, observed="2012-07-14"),)
+
+    result = compute([nine], group=Group(size=16, members=members))
+
+    assert result.state == SEVERELY_DAMAGED  # the roll-up alone (1 of 16) says damaged
+
+
+def test_group_override_still_reports_the_extent():
+    dozen = claim(1, DESTROYED, quantity=12, observed="2015-08-01")
+
+    result = compute([dozen], group=Group(size=50), override=Override(INTACT, "checked"))
+
+    assert (result.state, result.evidence_state) == (INTACT, DAMAGED)
+    assert result.extent.destroyed == 12
+
+
+def test_group_timeline_changes_when_a_member_is_destroyed():
+    members = (member(1, DESTROYED, observed="2015-06-01"),)
+
+    changes = timeline([], group=Group(size=4, members=members))
+
+    assert [(c.date, c.state, c.claim_id) for c in changes] == [(day("2015-06-01"), DAMAGED, None)]

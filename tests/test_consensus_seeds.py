@@ -8,7 +8,9 @@ from heritage.models import MonumentConsensus
 DESIGN_CARD = {
     "temple-of-bel": "destroyed",
     "arch-of-triumph": "destroyed",
-    "tower-tombs": "destroyed",
+    # "A dozen tower tombs" of a group whose number of members is not recorded: damaged
+    # (extent unstated), not the whole group's destruction (issue 11, groups and extent).
+    "tower-tombs": "damaged",
     "lion-of-al-lat": "destroyed",
     "palmyra-museum": "severely_damaged",
     "palmyra-citadel": "damaged",
@@ -36,6 +38,13 @@ def test_temple_of_bel_counts_the_two_afp_articles_and_the_reuters_copy_once(see
         "asharq-al-awsat-2016-03-28-syrian-forces-retake-palmyra",
     }
     assert not bel.contested
+
+
+def test_group_extent_of_the_tower_tombs_is_a_dozen_of_an_unknown_number(seeded):
+    tombs = stored("tower-tombs")
+    assert (tombs.extent_destroyed, tombs.extent_affected) == (12, 12)
+    assert tombs.monument.member_count is None
+    assert stored("temple-of-bel").extent_destroyed is None  # not a group
 
 
 def test_restoration_plan_does_not_restore_the_temple_of_bel(seeded):

@@ -202,3 +202,47 @@ def test_a_failed_loaddata_leaves_the_consensus_as_it_was(seeded, tmp_path):
     with pytest.raises(Exception, match="bad.json"):
         call_command("loaddata", str(fixture), verbosity=0)
     assert list(MonumentConsensus.objects.order_by("pk").values()) == before
+
+
+def test_a_members_claim_rolls_up_to_its_group(seeded, curator):
+    """Groups and extent: accepting or rejecting a member's claim recomputes its group,
+    whose state and extent follow the member's (one of two members destroyed: severely
+    damaged); recording the group's number of members recomputes it too."""
+    tombs = Monument.objects.get(slug="tower-tombs")
+    twin = Monument.objects.create(
+        slug="twin-tower", name="Twin tower", kind="tomb", site=tombs.site, part_of=tombs
+    )
+    source = Source.objects.create(
+        key="elahbel-gone",
+        title="Tower of Elahbel blown up",
+        published_on=datetime.date(2016, 6, 4),
+        outlet=Outlet.objects.get(slug="afp"),
+    )
+    report = DamageReport.objects.create(
+        source=source,
+        key="elahbel",
+        monument=Monument.objects.get(slug="tower-of-elahbel"),
+        state="destroyed",
+        excerpt="Satellite images show the Tower of Elahbel has been destroyed.",
+        evidence="imagery",
+        observed_from=datetime.date(2016, 6, 2),
+    )
+    tombs.member_count = 24
+    tombs.save()
+    assert state_of("tower-tombs") == "damaged"  # a dozen of 24: 50%, but weakly reported
+    assert MonumentConsensus.objects.get(monument=tombs).extent_destroyed == 12
+
+    services.review_reports(reports=[report], decision=ReviewStatus.ACCEPTED, reviewer=curator)
+    stored = MonumentConsensus.objects.get(monument=tombs)
+    # A dozen already counts the member: the larger count, not the sum.
+    assert (stored.extent_destroyed, stored.extent_affected) == (12, 12)
+
+    tombs.member_count = 2
+    tombs.save()
+    assert twin.part_of_id == tombs.pk
+    # One of two recorded members destroyed, observed after the group's own claims.
+    assert state_of("tower-tombs") == "severely_damaged"
+    services.review_reports(
+        reports=[report], decision=ReviewStatus.REJECTED, reviewer=curator, note="misread"
+    )
+    assert state_of("tower-tombs") == "damaged"

@@ -138,6 +138,8 @@ class MonumentForm(VersionedForm):
             "kind",
             "site",
             "part_of",
+            "member_count",
+            "member_count_approximate",
             "description",
             "latitude",
             "longitude",
@@ -187,6 +189,7 @@ class MonumentAdmin(TableMixin, HistoryAdmin):
                     "kind",
                     "site",
                     "part_of",
+                    ("member_count", "member_count_approximate"),
                     "description",
                     ("latitude", "longitude", "location_precision_m"),
                     ("wikidata", "geonames", "pleiades"),
@@ -312,7 +315,9 @@ class MonumentAdmin(TableMixin, HistoryAdmin):
         override = StatusOverride.objects.filter(monument=obj).select_related("decided_by").first()
         # Under an override the stored confidence is the evidence's support for the
         # curator's state; the evidence's own reading is computed here (pure, no query).
-        evidence = consensus.compute(claims) if c and c.overridden else None
+        evidence = (
+            consensus.compute(claims, group=obj._group_input) if c and c.overridden else None
+        )
         return render_to_string(
             "admin/heritage/monument/consensus_panel.html",
             {
@@ -430,11 +435,13 @@ EXCERPT_SHOWN = 120
 
 
 def _timeline_of(obj) -> tuple[list, list]:
-    """The monument's accepted claims as engine input and its timeline, computed once per
-    request for both panels of its page."""
+    """The monument's accepted claims as engine input and its timeline (for a group, with
+    its members' roll-up), computed once per request for both panels of its page."""
     if not hasattr(obj, "_claims_and_timeline"):
-        claims = services.claims_by_monument([obj.pk]).get(obj.pk, [])
-        obj._claims_and_timeline = (claims, consensus.timeline(claims))
+        by_monument, groups = services.engine_inputs([obj.pk])
+        claims, group = by_monument.get(obj.pk, []), groups.get(obj.pk)
+        obj._group_input = group
+        obj._claims_and_timeline = (claims, consensus.timeline(claims, group=group))
     return obj._claims_and_timeline
 
 

@@ -268,6 +268,9 @@ CONSENSUS_NAMES = (
     "claim_count",
     "latest_observation",
     "changed_at",
+    "extent_destroyed",
+    "extent_affected",
+    "extent_restored",
 )
 
 EMPTY_CONSENSUS_ROW = {
@@ -280,7 +283,54 @@ EMPTY_CONSENSUS_ROW = {
     "consensus__claim_count": 0,
     "consensus__latest_observation": None,
     "consensus__changed_at": None,
+    "consensus__extent_destroyed": None,
+    "consensus__extent_affected": None,
+    "consensus__extent_restored": None,
 }
+
+
+class ExtentSerializer(serializers.Serializer):
+    """How much of a group the evidence says is affected (README, Consensus: groups and
+    extent). For a monument that is not a group every count is null."""
+
+    members = serializers.IntegerField(
+        source="member_count",
+        allow_null=True,
+        help_text="How many members the group has, known or estimated; null when unknown "
+        "(or not a group).",
+    )
+    members_approximate = serializers.BooleanField(
+        source="member_count_approximate",
+        help_text="The number of members is an estimate (shown as ~50).",
+    )
+    destroyed = serializers.IntegerField(
+        source="consensus__extent_destroyed",
+        allow_null=True,
+        help_text="Members destroyed: the larger of those known one by one and the "
+        "largest number a counted claim gives (not their sum); null for a monument "
+        "that is not a group.",
+    )
+    affected = serializers.IntegerField(
+        source="consensus__extent_affected",
+        allow_null=True,
+        help_text="Members damaged, severely damaged or destroyed (destroyed included); "
+        "null for a monument that is not a group.",
+    )
+    restored = serializers.IntegerField(
+        source="consensus__extent_restored",
+        allow_null=True,
+        help_text="Members restored; null for a monument that is not a group.",
+    )
+
+    class Meta:
+        model_columns = ("member_count", "member_count_approximate")
+        flat_names = {
+            "members": "extent_members",
+            "members_approximate": "extent_members_approximate",
+            "destroyed": "extent_destroyed",
+            "affected": "extent_affected",
+            "restored": "extent_restored",
+        }
 
 
 class ConsensusSerializer(serializers.Serializer):
@@ -324,6 +374,10 @@ class ConsensusSerializer(serializers.Serializer):
         help_text="When the stored status last changed (null for past dates).",
     )
     as_of = ContextField("as_of", help_text="The date this status describes.")
+    extent = ExtentSerializer(
+        source="*",
+        help_text="For a group: how many of its members are affected, and of how many.",
+    )
 
     class Meta:
         flat_names = {"changed_at": "consensus_changed_at"}
@@ -354,6 +408,9 @@ def consensus_row(result: engine.Consensus, claims: list[engine.Claim]) -> dict:
         "consensus__claim_count": len(in_play),
         "consensus__latest_observation": max(observed, default=None),
         "consensus__changed_at": None,
+        "consensus__extent_destroyed": result.extent.destroyed if result.extent else None,
+        "consensus__extent_affected": result.extent.affected if result.extent else None,
+        "consensus__extent_restored": result.extent.restored if result.extent else None,
     }
 
 
@@ -363,6 +420,8 @@ def stored_consensus_row(stored) -> dict:
 
 
 def consensus_item(row: Row, as_of: datetime.date) -> dict:
+    """The status of a row of ``consensus__…`` columns and the monument's
+    ``member_count`` and ``member_count_approximate``."""
     return builder(ConsensusSerializer)(row, {"as_of": as_of.isoformat()})
 
 
@@ -571,7 +630,11 @@ def evidence_sides(reports: list, verdicts: list[dict], state: str) -> dict[str,
             continue
         if verdict["role"] in ("superseded", "discounted"):
             side = "set_aside"
-        elif report.state == state:
+        elif verdict["role"] == "supports" or (
+            # A claim about some members of a group supports the group state its share
+            # implies (its role says so), not its own state.
+            verdict["role"] == "copy" and report.state == state
+        ):
             side = "supporting"
         else:
             side = "disputing"

@@ -429,10 +429,15 @@ class MonumentViewSet(RegistryViewSet):
         queryset = queryset.order_by(*order)
 
         def with_status(rows: list[dict]) -> list[dict]:
-            claims = services.claims_by_monument([r["id"] for r in rows])
+            claims, groups = services.engine_inputs([r["id"] for r in rows])
             for row in rows:
                 mine = claims.get(row["id"], [])
-                result = engine.compute(mine, as_of=dates["as_of"], known_at=dates["known_at"])
+                result = engine.compute(
+                    mine,
+                    as_of=dates["as_of"],
+                    known_at=dates["known_at"],
+                    group=groups.get(row["id"]),
+                )
                 row.update(s.consensus_row(result, mine))
             return rows
 
@@ -494,8 +499,14 @@ class MonumentViewSet(RegistryViewSet):
         reports = self.accepted_reports(monument)
         as_of = self.status_date(dates)
         if any(dates.values()):
-            claims = services.claims_by_monument([monument.pk]).get(monument.pk, [])
-            result = engine.compute(claims, as_of=dates["as_of"], known_at=dates["known_at"])
+            by_monument, groups = services.engine_inputs([monument.pk])
+            claims = by_monument.get(monument.pk, [])
+            result = engine.compute(
+                claims,
+                as_of=dates["as_of"],
+                known_at=dates["known_at"],
+                group=groups.get(monument.pk),
+            )
             consensus = s.consensus_row(result, claims)
             verdicts = s.verdicts_of(result)
             evidence_state, override_reason = result.evidence_state, ""
@@ -542,7 +553,13 @@ class MonumentViewSet(RegistryViewSet):
         # present status: one query; then one for the claims that caused the changes.
         row = (
             Monument.objects.filter(slug=slug)
-            .values("slug", "consensus__timeline", *STORED_COLUMNS)
+            .values(
+                "slug",
+                "member_count",
+                "member_count_approximate",
+                "consensus__timeline",
+                *STORED_COLUMNS,
+            )
             .first()
         )
         if row is None:
@@ -583,6 +600,9 @@ PAST_COLUMNS = (
     "period__single_origin",
     "period__claim_count",
     "period__latest_observation",
+    "period__extent_destroyed",
+    "period__extent_affected",
+    "period__extent_restored",
 )
 
 

@@ -190,6 +190,9 @@ PERIOD_COLUMNS = (
     "single_origin",
     "claim_count",
     "valid_from",
+    "extent_destroyed",
+    "extent_affected",
+    "extent_restored",
 )
 
 

@@ -36,7 +36,47 @@ def claim_anchor(ref: str) -> str:
     return "claim-" + ref.replace("/", "--")
 
 
-def status_from_stored(stored) -> dict:
+def extent_parts(extent: dict | None) -> list[str]:
+    """A group's extent in words: "3 of ~50 destroyed", or "3 destroyed" and "number of
+    members unknown" when the group's size is not recorded. Empty for a non-group."""
+    if extent is None:
+        return []
+    members = extent["members"]
+    total = None if members is None else f"~{members}" if extent["approximate"] else members
+    counts = [
+        (extent["destroyed"], _("%(count)s of %(total)s destroyed"), _("%(count)s destroyed")),
+        (
+            extent["affected"] if extent["affected"] > extent["destroyed"] else 0,
+            _("%(count)s of %(total)s damaged or destroyed"),
+            _("%(count)s damaged or destroyed"),
+        ),
+        (extent["restored"], _("%(count)s of %(total)s restored"), _("%(count)s restored")),
+    ]
+    parts = [
+        (of if total is not None else alone) % {"count": count, "total": total}
+        for count, of, alone in counts
+        if count
+    ]
+    if total is None:
+        parts.append(_("number of members unknown"))
+    elif not parts:
+        parts.append(_("none of its %(total)s members reported damaged") % {"total": total})
+    return parts
+
+
+def _extent(destroyed, affected, restored, monument) -> dict | None:
+    if destroyed is None:
+        return None
+    return {
+        "destroyed": destroyed,
+        "affected": affected,
+        "restored": restored,
+        "members": monument.member_count,
+        "approximate": monument.member_count_approximate,
+    }
+
+
+def status_from_stored(stored, monument) -> dict:
     """The status a page shows, from a stored consensus (None: no evidence yet)."""
     if stored is None:
         return {
@@ -49,6 +89,7 @@ def status_from_stored(stored) -> dict:
             "evidence_state": "unknown",
             "claim_count": 0,
             "changed_at": None,
+            "extent": [],
         }
     return {
         "state": stored.state,
@@ -60,11 +101,20 @@ def status_from_stored(stored) -> dict:
         "evidence_state": stored.evidence_state,
         "claim_count": stored.claim_count,
         "changed_at": stored.changed_at,
+        "extent": extent_parts(
+            _extent(
+                stored.extent_destroyed,
+                stored.extent_affected,
+                stored.extent_restored,
+                monument,
+            )
+        ),
     }
 
 
-def status_from_result(result) -> dict:
+def status_from_result(result, monument) -> dict:
     """The status a page shows, from a consensus computed for a past date."""
+    extent = result.extent
     return {
         "state": result.state,
         "confidence": result.confidence,
@@ -75,6 +125,11 @@ def status_from_result(result) -> dict:
         "evidence_state": result.evidence_state,
         "claim_count": len(result.verdicts),
         "changed_at": None,
+        "extent": extent_parts(
+            _extent(extent.destroyed, extent.affected, extent.restored, monument)
+            if extent
+            else None
+        ),
     }
 
 
@@ -82,7 +137,7 @@ def status_from_period(monument) -> dict:
     """The status a page shows, from the stored period annotated by
     :func:`queries.with_status_on` (a past status is evidence alone: never overridden)."""
     if monument.period_state is None:
-        return status_from_stored(None)
+        return status_from_stored(None, monument)
     return {
         "state": monument.period_state,
         "confidence": monument.period_confidence,
@@ -93,6 +148,14 @@ def status_from_period(monument) -> dict:
         "evidence_state": monument.period_state,
         "claim_count": monument.period_claim_count,
         "changed_at": None,
+        "extent": extent_parts(
+            _extent(
+                monument.period_extent_destroyed,
+                monument.period_extent_affected,
+                monument.period_extent_restored,
+                monument,
+            )
+        ),
     }
 
 
@@ -220,7 +283,7 @@ def monument_list(request):
                 "name": names.get(m.pk, m.name),
                 "status": status_from_period(m)
                 if as_of
-                else status_from_stored(stored_consensus(m)),
+                else status_from_stored(stored_consensus(m), m),
             }
             for m in rows
         ],
@@ -256,7 +319,7 @@ def monument_detail(request, slug: str):
     override = getattr(monument, "status_override", None) if stored else None
     if as_of:
         result = queries.consensus_on([monument.pk], as_of)[monument.pk]
-        status = status_from_result(result)
+        status = status_from_result(result, monument)
         verdicts = {
             v.claim_id: {
                 "role": v.role,
@@ -268,7 +331,7 @@ def monument_detail(request, slug: str):
         }
         override_reason = ""
     else:
-        status = status_from_stored(stored)
+        status = status_from_stored(stored, monument)
         verdicts = {e["claim"]: e for e in (stored.explanation if stored else [])}
         override_reason = override.reason if override and status["overridden"] else ""
 

@@ -233,3 +233,35 @@ def test_a_monument_without_a_stored_consensus_reads_as_unknown(db, api):
     detail = api.get("/api/monuments/lone-gate/")
     assert detail.status_code == 200
     assert detail.json()["consensus"]["state"] == "unknown"
+
+
+def test_group_extent_in_list_detail_csv_and_past_dates(seeded, api):
+    """A group's extent: "12 destroyed, number of members unknown" for the tower tombs
+    now; the number of members once a curator records it; none before the claims."""
+    listed = by_slug(api.get("/api/monuments/?kind=tomb_group"))["tower-tombs"]
+    assert listed["consensus"]["state"] == "damaged"
+    assert listed["consensus"]["extent"] == {
+        "members": None,
+        "members_approximate": False,
+        "destroyed": 12,
+        "affected": 12,
+        "restored": 0,
+    }
+    bel = api.get("/api/monuments/temple-of-bel/").json()["consensus"]["extent"]
+    assert (bel["destroyed"], bel["affected"], bel["members"]) == (None, None, None)
+
+    tombs = Monument.objects.get(slug="tower-tombs")
+    tombs.member_count, tombs.member_count_approximate = 50, True
+    tombs.save()
+    detail = api.get("/api/monuments/tower-tombs/").json()["consensus"]
+    assert detail["state"] == "damaged"  # a dozen of about 50: 24%
+    assert (detail["extent"]["members"], detail["extent"]["members_approximate"]) == (50, True)
+    (dozen,) = [c for c in detail["supporting"] if c["quantity"] == 12]
+    assert "covers 12 of ~50 members (destroyed): damaged for the group" in dozen["reasons"]
+    past = api.get("/api/monuments/tower-tombs/?as_of=2015-01-01").json()["consensus"]
+    assert past["extent"]["destroyed"] == 0 and past["state"] == "unknown"
+    csv = b"".join(api.get("/api/monuments/?slug=tower-tombs&format=csv").streaming_content)
+    header, row = csv.decode("utf-8-sig").splitlines()[:2]
+    columns = dict(zip(header.split(","), row.split(","), strict=False))
+    assert (columns["extent_members"], columns["extent_destroyed"]) == ("50", "12")
+    assert columns["extent_members_approximate"] == "true"

@@ -209,6 +209,21 @@ def test_groups_link_both_ways(seeded, client):
     assert 'href="/monuments/tower-of-elahbel/"' in group
 
 
+def test_a_groups_page_states_its_extent_in_words(seeded, client):
+    group = html(client.get("/monuments/tower-tombs/"))
+    assert "Extent of the group:</strong> 12 destroyed; number of members unknown." in group
+    assert "Extent of the group" not in html(client.get("/monuments/temple-of-bel/"))
+
+    tombs = Monument.objects.get(slug="tower-tombs")
+    tombs.member_count, tombs.member_count_approximate = 50, True
+    tombs.save()
+    assert "12 of ~50 destroyed." in html(client.get("/monuments/tower-tombs/"))
+    past = html(client.get("/monuments/tower-tombs/?as_of=2016-03-27"))
+    assert "12 of ~50 destroyed." in past
+    arabic = html(client.get("/ar/monuments/tower-tombs/"))
+    assert "12 من ~50 مدمَّرة" in arabic
+
+
 def test_aliases_location_api_links_and_citation(seeded, client):
     page = html(client.get("/monuments/temple-of-bel/"))
     today = datetime.date.today().isoformat()

@@ -21,7 +21,7 @@ PAGES = {
     "/monuments/?as_of=2019-12-02": 4,
     "/monuments/?as_of=2019-12-02&state=destroyed&sort=-confidence": 4,
     "/monuments/m-5/": 7,
-    "/ar/monuments/m-5/?as_of=2019-12-02": 12,
+    "/ar/monuments/m-5/?as_of=2019-12-02": 13,  # the engine, with a group's members
     "/sources/m-src-1/": 8,  # revision, source, 4 link lists, claims, their credits
     "/changes/": 4,  # revision, count, page, sites
     "/ar/changes/?site=s0": 7,  # + the site, names of the monuments and of the sites
