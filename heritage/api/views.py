@@ -52,6 +52,7 @@ MAX_PARAMETER_LENGTH = 200
 PARAMETER_REPEATED = "Give this parameter at most once."
 PARAMETER_EMPTY = "Give a value, or leave the parameter out."
 PARAMETER_TOO_LONG = "At most {limit} characters."
+ORDERING_EMPTY_ITEM = "Give field names separated by commas, with none empty."
 PAGE_PARAMETERS = {"page", "page_size"}
 
 
@@ -204,6 +205,8 @@ def check_parameter_values(params) -> None:
             raise ParameterError(name, PARAMETER_REPEATED)
         if values[0] == "":
             raise ParameterError(name, PARAMETER_EMPTY)
+        if name == "ordering" and "" in (item.strip() for item in values[0].split(",")):
+            raise ParameterError(name, ORDERING_EMPTY_ITEM)
         if len(values[0]) > MAX_PARAMETER_LENGTH:
             raise ParameterError(name, PARAMETER_TOO_LONG.format(limit=MAX_PARAMETER_LENGTH))
 

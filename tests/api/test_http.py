@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
+from heritage.api import views
 from heritage.models import Monument
 
 ENDPOINTS = [
@@ -218,8 +219,8 @@ def test_the_api_answers_json_503_when_the_database_is_unreachable(seeded, monke
 
 
 @pytest.mark.parametrize("resource", ["monuments", "sources", "reports"])
-def test_an_empty_ordering_keeps_a_stable_order(seeded, api, resource):
-    # "ordering=," names no field: the default order applies, with a unique last key.
-    response = api.get(f"/api/{resource}/?ordering=,")
-    assert response.status_code == 200
-    assert response.json()["results"] == api.get(f"/api/{resource}/").json()["results"]
+@pytest.mark.parametrize("ordering", [",", "name,", ",-published_on"])
+def test_an_ordering_with_an_empty_item_is_refused(seeded, api, resource, ordering):
+    response = api.get(f"/api/{resource}/?ordering={ordering}")
+    assert response.status_code == 400
+    assert response.json()["ordering"] == [views.ORDERING_EMPTY_ITEM]

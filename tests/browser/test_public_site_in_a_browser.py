@@ -7,6 +7,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from heritage.models import Monument
 from tests.admin.conftest import PASSWORD, make_user, roles
@@ -72,8 +73,16 @@ def test_from_the_map_to_a_monuments_evidence_and_its_past(seeded, visit):
         page.locator(".marker-cluster").first.click()
         page.wait_for_timeout(400)
     assert marker.inner_text() == "Destroyed"  # the state in words, not colour alone
-    marker.click()
-    page.locator(".leaflet-popup a", has_text="Temple of Bel").click()
+    # A click landing while the zoom animation still runs opens nothing: click again.
+    popup_link = page.locator(".leaflet-popup a", has_text="Temple of Bel")
+    for _ in range(3):
+        marker.click()
+        try:
+            popup_link.wait_for(timeout=5000)
+            break
+        except PlaywrightTimeout:
+            continue
+    popup_link.click()
     page.wait_for_url("**/monuments/temple-of-bel/")
 
     page.get_by_role("heading", name="Evidence").wait_for()
