@@ -12,13 +12,22 @@ on them:
   number no live record can have, so its history stays together (and apart from any
   live record) across any number of dumps and loads.
 
+Date-times and times keep their microseconds (:class:`ExactJSONEncoder`), so that a
+backup restores every timestamp as it was stored.
+
 Everything else is Django's JSON serializer unchanged. ``heritage.loading`` reads it.
 """
 
 from __future__ import annotations
 
-from django.core.serializers.json import Deserializer  # noqa: F401  (the format's reader)
+import datetime
+
+from django.core.serializers.json import (
+    Deserializer,  # noqa: F401  (the format's reader)
+    DjangoJSONEncoder,
+)
 from django.core.serializers.json import Serializer as JSONSerializer
+from django.utils.timezone import is_aware
 
 from heritage.history import is_historical
 
@@ -29,7 +38,28 @@ def deleted_ref(pk: int) -> int:
     return -abs(int(pk))
 
 
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder, except that date-times and times are written to the microsecond.
+
+    Django's keeps milliseconds only (ECMA-262's format, for JavaScript): a backup would
+    restore 12:00:00.123456 as 12:00:00.123, and 12:00:00.000456 as 12:00:00, which is
+    then dumped as "12:00:00" where the backup said "12:00:00.000"."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            text = o.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        if isinstance(o, datetime.time) and not is_aware(o):
+            return o.isoformat()
+        return super().default(o)
+
+
 class Serializer(JSONSerializer):
+    def _init_options(self):
+        super()._init_options()
+        if self.options.get("cls") is None:
+            self.json_kwargs["cls"] = ExactJSONEncoder
+
     def start_serialization(self):
         super().start_serialization()
         self._refs: dict[tuple[type, object], object] = {}

@@ -7,6 +7,7 @@ claims by natural key too ("source-key/report-key").
 
 import datetime
 import io
+import itertools
 import json
 import os
 import sqlite3
@@ -16,11 +17,12 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -38,7 +40,14 @@ from heritage.models import (
     Source,
 )
 
-from .conftest import ARTICLES, GAZETTEER, ROOT, SEED_FIXTURES, SEED_REVIEWER
+from .conftest import (
+    ARTICLES,
+    GAZETTEER,
+    ROOT,
+    SEED_FIXTURES,
+    SEED_REVIEWER,
+    load_seed_fixtures,
+)
 
 SEED_LABELS = [str(path) for path in SEED_FIXTURES]
 REUTERS_ARTICLE = next(path for path in ARTICLES if path.name.startswith("reuters-"))
@@ -175,6 +184,41 @@ def frozen_now(monkeypatch):
     moment = timezone.now().replace(microsecond=0)
     monkeypatch.setattr(timezone, "now", lambda: moment)
     return moment
+
+
+def stored_times() -> Counter:
+    """Every date-time the registry and its accounts store, as (model, field, value),
+    counted: independent of primary keys. Models describing this database rather than
+    the registry (``not_serialized``) are left out, as dumps leave them out."""
+    times = Counter()
+    for model in [*apps.get_app_config("heritage").get_models(), get_user_model()]:
+        if getattr(model, "not_serialized", False):
+            continue
+        for f in model._meta.concrete_fields:
+            if isinstance(f, models.DateTimeField):
+                values = model._base_manager.values_list(f.attname, flat=True)
+                times.update((model._meta.label, f.name, value) for value in values)
+    return times
+
+
+@pytest.fixture
+def ticking_clock(monkeypatch):
+    """timezone.now() one second and one microsecond later at every call, starting at a
+    microsecond past a whole second: every timestamp written is distinct, a record
+    written twice gets a new one, and each has microseconds that a dump rounded to
+    milliseconds loses (12:00:00.000001 was dumped as "12:00:00.000", restored as
+    12:00:00 and dumped again as "12:00:00")."""
+    start = timezone.now().replace(microsecond=1)
+    calls = itertools.count()
+    step = datetime.timedelta(seconds=1, microseconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: start + step * next(calls))
+    return start
+
+
+@pytest.fixture
+def seeded_by_ticking_clock(ticking_clock, db):
+    """The seed registry, every timestamp in it written under :func:`ticking_clock`."""
+    load_seed_fixtures()
 
 
 # --- 1. the seed fixtures load -----------------------------------------------------------
@@ -654,10 +698,9 @@ def test_a_backup_is_restored_only_into_an_empty_registry(seeded, tmp_path):
 # either resets the sequences again, so the reloaded objects get the very same primary
 # keys, or leaves them running, as in a database that already held other objects (or a
 # different database altogether): natural keys must make that irrelevant.
-# Known, timing-dependent: on PostgreSQL under load, one run in a few finds a monument's
-# updated_at differing after the restore (a second boundary crossed while restoring).
-# Retried once so that it stays visible without failing the build; the cause is open.
-@pytest.mark.flaky(reruns=1)
+# The ticking clock makes the timestamps deterministic: on the wall clock, one stored
+# timestamp in a thousand has microseconds below a millisecond, which a dump rounded to
+# milliseconds lost (this test then failed now and then on whichever record had one).
 @pytest.mark.django_db(transaction=True, reset_sequences=True)
 @pytest.mark.parametrize(
     "reset_sequences",
@@ -667,11 +710,15 @@ def test_a_backup_is_restored_only_into_an_empty_registry(seeded, tmp_path):
     ],
 )
 def test_dump_flush_and_reload_gives_the_same_dump(
-    seeded, tmp_path, django_user_model, reset_sequences
+    seeded_by_ticking_clock, tmp_path, django_user_model, reset_sequences
 ):
     curator = django_user_model.objects.create_user("curator", "curator@localhost", "pw-12345")
     reviewed = DamageReport.objects.filter(review_status="accepted").order_by("pk")[:2]
     assert DamageReport.objects.filter(pk__in=reviewed).update(reviewed_by=curator) == 2
+    times = stored_times()
+    # Timestamps that a dump rounded to milliseconds would not restore as stored.
+    updated = [value for (label, _, value) in times if label == "heritage.Monument"]
+    assert updated and all(0 < value.microsecond < 1000 for value in updated)
     labels = ("heritage", "auth.user")
     first = dump(*labels)
     first_report_pks = set(DamageReport.objects.values_list("pk", flat=True))
@@ -687,6 +734,8 @@ def test_dump_flush_and_reload_gives_the_same_dump(
     assert (report_pks == first_report_pks) is reset_sequences
     assert f"Installed {len(json.loads(first))} object(s), 0 already present" in output
     assert_same_dump(dump(*labels), first)
+    # Every timestamp as it was stored, to the microsecond (none rewritten on restoring).
+    assert stored_times() == times
     assert DamageReport.objects.filter(reviewed_by__username="curator").count() == 2
 
 
