@@ -50,7 +50,13 @@ def start(extra: list[str]) -> int:
     manage = [PYTHON, "manage.py"]
     run([*manage, "setup_registry"])
     address = extra[0] if extra else "127.0.0.1:8000"
-    print(f"Serving the registry at http://{address}/admin/  (Ctrl-C to stop)", flush=True)
+    print(
+        f"Serving the registry (Ctrl-C to stop):\n"
+        f"  public site  http://{address}/  (Arabic: http://{address}/ar/)\n"
+        f"  admin        http://{address}/admin/\n"
+        f"  API          http://{address}/api/  (docs: http://{address}/api/docs/)",
+        flush=True,
+    )
     # Large consensus recomputations run in the background, from the database's queue.
     worker = subprocess.Popen([str(PYTHON), "manage.py", "db_worker"], cwd=ROOT)
     try:
