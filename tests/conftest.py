@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,6 +15,13 @@ SEED_FIXTURES = [GAZETTEER, *ARTICLES]
 
 
 SEED_REVIEWER = "seed-reviewer"
+
+
+@pytest.fixture(autouse=True)
+def empty_response_cache():
+    """Each test starts with no cached API response (the key holds the revision's time,
+    but two tests may share it to the microsecond under a frozen clock)."""
+    caches["responses"].clear()
 
 
 def load_seed_fixtures() -> None:

@@ -34,7 +34,7 @@ from rest_framework.views import APIView
 
 from heritage import consensus as engine
 from heritage import dataset, services
-from heritage.api import formats, linked_data
+from heritage.api import formats, linked_data, response_cache
 from heritage.api import serializers as s
 from heritage.api.errors import ParameterError
 from heritage.api.filters import CONSENSUS_PARAMETERS, MonumentFilter, ReportFilter, SourceFilter
@@ -58,6 +58,13 @@ PAGE_PARAMETERS = {"page", "page_size"}
 
 class NotModified(Exception):
     """The client's copy is current: answer 304."""
+
+
+class Cached(Exception):
+    """The same request was answered at this revision: answer with that response."""
+
+    def __init__(self, response):
+        self.response = response
 
 
 STREAMED_FORMATS = ("csv", "jsonl", "geojson")
@@ -94,6 +101,11 @@ class RegistryViewSet(viewsets.GenericViewSet):
         super().initial(request, *args, **kwargs)
         if request.method in ("GET", "HEAD"):
             self.check_not_modified(request)
+        if request.method == "GET" and response_cache.enabled():
+            self.cache_key = response_cache.key_for(self.etag, self.revision)
+            cached = response_cache.lookup(self.cache_key)
+            if cached is not None:
+                raise Cached(cached)
 
     def perform_content_negotiation(self, request, force=False):
         try:
@@ -105,7 +117,7 @@ class RegistryViewSet(viewsets.GenericViewSet):
     # --- HTTP validators -----------------------------------------------------------
 
     def check_not_modified(self, request) -> None:
-        revision = services.current_revision()
+        revision = self.revision = services.current_revision()
         variant = "|".join(
             [
                 request.get_full_path(),
@@ -142,6 +154,9 @@ class RegistryViewSet(viewsets.GenericViewSet):
     def handle_exception(self, exc):
         if isinstance(exc, NotModified):
             return Response(status=304, headers=self.validator_headers())
+        if isinstance(exc, Cached):
+            self.cache_key = None  # already stored
+            return exc.response
         return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -153,6 +168,8 @@ class RegistryViewSet(viewsets.GenericViewSet):
         if response.status_code == 200 and hasattr(self, "etag"):
             for name, value in self.validator_headers().items():
                 response[name] = value
+            if getattr(self, "cache_key", None):
+                response_cache.keep(self.cache_key, response)
         return response
 
     # --- helpers -------------------------------------------------------------------

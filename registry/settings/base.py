@@ -7,6 +7,7 @@ Everything that differs between deployments is read from the environment:
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -196,8 +197,23 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "heritage_cache",
         "OPTIONS": {"MAX_ENTRIES": 100_000},
-    }
+    },
+    # Whole API responses per revision (heritage/api/response_cache.py): files every
+    # worker shares; a write to the registry makes every entry unreachable.
+    "responses": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get(
+            "RESPONSE_CACHE_DIR",
+            str(Path(tempfile.gettempdir()) / "heritage-registry-responses"),
+        ),
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
+# Responses larger than this are not kept in the response cache (0: no response cache).
+API_RESPONSE_CACHE_MAX_BYTES = int(
+    os.environ.get("API_RESPONSE_CACHE_MAX_BYTES", str(20 * 1024 * 1024))
+)
 
 # django-axes: after LOGIN_FAILURE_LIMIT wrong passwords for one account from one
 # address, that pair is refused for LOGIN_COOLOFF_MINUTES, whatever the password.

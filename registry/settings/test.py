@@ -16,7 +16,13 @@ DATASET_DIR = tempfile.mkdtemp(prefix="heritage-test-datasets-")
 
 # One process: a memory cache keeps the API's query counts free of the throttle's
 # cache queries. tests/api/test_rate_limit.py checks the database cache across processes.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "responses": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "responses",
+    },
+}
 # No map tiles: the tests make no request outside the test server.
 MAP_TILE_URL = ""
 CONTENT_SECURITY_POLICY = content_security_policy(MAP_TILE_URL)  # noqa: F405
