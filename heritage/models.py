@@ -31,6 +31,9 @@ OBSERVED_AFTER_PUBLICATION = (
     "The observation cannot be after the source's publication date ({published})."
 )
 OBSERVED_IN_FUTURE = "The observation date cannot be in the future."
+PUBLISHED_BEFORE_OBSERVATION = (
+    "Claim {claim} speaks of {observed}: the source cannot be published before it."
+)
 OBSERVED_RANGE_REVERSED = "The end of the observed range is before its start."
 OBSERVED_END_WITHOUT_START = "Give the start of the observed range too (the same date if exact)."
 INFERRED_NEEDS_NOTE = "Say why this vague reference is read as this monument."
@@ -578,6 +581,27 @@ class Source(models.Model):
         super().clean()
         if self.published_on and self.published_on > timezone.localdate():
             raise ValidationError({"published_on": PUBLISHED_IN_FUTURE})
+        if self.pk and self.published_on:
+            # A claim is never observed after its source's publication (the stored past
+            # relies on it): moving the date before a claim's observation is refused.
+            later = (
+                self.reports.filter(
+                    models.Q(observed_to__gt=self.published_on)
+                    | models.Q(observed_to__isnull=True, observed_from__gt=self.published_on)
+                )
+                .order_by("key")
+                .values_list("key", "observed_from", "observed_to")
+                .first()
+            )
+            if later:
+                key, start, end = later
+                raise ValidationError(
+                    {
+                        "published_on": PUBLISHED_BEFORE_OBSERVATION.format(
+                            claim=key, observed=(end or start).isoformat()
+                        )
+                    }
+                )
 
 
 class DamageReportQuerySet(models.QuerySet):

@@ -12,6 +12,7 @@ import contextlib
 import contextvars
 import dataclasses
 import datetime
+import functools
 import hashlib
 import inspect
 from collections import defaultdict
@@ -528,8 +529,14 @@ def _stored_values(result: consensus.Consensus, claims: list[consensus.Claim]) -
 _HISTORY_FIELDS = ["timeline", "history_digest"]
 # Every field a refresh may write, in a fixed order (one UPDATE shape per subset).
 _WRITTEN_FIELDS = [*_STORED_FIELDS, *_HISTORY_FIELDS, "changed_at"]
-# The engine's code is part of every digest: new rules recompute every stored past.
-_ENGINE_DIGEST = hashlib.sha256(inspect.getsource(consensus).encode()).hexdigest()
+
+
+@functools.cache
+def _engine_digest() -> str:
+    """The engine's code and the code that stores its past are part of every digest:
+    new rules recompute every stored past."""
+    code = [inspect.getsource(f) for f in (consensus, stored_timeline, consensus_periods)]
+    return hashlib.sha256("\n".join(code).encode()).hexdigest()
 
 
 def history_digest(claims: list[consensus.Claim], group: consensus.Group | None = None) -> str:
@@ -538,7 +545,7 @@ def history_digest(claims: list[consensus.Claim], group: consensus.Group | None 
 
     Sets are sorted, so the digest is the same in every process.
     """
-    digest = hashlib.sha256(_ENGINE_DIGEST.encode())
+    digest = hashlib.sha256(_engine_digest().encode())
 
     def add(claims: Iterable[consensus.Claim]) -> None:
         for claim in sorted(claims, key=lambda c: str(c.id)):

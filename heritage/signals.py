@@ -18,6 +18,7 @@ from django.db.models.signals import (
     post_migrate,
     post_save,
     pre_delete,
+    pre_save,
 )
 from django.dispatch import receiver
 
@@ -96,13 +97,30 @@ def override_changed(sender, instance: StatusOverride, raw: bool = False, **kwar
         services.refresh_consensus(monument_ids={instance.monument_id})
 
 
+@receiver(pre_save, sender=Monument)
+def monument_saving(sender, instance: Monument, raw: bool, **kwargs) -> None:
+    """Remember the group the monument belonged to and its own number of members: a
+    member that leaves changes its former group's status too."""
+    if raw or instance.pk is None:
+        return
+    instance._group_before = (
+        Monument.objects.filter(pk=instance.pk)
+        .values_list("part_of_id", "member_count", "member_count_approximate")
+        .first()
+    )
+
+
 @receiver(post_save, sender=Monument)
 def monument_saved(sender, instance: Monument, raw: bool, **kwargs) -> None:
     if not raw:
         services.update_search_text(monument_ids={instance.pk})
-        if instance.part_of_id is not None or instance.member_count is not None:
-            # Its group's number of members or its membership may have changed.
-            services.refresh_consensus(monument_ids={instance.pk})
+        before = getattr(instance, "_group_before", None) or (None, None, False)
+        now = (instance.part_of_id, instance.member_count, instance.member_count_approximate)
+        if before != now or instance.part_of_id is not None or instance.member_count is not None:
+            # Its group (former and present), its number of members or its membership
+            # may have changed.
+            ids = {instance.pk} | ({before[0]} if before[0] is not None else set())
+            services.refresh_consensus(monument_ids=ids)
 
 
 @receiver(post_save, sender=Alias)

@@ -6,10 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from heritage import services
 from heritage.models import (
+    PUBLISHED_BEFORE_OBSERVATION,
     DamageReport,
     Monument,
     MonumentConsensus,
@@ -246,3 +248,72 @@ def test_a_members_claim_rolls_up_to_its_group(seeded, curator):
         reports=[report], decision=ReviewStatus.REJECTED, reviewer=curator, note="misread"
     )
     assert state_of("tower-tombs") == "damaged"
+
+
+def test_a_member_that_leaves_its_group_recomputes_the_group(seeded, curator):
+    """Groups and extent: the group's status, extent and stored past follow its members;
+    a member moved out of the group, or a group's number of members cleared, recompute
+    the former group too."""
+    tombs = Monument.objects.get(slug="tower-tombs")
+    elahbel = Monument.objects.get(slug="tower-of-elahbel")
+    source = Source.objects.create(
+        key="elahbel-gone",
+        title="Tower of Elahbel blown up",
+        published_on=datetime.date(2016, 6, 4),
+        outlet=Outlet.objects.get(slug="afp"),
+    )
+    report = DamageReport.objects.create(
+        source=source,
+        key="elahbel",
+        monument=elahbel,
+        state="destroyed",
+        excerpt="Satellite images show the Tower of Elahbel has been destroyed.",
+        evidence="imagery",
+        observed_from=datetime.date(2016, 6, 2),
+    )
+    services.review_reports(reports=[report], decision=ReviewStatus.ACCEPTED, reviewer=curator)
+    tombs.member_count = 2
+    tombs.save()
+    with_member = MonumentConsensus.objects.get(monument=tombs)
+    assert with_member.extent_destroyed >= 1
+
+    elahbel.part_of = None
+    elahbel.save()
+    alone = MonumentConsensus.objects.get(monument=tombs)
+    recomputed = services.consensus_at(monument_ids=[tombs.pk])[tombs.pk][0]
+    assert (alone.state, alone.extent_destroyed) == (
+        recomputed.state,
+        recomputed.extent.destroyed if recomputed.extent else None,
+    )
+    assert alone.history_digest != with_member.history_digest  # its past was rewritten
+
+    tombs.member_count = None
+    tombs.save()
+    cleared = MonumentConsensus.objects.get(monument=tombs)
+    recomputed = services.consensus_at(monument_ids=[tombs.pk])[tombs.pk][0]
+    assert cleared.history_digest != alone.history_digest
+    assert cleared.state == recomputed.state
+
+
+def test_a_source_cannot_be_dated_before_what_its_claims_observed(seeded):
+    source = Source.objects.create(
+        key="late-report", title="Late report", published_on=datetime.date(2016, 6, 10)
+    )
+    DamageReport.objects.create(
+        source=source,
+        key="bel",
+        monument=Monument.objects.get(slug="temple-of-bel"),
+        state="destroyed",
+        excerpt="The temple is gone.",
+        evidence="imagery",
+        observed_from=datetime.date(2016, 6, 1),
+        observed_to=datetime.date(2016, 6, 8),
+    )
+    source.published_on = datetime.date(2016, 6, 5)
+    with pytest.raises(ValidationError) as refused:
+        source.full_clean()
+    assert refused.value.message_dict["published_on"] == [
+        PUBLISHED_BEFORE_OBSERVATION.format(claim="bel", observed="2016-06-08")
+    ]
+    source.published_on = datetime.date(2016, 6, 8)
+    source.full_clean()  # on the last day observed: fine

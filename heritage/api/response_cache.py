@@ -12,8 +12,10 @@ production); if it fails, the response is computed as if nothing were cached.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+import os
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -33,7 +35,22 @@ def key_for(etag: str, revision) -> str:
 
 
 def enabled() -> bool:
-    return settings.API_RESPONSE_CACHE_MAX_BYTES > 0
+    return settings.API_RESPONSE_CACHE_MAX_BYTES > 0 and _folder_is_private()
+
+
+@functools.cache
+def _folder_is_private() -> bool:
+    """Whether the cache's folder (if it has one) is the registry's own: the files are
+    pickles, so a folder another user can write to would let them run code here.
+    Django creates it with mode 0700; one found otherwise turns the cache off."""
+    folder = getattr(caches[ALIAS], "_dir", None)
+    if folder is None or not os.path.isdir(folder) or not hasattr(os, "getuid"):
+        return True
+    status = os.stat(folder)
+    if status.st_uid != os.getuid() or status.st_mode & 0o022:
+        logger.warning("response cache off: %s is not private to this user", folder)
+        return False
+    return True
 
 
 def lookup(key: str) -> HttpResponse | None:

@@ -120,7 +120,8 @@ class RegistryViewSet(viewsets.GenericViewSet):
         revision = self.revision = services.current_revision()
         variant = "|".join(
             [
-                request.get_full_path(),
+                # The full address: links in the body are absolute (host and scheme).
+                request.build_absolute_uri(),
                 request.accepted_media_type or "",
                 timezone.localdate().isoformat(),  # "as_of" defaults to today
                 # A streamed export is gzip-compressed when the client accepts it.

@@ -7,7 +7,6 @@ Everything that differs between deployments is read from the environment:
 """
 
 import os
-import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -199,20 +198,19 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
     # Whole API responses per revision (heritage/api/response_cache.py): files every
-    # worker shares; a write to the registry makes every entry unreachable.
+    # worker shares, in a folder only the registry's user may use (the files are
+    # pickles); a write to the registry makes every entry unreachable. At most
+    # MAX_ENTRIES x API_RESPONSE_CACHE_MAX_BYTES on disk (1,000 x 5 MB).
     "responses": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get(
-            "RESPONSE_CACHE_DIR",
-            str(Path(tempfile.gettempdir()) / "heritage-registry-responses"),
-        ),
+        "LOCATION": os.environ.get("RESPONSE_CACHE_DIR", str(BASE_DIR / "var" / "responses")),
         "TIMEOUT": 24 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+        "OPTIONS": {"MAX_ENTRIES": 1000},
     },
 }
 # Responses larger than this are not kept in the response cache (0: no response cache).
 API_RESPONSE_CACHE_MAX_BYTES = int(
-    os.environ.get("API_RESPONSE_CACHE_MAX_BYTES", str(20 * 1024 * 1024))
+    os.environ.get("API_RESPONSE_CACHE_MAX_BYTES", str(5 * 1024 * 1024))
 )
 
 # django-axes: after LOGIN_FAILURE_LIMIT wrong passwords for one account from one

@@ -101,3 +101,12 @@ def test_a_failing_cache_does_not_fail_the_request(seeded, api, monkeypatch):
     monkeypatch.setattr(caches["responses"], "set", broken)
     assert api.get("/api/sites/").status_code == 200
     assert api.get("/api/sites/").status_code == 200
+
+
+@override_settings(ALLOWED_HOSTS=["a.example", "b.example"])
+def test_each_host_gets_its_own_links(seeded, api):
+    first = api.get("/api/monuments/?page_size=2", HTTP_HOST="a.example").json()
+    other = api.get("/api/monuments/?page_size=2", HTTP_HOST="b.example")
+    assert "X-Registry-Cache" not in other
+    assert first["next"].startswith("http://a.example/")
+    assert other.json()["next"].startswith("http://b.example/")
