@@ -334,6 +334,15 @@ class MonumentQuerySet(models.QuerySet):
         """Monuments with their site, group and stored consensus joined in (one query)."""
         return self.select_related("site", "part_of", "consensus")
 
+    def in_state(self, state: str, *, relation: str = "consensus") -> MonumentQuerySet:
+        """Monuments whose status is *state*: today's stored ``consensus``, or the
+        ``period`` joined by :meth:`with_period`. A monument never refreshed has no
+        stored row and counts as unknown."""
+        match = models.Q(**{f"{relation}__state": state})
+        if state == ConsensusState.UNKNOWN:
+            match |= models.Q(**{f"{relation}__isnull": True})
+        return self.filter(match)
+
     def with_period(self, basis: str, day: datetime.date) -> MonumentQuerySet:
         """Annotate ``period``: the stored :class:`ConsensusPeriod` of *basis* covering
         *day* (a LEFT JOIN on the period table's index; at most one row per monument).

@@ -208,6 +208,12 @@ class RegistryViewSet(viewsets.GenericViewSet):
             raise exceptions.ValidationError(filterset.errors)
         return filterset.qs, filterset.form.cleaned_data
 
+    @staticmethod
+    def uniquely_ordered(queryset, unique: str):
+        """*queryset* in the requested (or default) order, then by the *unique* field,
+        so that pages never repeat or skip a row where the order has ties."""
+        return queryset.order_by(*queryset.query.order_by, unique)
+
     def detail_url(self, prefix: str) -> str:
         return self.request.build_absolute_uri(f"/api/{prefix}/")
 
@@ -421,10 +427,7 @@ class MonumentViewSet(RegistryViewSet):
         today's stored consensus, or the stored period of a past day (*relation*)."""
         state, contested, minimum = (cleaned.get(name) for name in CONSENSUS_PARAMETERS)
         if state:
-            match = Q(**{f"{relation}__state": state})
-            if state == engine.UNKNOWN:  # a monument never refreshed has no row
-                match |= Q(**{f"{relation}__isnull": True})
-            queryset = queryset.filter(match)
+            queryset = queryset.in_state(state, relation=relation)
         if contested:
             queryset = queryset.filter(**{f"{relation}__contested": contested == "true"})
         if minimum is not None:
@@ -687,11 +690,7 @@ class SourceViewSet(RegistryViewSet):
         )
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        # The key last (an empty ?ordering= leaves no order at all), so that pages
-        # never repeat or skip a source.
-        default = self.get_queryset().query.order_by
-        queryset = queryset.order_by(*(queryset.query.order_by or default), "key")
+        queryset = self.uniquely_ordered(self.filter_queryset(self.get_queryset()), "key")
         rows = queryset.values(*s.SOURCE_COLUMNS)
         context = {"base_url": self.detail_url("sources")}
         if request.accepted_renderer.format == "json":
@@ -752,11 +751,7 @@ class ReportViewSet(mixins.ListModelMixin, RegistryViewSet):
         )
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        # The primary key last (an empty ?ordering= leaves no order at all), so that
-        # pages never repeat or skip a claim.
-        default = self.get_queryset().query.order_by
-        queryset = queryset.order_by(*(queryset.query.order_by or default), "pk")
+        queryset = self.uniquely_ordered(self.filter_queryset(self.get_queryset()), "pk")
         rows = queryset.values(*s.CLAIM_COLUMNS)
         if request.accepted_renderer.format == "json":
             page = self.paginate_queryset(rows)

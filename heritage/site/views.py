@@ -4,10 +4,10 @@ queries, answers 304 from the revision alone, and takes its filters from the URL
 from __future__ import annotations
 
 import datetime
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -115,22 +115,13 @@ def status_from_stored(stored, monument) -> dict:
 def status_from_result(result, monument) -> dict:
     """The status a page shows, from a consensus computed for a past date."""
     extent = result.extent
-    return {
-        "state": result.state,
-        "confidence": result.confidence,
-        "independent_origins": result.independent_origins,
-        "contested": result.contested,
-        "single_origin": result.single_origin,
-        "overridden": result.overridden,
-        "evidence_state": result.evidence_state,
-        "claim_count": len(result.verdicts),
-        "changed_at": None,
-        "extent": extent_parts(
-            _extent(extent.destroyed, extent.affected, extent.restored, monument)
-            if extent
-            else None
-        ),
-    }
+    computed = SimpleNamespace(
+        **{name: getattr(result, name) for name in ENGINE_STATUS_FIELDS},
+        claim_count=len(result.verdicts),
+        changed_at=None,
+        **{f"extent_{name}": getattr(extent, name) if extent else None for name in EXTENT},
+    )
+    return status_from_stored(computed, monument)
 
 
 def status_from_period(monument) -> dict:
@@ -138,25 +129,26 @@ def status_from_period(monument) -> dict:
     :func:`queries.with_status_on` (a past status is evidence alone: never overridden)."""
     if monument.period_state is None:
         return status_from_stored(None, monument)
-    return {
-        "state": monument.period_state,
-        "confidence": monument.period_confidence,
-        "independent_origins": monument.period_independent_origins,
-        "contested": monument.period_contested,
-        "single_origin": monument.period_single_origin,
-        "overridden": False,
-        "evidence_state": monument.period_state,
-        "claim_count": monument.period_claim_count,
-        "changed_at": None,
-        "extent": extent_parts(
-            _extent(
-                monument.period_extent_destroyed,
-                monument.period_extent_affected,
-                monument.period_extent_restored,
-                monument,
-            )
-        ),
-    }
+    period = SimpleNamespace(
+        **{name: getattr(monument, f"period_{name}") for name in queries.PERIOD_COLUMNS},
+        overridden=False,
+        evidence_state=monument.period_state,
+        changed_at=None,
+    )
+    return status_from_stored(period, monument)
+
+
+# What a computed consensus and a stored one call alike.
+ENGINE_STATUS_FIELDS = (
+    "state",
+    "confidence",
+    "independent_origins",
+    "contested",
+    "single_origin",
+    "overridden",
+    "evidence_state",
+)
+EXTENT = ("destroyed", "affected", "restored")
 
 
 def stored_consensus(monument):
@@ -260,10 +252,7 @@ def monument_list(request):
         relation = "period"
         order = tuple(queries.past_order(o) for o in order)
     if state:
-        match = Q(**{f"{relation}__state": state})
-        if state == "unknown":  # a monument never refreshed has no stored row
-            match |= Q(**{f"{relation}__isnull": True})
-        monuments = monuments.filter(match)
+        monuments = monuments.in_state(state, relation=relation)
     if contested:
         monuments = monuments.filter(**{f"{relation}__contested": contested == "yes"})
     paginator = Paginator(monuments.order_by(*order), PAGE_SIZE)

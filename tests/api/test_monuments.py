@@ -233,6 +233,11 @@ def test_a_monument_without_a_stored_consensus_reads_as_unknown(db, api):
     detail = api.get("/api/monuments/lone-gate/")
     assert detail.status_code == 200
     assert detail.json()["consensus"]["state"] == "unknown"
+    # The state filter counts it as unknown too, today and on a past day (no period).
+    for query in ("state=unknown", "state=unknown&as_of=2016-01-01"):
+        listed = results(api.get(f"/api/monuments/?{query}"))
+        assert "lone-gate" in {m["slug"] for m in listed}, query
+    assert not results(api.get("/api/monuments/?state=destroyed"))
 
 
 def test_group_extent_in_list_detail_csv_and_past_dates(seeded, api):
