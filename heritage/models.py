@@ -970,6 +970,25 @@ class Revision(models.Model):
         return f"revision {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
 
 
+class RequestCount(models.Model):
+    """The anonymous rate limit's counter for one client address
+    (``heritage/api/throttles.py``): its requests in the current window of the rate's
+    duration and in the window before, updated by one statement per request so that
+    every worker process counts the same requests.
+
+    Not registry content: dumpdata leaves it out and loaddata ignores it."""
+
+    client = models.CharField(primary_key=True, max_length=100)
+    window_index = models.BigIntegerField(help_text="Seconds since the epoch // duration.")
+    count = models.PositiveIntegerField(default=0)
+    previous = models.PositiveIntegerField(default=0, help_text="Requests in the window before.")
+
+    not_serialized = True
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.count} (window {self.window_index})"
+
+
 class ConsensusJob(models.Model):
     """A recomputation of many monuments' consensus, run in the background by a task
     worker (``manage.py db_worker``) rather than inside the request that caused it.

@@ -178,7 +178,8 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
 
 API_MAX_PAGE_SIZE = 500
-# Requests an anonymous client (one IP address) may make: "N/second|minute|hour|day".
+# Requests an anonymous client (one IP address) may make: "N/second|minute|hour|day",
+# over a sliding window (heritage/api/throttles.py); "off" sets no limit.
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "600/minute")
 API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "60"))
 
@@ -189,8 +190,10 @@ API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "60"))
 TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXIES
 
-# The rate-limit counters live in the database, so that every worker process counts
-# the same requests (a per-process memory cache would multiply the limit).
+# The default cache lives in the database, so that every worker process shares it (a
+# per-process memory cache would multiply anything counted in it). The rate limit's
+# counters have a table of their own (heritage.models.RequestCount): one statement a
+# request, where a cache would take four.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -3,11 +3,12 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
-from heritage.api import views
-from heritage.models import Monument
+from heritage.api import throttles, views
+from heritage.models import Monument, RequestCount
 
 ENDPOINTS = [
     "/api/monuments/",
@@ -92,11 +93,71 @@ def test_writes_are_refused(seeded, api, url, method):
 
 
 def test_the_anonymous_rate_limit_is_configurable(seeded, api):
-    cache.clear()
     with override_settings(API_ANON_RATE="3/minute"):
-        codes = [api.get("/api/sites/").status_code for _ in range(4)]
-    cache.clear()
-    assert codes == [200, 200, 200, 429]
+        responses = [api.get("/api/sites/") for _ in range(4)]
+    assert [r.status_code for r in responses] == [200, 200, 200, 429]
+    assert 0 < int(responses[-1]["Retry-After"]) <= 60
+
+
+@override_settings(API_RESPONSE_CACHE_MAX_BYTES=0)  # both requests do the same work
+def test_the_rate_limit_costs_one_statement_a_request(seeded, api):
+    with CaptureQueriesContext(connection) as unlimited:
+        api.get("/api/sites/")
+    with (
+        override_settings(API_ANON_RATE="100/minute"),
+        CaptureQueriesContext(connection) as limited,
+    ):
+        api.get("/api/sites/")
+    assert len(limited) == len(unlimited) + 1
+    assert RequestCount.objects.get().count == 1
+
+
+@pytest.fixture
+def minute(monkeypatch):
+    """Moves the rate limit's clock: minute(k, s) is second s of minute k."""
+    now = {"t": 0.0}
+    monkeypatch.setattr(throttles, "clock", lambda: now["t"])
+
+    def at(k: int, seconds: float) -> None:
+        now["t"] = 60.0 * (1_000_000 + k) + seconds
+
+    return at
+
+
+def served(api, n: int) -> int:
+    return sum(api.get("/api/sites/").status_code == 200 for _ in range(n))
+
+
+@override_settings(API_ANON_RATE="10/minute")
+def test_the_rate_limit_slides_over_the_last_minute(seeded, api, minute):
+    minute(0, 59)
+    assert served(api, 12) == 10
+    # Half a minute later the last minute still holds half of those ten: five more fit.
+    minute(1, 30)
+    assert served(api, 8) == 5
+    # Two windows later nothing weighs any more.
+    minute(3, 0)
+    assert served(api, 12) == 10
+
+
+@override_settings(API_ANON_RATE="10/minute")
+def test_refused_requests_are_not_counted(seeded, api, minute):
+    minute(0, 0)
+    assert served(api, 30) == 10
+    assert RequestCount.objects.get().count == 10
+    # Had the 20 refusals counted, the next minute's first half would allow none.
+    minute(1, 45)
+    assert served(api, 10) == 7  # 10 x 1/4 of the last minute still weighs
+
+
+def test_idle_counters_are_pruned(seeded, api, minute, monkeypatch):
+    with override_settings(API_ANON_RATE="10/minute"):
+        minute(0, 0)
+        api.get("/api/sites/", REMOTE_ADDR="192.0.2.1")
+        monkeypatch.setattr(throttles.random, "randrange", lambda n: 0)
+        minute(2, 0)
+        api.get("/api/sites/", REMOTE_ADDR="192.0.2.2")
+    assert list(RequestCount.objects.values_list("client", flat=True)) == ["anon:192.0.2.2"]
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 """The anonymous rate limit holds across worker processes and cannot be dodged with a
-forged X-Forwarded-For: counters live in the database cache, keyed on the address the
+forged X-Forwarded-For: counters live in the database (one row per address), keyed on the address the
 deployment trusts (settings.TRUSTED_PROXIES)."""
 
 import os
