@@ -8,24 +8,32 @@ Usage::
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/load_bench \\
         .venv/bin/python manage.py seed_synthetic --monuments 10000 --reports 200000
     .venv/bin/python bench/load.py --database-url postgres://postgres@127.0.0.1:5432/load_bench \\
-        [--clients 50] [--duration 60] [--max-requests 30000] [--workers 3] [--no-writes]
+        [--clients 50] [--duration 60] [--max-requests 30000] [--workers 3]
+        [--worker-class sync|gthread] [--threads 4] [--think 0] [--no-writes]
 
-It starts gunicorn (``registry/gunicorn_conf.py``, ``--workers`` sync workers) bound to
-127.0.0.1 on a free port, waits for ``/readyz``, then runs ``--clients`` concurrent
-clients (threads, keep-alive connections) for ``--duration`` seconds or until
+It starts gunicorn (``registry/gunicorn_conf.py``, ``--workers`` workers of
+``--worker-class``, each with ``--threads`` threads when gthread) bound to 127.0.0.1 on a
+free port, waits for ``/readyz``, then runs ``--clients`` concurrent clients (threads,
+keep-alive connections; each waits ``--think`` milliseconds on average, exponentially
+distributed, between an answer and its next request; 0: none) for ``--duration`` seconds or until
 ``--max-requests`` requests, each picking at random from a mix of requests: list
 pages, filtered lists, past-date lists (``as_of``, ``known_at``), details, timelines,
 claims and sources pages, the full CSV and GeoJSON exports, and conditional requests
 answered 304. Meanwhile, unless ``--no-writes``, one writer loads a small new article
-(``manage.py loaddata``) and another accepts drafted claims (``services.review_reports``)
-every few seconds, as curators would.
+(``loaddata``) and another accepts drafted claims (``services.review_reports``) every few
+seconds, as curators would; both run in this process, on the same database, so that the
+machine's cores go to the server rather than to starting a Python for each write.
 
 It prints, per kind of request and overall: requests, requests/s, p50 / p95 / p99 / max
 latency in milliseconds, and errors (a 5xx, a refused connection, a timeout, or any
 status other than the one expected; a conditional request answered in full with a
 new ETag, after a write, is right). The anonymous rate limit is raised for the run
 (all clients share one address); it is measured by tests/api/test_rate_limit.py.
-Figures depend on the machine and what else runs on it: compare runs on one machine.
+Then the CPU time spent per request by the server (gunicorn's master and workers, from
+/proc) and by PostgreSQL (every postgres process: the writes' share too): unlike the
+latencies, it hardly depends on what else the machine runs, so it compares runs taken
+on a busy machine, and the server's capacity is about the cores it has divided by it.
+Latencies depend on the machine and what else runs on it: compare runs on one machine.
 """
 
 from __future__ import annotations
@@ -60,6 +68,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=60.0, help="Seconds (at most 600).")
     parser.add_argument("--max-requests", type=int, default=30_000)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers.")
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
+    parser.add_argument("--threads", type=int, default=4, help="Threads per gthread worker.")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="Mean milliseconds between an answer and the next request.",
+    )
     parser.add_argument("--no-writes", action="store_true", help="No concurrent loads/reviews.")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
@@ -92,6 +108,8 @@ def server_env(args: argparse.Namespace, port: int, static_root: str) -> dict[st
         "STATIC_ROOT": static_root,
         "BIND": f"{HOST}:{port}",
         "WEB_CONCURRENCY": str(args.workers),
+        "WORKER_CLASS": args.worker_class,
+        "WORKER_THREADS": str(args.threads),
         "CONN_MAX_AGE": "60",
         "API_ANON_RATE": "10000000/minute",
         "LOG_LEVEL": "WARNING",
@@ -205,7 +223,7 @@ class Recorder:
                 self.examples.setdefault(kind, error)
 
 
-def client(port: int, mix, recorder: Recorder, deadline: float, seed: int) -> None:
+def client(port: int, mix, recorder: Recorder, deadline: float, seed: int, think: float) -> None:
     rng = random.Random(seed)
     kinds = [k for k, _, _ in mix]
     weights = [w for _, w, _ in mix]
@@ -246,23 +264,28 @@ def client(port: int, mix, recorder: Recorder, deadline: float, seed: int) -> No
             connection.close()
             connection = http.client.HTTPConnection(HOST, port, timeout=CLIENT_TIMEOUT)
         recorder.record(kind, time.perf_counter() - started, error)
+        if think:
+            time.sleep(rng.expovariate(1000 / think))
     connection.close()
 
 
 # --- what the curators do meanwhile ----------------------------------------------------
 
-REVIEW = """
-import django, random, sys
-django.setup()
-from heritage import services
-from heritage.models import DamageReport
-from django.contrib.auth import get_user_model
-reviewer, _ = get_user_model().objects.get_or_create(username="load-test-reviewer")
-ids = list(DamageReport.objects.filter(review_status="drafted").values_list("pk", flat=True)[:500])
-chosen = random.Random(int(sys.argv[1])).sample(ids, min(5, len(ids)))
-services.review_reports(reports=DamageReport.objects.filter(pk__in=chosen),
-                        decision="accepted", reviewer=reviewer)
-"""
+
+def review(n: int) -> None:
+    """A reviewer accepts five drafted claims, as in the admin."""
+    from django.contrib.auth import get_user_model
+
+    from heritage import services
+    from heritage.models import DamageReport
+
+    reviewer, _ = get_user_model().objects.get_or_create(username="load-test-reviewer")
+    drafted = DamageReport.objects.filter(review_status="drafted").values_list("pk", flat=True)
+    ids = list(drafted[:500])
+    chosen = random.Random(n).sample(ids, min(5, len(ids)))
+    services.review_reports(
+        reports=DamageReport.objects.filter(pk__in=chosen), decision="accepted", reviewer=reviewer
+    )
 
 
 def article(n: int, monuments: list[str]) -> list[dict]:
@@ -281,20 +304,64 @@ def article(n: int, monuments: list[str]) -> list[dict]:
     ]  # fmt: skip
 
 
-def writer(kind: str, env: dict, monuments: list[str], deadline: float, results: list, tmp: str):
+def writer(kind: str, monuments: list[str], deadline: float, results: list, tmp: str):
+    from django.core.management import call_command
+    from django.db import connections
+
     n = 0
     while time.monotonic() < deadline - 5:
         n += 1
-        if kind == "load":
-            path = Path(tmp) / f"article-{n}.json"
-            path.write_text(json.dumps(article(n, monuments)), encoding="utf-8")
-            command = [PYTHON, "manage.py", "loaddata", str(path), "--verbosity=0"]
-        else:
-            command = [PYTHON, "-c", REVIEW, str(n)]
         started = time.perf_counter()
-        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-        results.append((kind, time.perf_counter() - started, done.returncode, done.stderr[-300:]))
+        failure = ""
+        try:
+            if kind == "load":
+                path = Path(tmp) / f"article-{n}.json"
+                path.write_text(json.dumps(article(n, monuments)), encoding="utf-8")
+                call_command("loaddata", str(path), verbosity=0)
+            else:
+                review(n)
+        except Exception as exc:  # reported with the results, not raised in a thread
+            failure = f"{type(exc).__name__}: {exc}"[-300:]
+        results.append((kind, time.perf_counter() - started, 1 if failure else 0, failure))
         time.sleep(3)
+    connections.close_all()
+
+
+# --- where the time went -------------------------------------------------------------
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int, reaped: bool = True) -> float:
+    """CPU time of a process (and of its children it has reaped), 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    utime, stime, cutime, cstime = (int(v) for v in fields[11:15])
+    return (utime + stime + ((cutime + cstime) if reaped else 0)) / TICKS
+
+
+def server_cpu(master: int) -> float:
+    """gunicorn's CPU seconds so far: the master, its live workers, and the workers it
+    has reaped (recycled after max_requests)."""
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        children = []
+    return cpu_seconds(master) + sum(cpu_seconds(int(c), reaped=False) for c in children)
+
+
+def database_cpu() -> float:
+    """CPU seconds of every PostgreSQL process on this machine (its other users too)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if stat.read_text().strip() in ("postgres", "postmaster"):
+                total += cpu_seconds(int(stat.parent.name))
+        except OSError:
+            continue
+    return total
 
 
 # --- report ---------------------------------------------------------------------------
@@ -305,10 +372,12 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def report(recorder: Recorder, elapsed: float, writes: list, args) -> None:
+def report(recorder: Recorder, elapsed: float, writes: list, args, cpu: dict) -> None:
     print(
         f"\n{recorder.count} requests in {elapsed:.1f} s from {args.clients} clients, "
-        f"gunicorn with {args.workers} sync workers, production settings\n"
+        f"gunicorn with {args.workers} {args.worker_class} workers"
+        + (f" of {args.threads} threads" if args.worker_class == "gthread" else "")
+        + f", think time {args.think:.0f} ms, production settings\n"
     )
     header = (
         f"{'request':<16}{'n':>7}{'req/s':>8}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}{'errors':>8}"
@@ -332,6 +401,13 @@ def report(recorder: Recorder, elapsed: float, writes: list, args) -> None:
             f"{sum(recorder.errors.values()):>8}"
         )
     print("(milliseconds)")
+    if recorder.count:
+        print(
+            f"CPU per request: server {cpu['server'] / recorder.count * 1000:.1f} ms, "
+            f"PostgreSQL {cpu['database'] / recorder.count * 1000:.1f} ms "
+            f"(server {cpu['server'] / elapsed:.2f} cores, PostgreSQL "
+            f"{cpu['database'] / elapsed:.2f} cores)"
+        )
     for kind, example in recorder.examples.items():
         print(f"  first error, {kind}: {example}")
     for kind in ("load", "review"):
@@ -345,6 +421,15 @@ def report(recorder: Recorder, elapsed: float, writes: list, args) -> None:
             )
 
 
+def setup_django(env: dict[str, str]) -> None:
+    """The writers' Django: the server's settings and database, in this process."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     random.seed(args.seed)
@@ -356,19 +441,21 @@ def main(argv: list[str] | None = None) -> int:
             sample = sample_registry(port)
             mix = request_mix(sample)
             recorder = Recorder(args.max_requests)
+            cpu = {"server": -server_cpu(server.pid), "database": -database_cpu()}
             started = time.monotonic()
             deadline = started + args.duration
             writes: list = []
             threads = [
-                threading.Thread(target=client, args=(port, mix, recorder, deadline, n))
+                threading.Thread(
+                    target=client, args=(port, mix, recorder, deadline, n, args.think)
+                )
                 for n in range(args.clients)
             ]
             if not args.no_writes:
-                writer_env = {**env, "LOG_LEVEL": "ERROR"}
+                setup_django({**env, "LOG_LEVEL": "ERROR"})
                 threads += [
                     threading.Thread(
-                        target=writer,
-                        args=(kind, writer_env, sample["monuments"], deadline, writes, tmp),
+                        target=writer, args=(kind, sample["monuments"], deadline, writes, tmp)
                     )
                     for kind in ("load", "review")
                 ]
@@ -376,7 +463,10 @@ def main(argv: list[str] | None = None) -> int:
                 thread.start()
             for thread in threads:
                 thread.join(timeout=args.duration + CLIENT_TIMEOUT + 60)
-            report(recorder, time.monotonic() - started, writes, args)
+            elapsed = time.monotonic() - started
+            cpu["server"] += server_cpu(server.pid)
+            cpu["database"] += database_cpu()
+            report(recorder, elapsed, writes, args, cpu)
         finally:
             server.terminate()
             try:

@@ -1,8 +1,9 @@
 """gunicorn's settings for the registry: ``gunicorn -c python:registry.gunicorn_conf``.
 
 Each value can be overridden from the environment (names below) or gunicorn's own
-command-line options. Sync workers: the registry's requests are short and bounded;
-a worker that exceeds ``timeout`` is replaced, not left hanging.
+command-line options. Sync workers by default (``WORKER_CLASS``; ``gthread`` with
+``WORKER_THREADS`` threads each is the other choice): a request that exceeds ``timeout``
+gets its worker replaced, not left hanging.
 """
 
 import multiprocessing
@@ -11,7 +12,9 @@ import os
 wsgi_app = "registry.wsgi:application"
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
+worker_class = os.environ.get("WORKER_CLASS", "sync")
+# Threads per worker (gthread only); each holds its own database connection.
+threads = int(os.environ.get("WORKER_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
