@@ -28,7 +28,9 @@ on bench/timeline_eval.py and bench/consensus_eval.py):
    (CREDIBLE_WEIGHT) and carry at least SUPERSEDE_RATIO of the weight that held the
    earlier state until then (each origin counted once): one credible later report
    replaces an older one, a lone weak claim does not flip a well-supported state.
-   Damage is not undone by a later lesser-damage claim unless that claim is a
+   A *change report*, a source that states the earlier state and the later one
+   ("destroyed in 2012, rebuilt now"), confirms the earlier evidence rather than
+   disputing it: it supersedes with CHANGE_REPORT_WEIGHT alone. Damage is not undone by a later lesser-damage claim unless that claim is a
    restoration. A later claim of the same state corroborates rather than supersedes.
 7. **Ordinal scale.** The state with the most origin weight wins. Agreement counts
    nearby states partly (1 - distance/3), so a one-step disagreement only lowers
@@ -88,6 +90,9 @@ WIRE_WINDOW_DAYS = 3
 # bench/consensus_sweep.py (README, "Choosing the weights").
 CREDIBLE_WEIGHT = 0.3
 SUPERSEDE_RATIO = 0.15
+# A change report (a source stating the earlier state and the later one) supersedes
+# the earlier state with this much weight, whatever held it (bench/consensus_sweep.py).
+CHANGE_REPORT_WEIGHT = 0.2
 # Group extent (EAMENA records a damage extent in bands 1-10%, 11-30%, 31-60%, 61-90%,
 # 91-100%): a group is destroyed when the top band of its members is destroyed, severely
 # damaged from the 31-60% band of members severely damaged or destroyed, else damaged.
@@ -308,8 +313,14 @@ def _compute(
             reasons[c.id].append(f"deprecated by a curator: {c.rank_reason}".rstrip(": "))
 
     superseded = _superseded(in_play, weight, origins)
-    for claim_id, by in superseded.items():
-        reasons[claim_id].append(f"superseded by claim {by}, observed later")
+    for claim_id, (by, change_report) in superseded.items():
+        if change_report:
+            reasons[claim_id].append(
+                f"superseded by claim {by}, observed later: a report of the change by a "
+                "source that also reports the earlier state"
+            )
+        else:
+            reasons[claim_id].append(f"superseded by claim {by}, observed later")
 
     live = [c for c in in_play if c.id not in superseded and weight[c.id] > 0]
     if any(c.rank == PREFERRED for c in live):
@@ -704,17 +715,42 @@ def _same_origin(a: Claim, b: Claim) -> bool:
 
 def _superseded(
     claims: Sequence[Claim], weight: dict[ClaimRef, float], origins: dict[ClaimRef, str]
-) -> dict[ClaimRef, ClaimRef]:
-    """Map each superseded claim to the latest claim that superseded it.
+) -> dict[ClaimRef, tuple[ClaimRef, bool]]:
+    """Map each superseded claim to the latest claim that superseded it, and whether a
+    change report did (rule 6).
 
     A claim is superseded by the claims that speak of a moment after its observation
     ended, of a state other than its own that may follow it, when those contrary
     claims (each origin counted once, by its strongest) weigh at least
     CREDIBLE_WEIGHT and at least SUPERSEDE_RATIO of the weight holding the claim's
     state until the first of them (its claims observed before then, each origin once).
+
+    Or by a *change report*: contrary claims whose origin also reports an earlier
+    state they may follow ("destroyed in 2012, rebuilt now"). Such a source does not
+    dispute the earlier evidence, it confirms it and tells what came after, so it is
+    not weighed against it: CHANGE_REPORT_WEIGHT is enough.
     """
-    result: dict[ClaimRef, ClaimRef] = {}
+    result: dict[ClaimRef, tuple[ClaimRef, bool]] = {}
     live = [c for c in claims if weight[c.id] > 0]
+    by_origin: dict[str, list[Claim]] = {}
+    for c in live:
+        by_origin.setdefault(origins[c.id], []).append(c)
+    reports_change: dict[ClaimRef, bool] = {}
+
+    def is_change_report(later: Claim) -> bool:
+        """Whether *later*'s origin also reports an earlier state *later* may follow:
+        the same source telling of both sides of a change."""
+        if later.id not in reports_change:
+            reports_change[later.id] = any(
+                c.observed_until < later.speaks_from
+                and c.state != later.state
+                and _may_follow(c.state, later.state)
+                # Only damage can be restored.
+                and (later.state != RESTORED or c.state in _DAMAGE_STATES)
+                for c in by_origin[origins[later.id]]
+            )
+        return reports_change[later.id]
+
     for earlier in live:
         contrary = [
             later
@@ -729,9 +765,14 @@ def _superseded(
         holding = [c for c in live if c.state == earlier.state and c.observed_until < first]
         against = _per_origin(contrary, weight, origins)
         held = _per_origin(holding, weight, origins)
-        if against >= max(CREDIBLE_WEIGHT, SUPERSEDE_RATIO * held):
-            latest = max(contrary, key=lambda c: (c.speaks_from, c.observed_until, c.id))
-            result[earlier.id] = latest.id
+        change_report = False
+        if against < max(CREDIBLE_WEIGHT, SUPERSEDE_RATIO * held):
+            reports = [c for c in contrary if is_change_report(c)]
+            if not reports or _per_origin(reports, weight, origins) < CHANGE_REPORT_WEIGHT:
+                continue
+            contrary, change_report = reports, True
+        latest = max(contrary, key=lambda c: (c.speaks_from, c.observed_until, c.id))
+        result[earlier.id] = (latest.id, change_report)
     return result
 
 

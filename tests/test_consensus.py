@@ -14,6 +14,7 @@ which keeps the time rule out of them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import random
 
@@ -21,6 +22,7 @@ import pytest
 
 from heritage.consensus import (
     CALIBRATION,
+    CHANGE_REPORT_WEIGHT,
     CREDIBLE_WEIGHT,
     DEPRECATED,
     DESTROYED,
@@ -479,6 +481,43 @@ def test_supersession_counts_each_later_origin_once():
 
     assert two_independent.state == DESTROYED
     assert two_copies.state == DAMAGED
+
+
+def test_supersession_by_a_change_report_needs_no_more_than_its_own_floor():
+    """A source that states the earlier state and the later one reports a change: it
+    confirms the earlier evidence instead of disputing it, so it is not weighed
+    against it (Timbuktu: "14 tombs destroyed in 2012" and "rebuilt 14", 0.2 each)."""
+    destroyed = [
+        claim(n, DESTROYED, evidence="official", reliability=0.8, observed="2012-07-01")
+        for n in range(1, 6)
+    ]  # five origins, 3.2 in all: a lone later claim would need 0.48
+    then = claim(
+        8,
+        DESTROYED,
+        evidence="reported",
+        reliability=0.4,
+        source="trt",
+        observed="2012-01-01",
+        observed_to="2012-12-31",
+        published="2015-07-28",
+    )
+    rebuilt = claim(9, RESTORED, evidence="reported", reliability=0.4, source="trt")
+    rebuilt = dataclasses.replace(rebuilt, published_on=day("2015-07-28"))
+
+    assert rebuilt.base_weight == CHANGE_REPORT_WEIGHT < SUPERSEDE_RATIO * 3.2
+    assert compute([*destroyed, rebuilt]).state == DESTROYED  # a lone weak claim
+    result = compute([*destroyed, then, rebuilt])
+    assert result.state == RESTORED
+    assert roles(result) == {**{n: "superseded" for n in (1, 2, 3, 4, 5, 8)}, 9: "supports"}
+    assert any("a report of the change" in r for r in verdict(result, 1).reasons)
+
+    # Below its floor a change report is a lone weak claim like any other.
+    weaker = dataclasses.replace(rebuilt, evidence="unattributed")  # 0.12
+    assert compute([*destroyed, then, weaker]).state == DESTROYED
+    # The source must report an earlier state the later one may follow: damage, for a
+    # restoration.
+    standing = dataclasses.replace(then, state=INTACT)
+    assert compute([*destroyed, standing, rebuilt]).state == DESTROYED
 
 
 def test_later_intact_does_not_undo_destruction_and_is_contested():
