@@ -1,8 +1,10 @@
 """The stored consensus follows every change it depends on, whichever way it arrives."""
 
 import datetime
+import importlib
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -416,3 +418,24 @@ def test_an_extent_computed_for_the_first_time_does_not_move_changed_at(seeded, 
     after = MonumentConsensus.objects.get(monument=arch)
     assert (before.extent_destroyed, after.extent_destroyed) == (0, None)
     assert after.state == before.state and after.changed_at > long_ago
+
+
+def test_upgrading_keeps_the_monuments_recorded_as_groups_groups(seeded):
+    """The migration that adds composition: tomb groups and monuments with a number of
+    members stay groups; any other monument is a whole; no record's updated_at moves."""
+    from django.apps import apps
+
+    folder = Path(services.__file__).parent / "migrations"
+    (path,) = folder.glob("*_monument_composition.py")
+    migration = importlib.import_module(f"heritage.migrations.{path.stem}")
+    counted = Monument.objects.get(slug="tetrapylon")
+    counted.composition, counted.member_count = "group", 4
+    counted.save()
+    Monument.objects.update(composition="whole")
+    before = dict(Monument.objects.values_list("slug", "updated_at"))
+
+    migration.mark_groups(apps, None)
+
+    groups = set(Monument.objects.filter(composition="group").values_list("slug", flat=True))
+    assert groups == {"tower-tombs", "tetrapylon"}
+    assert dict(Monument.objects.values_list("slug", "updated_at")) == before
