@@ -6,7 +6,7 @@ Usage::
 
 bench/timelines/ holds real public reporting on the heritage of other conflicts than
 the seed articles' (Mosul, Nineveh, Nimrud, Hatra, Aleppo, the Crac des Chevaliers,
-Timbuktu, Mariupol, Ivankiv, Odesa, Skovorodynivka): a gazetteer, one fixture per
+Timbuktu, Mariupol, Ivankiv, Odesa, Skovorodynivka, Mostar, Ain Dara): a gazetteer, one fixture per
 article (metadata and the short verbatim excerpt of each claim, every claim reviewed)
 and truth.json, each monument's dated states. Palmyra is left out on purpose: its
 2015-2017 timeline is kept unseen, to test the rules chosen here.

@@ -28,7 +28,9 @@ on bench/timeline_eval.py and bench/consensus_eval.py):
    (CREDIBLE_WEIGHT) and carry at least SUPERSEDE_RATIO of the weight that held the
    earlier state until then (each origin counted once): one credible later report
    replaces an older one, a lone weak claim does not flip a well-supported state.
-   Damage is not undone by a later lesser-damage claim unless that claim is a
+   A *change report*, a source that states the earlier state and the later one
+   ("destroyed in 2012, rebuilt now"), confirms the earlier evidence rather than
+   disputing it: it supersedes with CHANGE_REPORT_WEIGHT alone. Damage is not undone by a later lesser-damage claim unless that claim is a
    restoration. A later claim of the same state corroborates rather than supersedes.
 7. **Ordinal scale.** The state with the most origin weight wins. Agreement counts
    nearby states partly (1 - distance/3), so a one-step disagreement only lowers
@@ -43,6 +45,13 @@ on bench/timeline_eval.py and bench/consensus_eval.py):
    usually among those counted). The members' roll-up replaces the group's own vote
    when the group has none, or when the members' evidence is as recent and its state
    may follow the vote's (damage grows; a restoration undoes it).
+9. **Wholes and parts.** A monument whose members are its parts (a mosque and its
+   minaret) is not a group: its parts are not counted and it has no extent. A part's
+   damage is the whole's damage in part (:func:`whole_state`): a destroyed part makes
+   the whole severely damaged (a major part lost), never destroyed; lesser damage to a
+   part makes it damaged. The parts' roll-up replaces the whole's own vote when the
+   whole has none, or when it is more damage, as recent; a part's restoration never
+   undoes damage stated of the whole itself.
 """
 
 from __future__ import annotations
@@ -81,6 +90,9 @@ WIRE_WINDOW_DAYS = 3
 # bench/consensus_sweep.py (README, "Choosing the weights").
 CREDIBLE_WEIGHT = 0.3
 SUPERSEDE_RATIO = 0.15
+# A change report (a source stating the earlier state and the later one) supersedes
+# the earlier state with this much weight, whatever held it (bench/consensus_sweep.py).
+CHANGE_REPORT_WEIGHT = 0.2
 # Group extent (EAMENA records a damage extent in bands 1-10%, 11-30%, 31-60%, 61-90%,
 # 91-100%): a group is destroyed when the top band of its members is destroyed, severely
 # damaged from the 31-60% band of members severely damaged or destroyed, else damaged.
@@ -185,18 +197,29 @@ class Verdict:
     reasons: tuple[str, ...] = ()
 
 
+# How a monument's members relate to it (Monument.composition).
+WHOLE = "whole"  # parts of one whole: a mosque and its minaret
+GROUP = "group"  # like members of a group: the tower tombs
+
+
 @dataclass(frozen=True)
 class Group:
-    """What the engine needs to know of a group (or of a monument with parts).
+    """What the engine needs to know of a monument with members: a group of like
+    members or a whole with parts (*composition*).
 
-    *size*: how many members the group has (None: unknown), *approximate* when that
-    number is an estimate ("about 50"); *members*: each member's accepted claims (the
-    members recorded in the registry, possibly fewer than *size*).
+    *size*: how many members a group has (None: unknown), *approximate* when that
+    number is an estimate ("about 50"); a whole has no size. *members*: each member's
+    accepted claims (the members recorded in the registry, possibly fewer than *size*).
     """
 
     size: int | None = None
     approximate: bool = False
     members: tuple[Sequence[Claim], ...] = ()
+    composition: str = GROUP
+
+    @property
+    def is_whole(self) -> bool:
+        return self.composition == WHOLE
 
 
 @dataclass(frozen=True)
@@ -249,9 +272,10 @@ def compute(
 ) -> Consensus:
     """The consensus of one monument's accepted *claims* at the given dates.
 
-    With *group*, the monument is a group: its quantified claims vote for the state
-    their share implies, and its members' consensus (at the same dates) rolls up to
-    it (rule 8).
+    With *group*, the monument has members: for a group of like members its quantified
+    claims vote for the state their share implies and its members' consensus (at the
+    same dates) rolls up to it by share (rule 8); for a whole, its parts' consensus
+    rolls up to it as part of it (rule 9).
     """
     if group is None:
         return _compute(claims, override=override, as_of=as_of, known_at=known_at)
@@ -289,8 +313,14 @@ def _compute(
             reasons[c.id].append(f"deprecated by a curator: {c.rank_reason}".rstrip(": "))
 
     superseded = _superseded(in_play, weight, origins)
-    for claim_id, by in superseded.items():
-        reasons[claim_id].append(f"superseded by claim {by}, observed later")
+    for claim_id, (by, change_report) in superseded.items():
+        if change_report:
+            reasons[claim_id].append(
+                f"superseded by claim {by}, observed later: a report of the change by a "
+                "source that also reports the earlier state"
+            )
+        else:
+            reasons[claim_id].append(f"superseded by claim {by}, observed later")
 
     live = [c for c in in_play if c.id not in superseded and weight[c.id] > 0]
     if any(c.rank == PREFERRED for c in live):
@@ -401,6 +431,31 @@ def group_claim_state(state: str, quantity: int | None, size: int | None) -> str
     return extent_state(size, **{state: quantity})
 
 
+def whole_state(part_states: Iterable[str]) -> str:
+    """What a whole's parts say of it (rule 9): a destroyed part is a major part of the
+    whole lost, so the whole is severely damaged (no more: the rest may stand); any
+    other damage to a part is damage to the whole, extent limited (damaged). Restored
+    parts, none still damaged, make the whole restored as far as they go. Intact parts
+    say nothing of the rest of the whole: unknown, as without parts."""
+    states = set(part_states)
+    if DESTROYED in states:
+        return SEVERELY_DAMAGED
+    if states & {SEVERELY_DAMAGED, DAMAGED}:
+        return DAMAGED
+    if RESTORED in states:
+        return RESTORED
+    return UNKNOWN
+
+
+def _parts_implying(state: str) -> tuple[str, ...]:
+    """The part states that make a whole *state* (the inverse of :func:`whole_state`)."""
+    return {
+        SEVERELY_DAMAGED: (DESTROYED,),
+        DAMAGED: (SEVERELY_DAMAGED, DAMAGED),
+        RESTORED: (RESTORED,),
+    }[state]
+
+
 def _compute_group(
     claims: Iterable[Claim],
     group: Group,
@@ -409,12 +464,13 @@ def _compute_group(
     as_of: datetime.date | None,
     known_at: datetime.date | None,
 ) -> Consensus:
-    """Rule 8: the group's own vote (quantified claims read as shares), its members'
-    roll-up, and the extent."""
+    """Rules 8 and 9: the monument's own vote (for a group, quantified claims read as
+    shares), its members' roll-up and, for a group, the extent."""
+    claims = list(claims)
     own_claims, notes = [], {}
     for c in claims:
-        state = group_claim_state(c.state, c.quantity, group.size)
-        if c.quantity is not None:
+        state = c.state if group.is_whole else group_claim_state(c.state, c.quantity, group.size)
+        if c.quantity is not None and not group.is_whole:
             of = f"{c.quantity} of {_size_words(group)}"
             notes[c.id] = f"covers {of} members ({c.state}): {state} for the group"
         own_claims.append(dataclasses.replace(c, state=state) if state != c.state else c)
@@ -422,27 +478,38 @@ def _compute_group(
     own_by_id = {c.id: c for c in own_claims}
     own = _compute(own_claims, override=override, as_of=as_of, known_at=known_at, notes=notes)
     members = [_compute(m, as_of=as_of, known_at=known_at) for m in group.members]
-
-    # The roll-up of the members' own states.
     count = {s: sum(1 for m in members if m.state == s) for s in (*STATES, UNKNOWN)}
-    affected_members = [m for m in members if m.state in _DAMAGE_STATES]
-    rollup = extent_state(
-        group.size,
-        destroyed=count[DESTROYED],
-        severely_damaged=count[SEVERELY_DAMAGED],
-        damaged=count[DAMAGED],
-    )
-    counted = affected_members
-    if rollup == UNKNOWN and count[RESTORED]:
-        rollup, counted = RESTORED, [m for m in members if m.state == RESTORED]
-    elif rollup == UNKNOWN and group.size and count[INTACT] >= group.size:
-        rollup, counted = INTACT, [m for m in members if m.state == INTACT]
-
     own_state = own.evidence_state
+
+    if group.is_whole:
+        # Rule 9: the parts speak of the whole in part. They stand in for it when it
+        # has no evidence of its own, and add to it when they show more damage, as
+        # recent as its own; a part's restoration never undoes the whole's own state.
+        rollup = whole_state(m.state for m in members)
+        counted = (
+            [] if rollup == UNKNOWN else [m for m in members if m.state in _parts_implying(rollup)]
+        )
+        may_replace = rollup != RESTORED
+    else:
+        # Rule 8: the roll-up of the members' own states, by share.
+        rollup = extent_state(
+            group.size,
+            destroyed=count[DESTROYED],
+            severely_damaged=count[SEVERELY_DAMAGED],
+            damaged=count[DAMAGED],
+        )
+        counted = [m for m in members if m.state in _DAMAGE_STATES]
+        if rollup == UNKNOWN and count[RESTORED]:
+            rollup, counted = RESTORED, [m for m in members if m.state == RESTORED]
+        elif rollup == UNKNOWN and group.size and count[INTACT] >= group.size:
+            rollup, counted = INTACT, [m for m in members if m.state == INTACT]
+        may_replace = True
+
     takes_over = rollup != UNKNOWN and (
         own_state == UNKNOWN
         or (
             rollup != own_state
+            and may_replace
             and max(m.supported_until for m in counted) >= own.supported_until
             and _may_follow(own_state, rollup)
         )
@@ -469,6 +536,8 @@ def _compute_group(
                 for v in own.verdicts
             ),
         )
+    if group.is_whole:
+        return result  # a whole's parts are not counted: no extent
 
     # The extent: members known one by one, or the largest number a counted claim gives.
     voting = {v.claim_id for v in result.verdicts if v.role in ("supports", "disputes")}
@@ -477,6 +546,7 @@ def _compute_group(
     def claimed(states: tuple[str, ...]) -> int:
         return max((c.quantity or 0 for c in quantified if c.state in states), default=0)
 
+    affected_members = [m for m in members if m.state in _DAMAGE_STATES]
     destroyed = max(count[DESTROYED], claimed((DESTROYED,)))
     extent = Extent(
         size=group.size,
@@ -645,17 +715,42 @@ def _same_origin(a: Claim, b: Claim) -> bool:
 
 def _superseded(
     claims: Sequence[Claim], weight: dict[ClaimRef, float], origins: dict[ClaimRef, str]
-) -> dict[ClaimRef, ClaimRef]:
-    """Map each superseded claim to the latest claim that superseded it.
+) -> dict[ClaimRef, tuple[ClaimRef, bool]]:
+    """Map each superseded claim to the latest claim that superseded it, and whether a
+    change report did (rule 6).
 
     A claim is superseded by the claims that speak of a moment after its observation
     ended, of a state other than its own that may follow it, when those contrary
     claims (each origin counted once, by its strongest) weigh at least
     CREDIBLE_WEIGHT and at least SUPERSEDE_RATIO of the weight holding the claim's
     state until the first of them (its claims observed before then, each origin once).
+
+    Or by a *change report*: contrary claims whose origin also reports an earlier
+    state they may follow ("destroyed in 2012, rebuilt now"). Such a source does not
+    dispute the earlier evidence, it confirms it and tells what came after, so it is
+    not weighed against it: CHANGE_REPORT_WEIGHT is enough.
     """
-    result: dict[ClaimRef, ClaimRef] = {}
+    result: dict[ClaimRef, tuple[ClaimRef, bool]] = {}
     live = [c for c in claims if weight[c.id] > 0]
+    by_origin: dict[str, list[Claim]] = {}
+    for c in live:
+        by_origin.setdefault(origins[c.id], []).append(c)
+    reports_change: dict[ClaimRef, bool] = {}
+
+    def is_change_report(later: Claim) -> bool:
+        """Whether *later*'s origin also reports an earlier state *later* may follow:
+        the same source telling of both sides of a change."""
+        if later.id not in reports_change:
+            reports_change[later.id] = any(
+                c.observed_until < later.speaks_from
+                and c.state != later.state
+                and _may_follow(c.state, later.state)
+                # Only damage can be restored.
+                and (later.state != RESTORED or c.state in _DAMAGE_STATES)
+                for c in by_origin[origins[later.id]]
+            )
+        return reports_change[later.id]
+
     for earlier in live:
         contrary = [
             later
@@ -670,9 +765,14 @@ def _superseded(
         holding = [c for c in live if c.state == earlier.state and c.observed_until < first]
         against = _per_origin(contrary, weight, origins)
         held = _per_origin(holding, weight, origins)
-        if against >= max(CREDIBLE_WEIGHT, SUPERSEDE_RATIO * held):
-            latest = max(contrary, key=lambda c: (c.speaks_from, c.observed_until, c.id))
-            result[earlier.id] = latest.id
+        change_report = False
+        if against < max(CREDIBLE_WEIGHT, SUPERSEDE_RATIO * held):
+            reports = [c for c in contrary if is_change_report(c)]
+            if not reports or _per_origin(reports, weight, origins) < CHANGE_REPORT_WEIGHT:
+                continue
+            contrary, change_report = reports, True
+        latest = max(contrary, key=lambda c: (c.speaks_from, c.observed_until, c.id))
+        result[earlier.id] = (latest.id, change_report)
     return result
 
 

@@ -42,6 +42,10 @@ DRAFT_HAS_REVIEW = "A drafted claim has no reviewer or review time yet."
 COORDINATES_NEED_PRECISION = "Coordinates need a stated precision in metres."
 COORDINATES_INCOMPLETE = "Give both latitude and longitude, or neither."
 MEMBER_OF_ITSELF = "A monument cannot be a member of itself or of one of its members."
+MEMBERS_ONLY_FOR_GROUP = (
+    "Only a group of like members has a number of members: set composition to group, or "
+    "leave member_count empty and member_count_approximate off."
+)
 PUBLISHED_IN_FUTURE = "The publication date cannot be in the future."
 RANK_NEEDS_REASON = "Pinning or discounting a claim needs a reason on record."
 OVERRIDE_NEEDS_REASON = "An override needs a reason on record."
@@ -145,6 +149,13 @@ class MonumentKind(models.TextChoices):
     STREET = "street", "street"
     MONASTERY = "monastery", "monastery"
     MODERN_BUILDING = "modern_building", "modern building"
+
+
+class Composition(models.TextChoices):
+    """How a monument's members relate to it (README, Consensus: groups and wholes)."""
+
+    WHOLE = "whole", "a whole, with parts (a mosque and its minaret)"
+    GROUP = "group", "a group of like members (the tower tombs)"
 
 
 class OutletKind(models.TextChoices):
@@ -379,14 +390,23 @@ class Monument(Versioned, Identified, Located):
         null=True,
         blank=True,
         related_name="members",
-        help_text="The group monument this one belongs to (a tower in the tower tombs).",
+        help_text="The group this monument is a member of (a tower in the tower tombs), or "
+        "the whole it is a part of (a minaret of its mosque).",
+    )
+    composition = models.CharField(
+        max_length=5,
+        choices=Composition.choices,
+        default=Composition.WHOLE,
+        help_text="How its members relate to it, if it has any: parts of one whole (their "
+        "damage is the whole's damage, in part), or like members of a group (its state "
+        "follows the share of them affected).",
     )
     member_count = models.PositiveIntegerField(
         null=True,
         blank=True,
         validators=[MinValueValidator(1)],
-        help_text="For a group: how many members it has, known or estimated (16 mausoleums). "
-        "Empty: unknown.",
+        help_text="For a group of like members: how many members it has, known or estimated "
+        "(16 mausoleums). Empty: unknown.",
     )
     member_count_approximate = models.BooleanField(
         default=False, help_text="The number of members is an estimate (about 50)."
@@ -417,6 +437,10 @@ class Monument(Versioned, Identified, Located):
 
     def clean(self) -> None:
         super().clean()
+        if self.composition != Composition.GROUP and (
+            self.member_count is not None or self.member_count_approximate
+        ):
+            raise ValidationError({"member_count": MEMBERS_ONLY_FOR_GROUP})
         group = self.part_of
         seen = set()
         while group is not None and group.pk not in seen:

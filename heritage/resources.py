@@ -154,6 +154,7 @@ class MonumentResource(RegistryResource):
             "kind",
             "site",
             "part_of",
+            "composition",
             "member_count",
             "member_count_approximate",
             "latitude",

@@ -30,6 +30,7 @@ from heritage import consensus, images
 from heritage.models import (
     END_OF_TIME,
     Alias,
+    Composition,
     ConsensusJob,
     ConsensusPeriod,
     DamageReport,
@@ -178,19 +179,22 @@ def claims_by_monument(
 
 @dataclasses.dataclass(frozen=True)
 class GroupShape:
-    """A group as the registry records it: its number of members (None: unknown),
-    whether that number is an estimate, and the ids of its recorded members."""
+    """A monument with members as the registry records it: a group of like members or a
+    whole with parts (its ``composition``), a group's number of members (None: unknown)
+    and whether that number is an estimate, and the ids of its recorded members."""
 
     size: int | None = None
     approximate: bool = False
     members: tuple[int, ...] = ()
+    composition: str = Composition.GROUP
 
 
 def group_shapes(
     monument_ids: Iterable[int] | None = None, *, id_range: tuple[int, int] | None = None
 ) -> dict[int, GroupShape]:
-    """The groups among the given monuments (or the monuments whose id is in *id_range*):
-    those with recorded members or a number of members (one query)."""
+    """The monuments with members among the given monuments (or those whose id is in
+    *id_range*): groups with recorded members or a number of members, and wholes with
+    recorded parts (one query)."""
     if id_range is not None:
         low, high = id_range
         within = Q(pk__gte=low, pk__lte=high)
@@ -204,16 +208,22 @@ def group_shapes(
         inside = ids.__contains__
     sizes: dict[int, tuple[int | None, bool]] = {}
     members: dict[int, list[int]] = defaultdict(list)
+    composition: dict[int, str] = {}
     rows = Monument.objects.filter((within & Q(member_count__isnull=False)) | members_of)
-    for pk, group_id, size, approximate in rows.order_by("pk").values_list(
-        "pk", "part_of_id", "member_count", "member_count_approximate"
+    for pk, group_id, size, approximate, of_group in rows.order_by("pk").values_list(
+        "pk", "part_of_id", "member_count", "member_count_approximate", "part_of__composition"
     ):
         if size is not None and inside(pk):
             sizes[pk] = (size, approximate)
         if group_id is not None and inside(group_id):
             members[group_id].append(pk)
+            composition[group_id] = of_group
     return {
-        gid: GroupShape(*sizes.get(gid, (None, False)), members=tuple(members.get(gid, ())))
+        gid: GroupShape(
+            *sizes.get(gid, (None, False)),
+            members=tuple(members.get(gid, ())),
+            composition=composition.get(gid, Composition.GROUP),
+        )
         for gid in sorted(sizes.keys() | members.keys())
     }
 
@@ -221,13 +231,15 @@ def group_shapes(
 def group_input(
     shape: GroupShape | None, claims: dict[int, list[consensus.Claim]]
 ) -> consensus.Group | None:
-    """The engine's view of a group: its size and its members' claims."""
+    """The engine's view of a monument with members: its composition, a group's size,
+    and its members' claims."""
     if shape is None:
         return None
     return consensus.Group(
         size=shape.size,
         approximate=shape.approximate,
         members=tuple(claims.get(m, []) for m in shape.members),
+        composition=consensus.WHOLE if shape.composition == Composition.WHOLE else consensus.GROUP,
     )
 
 
@@ -395,8 +407,12 @@ def _refresh_batch(ids: list[int], *, whole_range: bool) -> int:
             changed.add("timeline")
         if changed:
             # changed_at is when the published status changed, not its explanation or
-            # the stored past.
-            if changed - {"explanation", *_HISTORY_FIELDS}:
+            # the stored past, nor an extent computed for the first time (a row stored
+            # before extents were, or a monument that just got members): clients
+            # holding no extent have nothing to update. An extent withdrawn (a group
+            # that became a whole) does count.
+            first_extent = {name for name in _EXTENT_FIELDS if row[name] is None}
+            if changed - {"explanation", *_HISTORY_FIELDS} - first_extent:
                 values["changed_at"] = now
             updated.append((mid, values))
     MonumentConsensus.objects.bulk_create(created)
@@ -479,6 +495,7 @@ def _update_from_values(names: list[str], rows: list[tuple[int, dict]]) -> None:
             cursor.execute(sql, params)
 
 
+_EXTENT_FIELDS = ("extent_destroyed", "extent_affected", "extent_restored")
 _STORED_FIELDS = [
     "state",
     "evidence_state",
@@ -541,7 +558,8 @@ def _engine_digest() -> str:
 
 def history_digest(claims: list[consensus.Claim], group: consensus.Group | None = None) -> str:
     """What the stored timeline and periods of a monument were computed from: the
-    engine's code, its claims and, for a group, its size and its members' claims.
+    engine's code, its claims and, for a monument with members, its composition, a
+    group's size and its members' claims.
 
     Sets are sorted, so the digest is the same in every process.
     """
@@ -557,7 +575,7 @@ def history_digest(claims: list[consensus.Claim], group: consensus.Group | None 
 
     add(claims)
     if group is not None:
-        digest.update(repr(("group", group.size, group.approximate)).encode())
+        digest.update(repr((group.composition, group.size, group.approximate)).encode())
         for member in sorted(group.members, key=lambda m: sorted(str(c.id) for c in m)):
             digest.update(b"member")
             add(member)

@@ -24,7 +24,15 @@ from django.dispatch import receiver
 
 from heritage import roles, services
 from heritage.history import is_historical
-from heritage.models import Alias, DamageReport, Monument, Outlet, Source, StatusOverride
+from heritage.models import (
+    Alias,
+    Composition,
+    DamageReport,
+    Monument,
+    Outlet,
+    Source,
+    StatusOverride,
+)
 
 
 @receiver(post_save, sender=DamageReport)
@@ -99,13 +107,13 @@ def override_changed(sender, instance: StatusOverride, raw: bool = False, **kwar
 
 @receiver(pre_save, sender=Monument)
 def monument_saving(sender, instance: Monument, raw: bool, **kwargs) -> None:
-    """Remember the group the monument belonged to and its own number of members: a
-    member that leaves changes its former group's status too."""
+    """Remember the group the monument belonged to, its composition and its own number
+    of members: a member that leaves changes its former group's status too."""
     if raw or instance.pk is None:
         return
     instance._group_before = (
         Monument.objects.filter(pk=instance.pk)
-        .values_list("part_of_id", "member_count", "member_count_approximate")
+        .values_list("part_of_id", "member_count", "member_count_approximate", "composition")
         .first()
     )
 
@@ -114,11 +122,21 @@ def monument_saving(sender, instance: Monument, raw: bool, **kwargs) -> None:
 def monument_saved(sender, instance: Monument, raw: bool, **kwargs) -> None:
     if not raw:
         services.update_search_text(monument_ids={instance.pk})
-        before = getattr(instance, "_group_before", None) or (None, None, False)
-        now = (instance.part_of_id, instance.member_count, instance.member_count_approximate)
+        before = getattr(instance, "_group_before", None) or (
+            None,
+            None,
+            False,
+            Composition.WHOLE,
+        )
+        now = (
+            instance.part_of_id,
+            instance.member_count,
+            instance.member_count_approximate,
+            instance.composition,
+        )
         if before != now or instance.part_of_id is not None or instance.member_count is not None:
-            # Its group (former and present), its number of members or its membership
-            # may have changed.
+            # Its group (former and present), its composition, its number of members or
+            # its membership may have changed.
             ids = {instance.pk} | ({before[0]} if before[0] is not None else set())
             services.refresh_consensus(monument_ids=ids)
 

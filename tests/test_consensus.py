@@ -14,6 +14,7 @@ which keeps the time rule out of them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import random
 
@@ -21,6 +22,7 @@ import pytest
 
 from heritage.consensus import (
     CALIBRATION,
+    CHANGE_REPORT_WEIGHT,
     CREDIBLE_WEIGHT,
     DEPRECATED,
     DESTROYED,
@@ -35,6 +37,7 @@ from heritage.consensus import (
     STATES,
     SUPERSEDE_RATIO,
     UNKNOWN,
+    WHOLE,
     Change,
     Claim,
     Group,
@@ -44,6 +47,7 @@ from heritage.consensus import (
     extent_state,
     majority_vote,
     timeline,
+    whole_state,
 )
 
 try:  # hypothesis is not among pyproject's dev extras; fall back to a seeded generator.
@@ -477,6 +481,43 @@ def test_supersession_counts_each_later_origin_once():
 
     assert two_independent.state == DESTROYED
     assert two_copies.state == DAMAGED
+
+
+def test_supersession_by_a_change_report_needs_no_more_than_its_own_floor():
+    """A source that states the earlier state and the later one reports a change: it
+    confirms the earlier evidence instead of disputing it, so it is not weighed
+    against it (Timbuktu: "14 tombs destroyed in 2012" and "rebuilt 14", 0.2 each)."""
+    destroyed = [
+        claim(n, DESTROYED, evidence="official", reliability=0.8, observed="2012-07-01")
+        for n in range(1, 6)
+    ]  # five origins, 3.2 in all: a lone later claim would need 0.48
+    then = claim(
+        8,
+        DESTROYED,
+        evidence="reported",
+        reliability=0.4,
+        source="trt",
+        observed="2012-01-01",
+        observed_to="2012-12-31",
+        published="2015-07-28",
+    )
+    rebuilt = claim(9, RESTORED, evidence="reported", reliability=0.4, source="trt")
+    rebuilt = dataclasses.replace(rebuilt, published_on=day("2015-07-28"))
+
+    assert rebuilt.base_weight == CHANGE_REPORT_WEIGHT < SUPERSEDE_RATIO * 3.2
+    assert compute([*destroyed, rebuilt]).state == DESTROYED  # a lone weak claim
+    result = compute([*destroyed, then, rebuilt])
+    assert result.state == RESTORED
+    assert roles(result) == {**{n: "superseded" for n in (1, 2, 3, 4, 5, 8)}, 9: "supports"}
+    assert any("a report of the change" in r for r in verdict(result, 1).reasons)
+
+    # Below its floor a change report is a lone weak claim like any other.
+    weaker = dataclasses.replace(rebuilt, evidence="unattributed")  # 0.12
+    assert compute([*destroyed, then, weaker]).state == DESTROYED
+    # The source must report an earlier state the later one may follow: damage, for a
+    # restoration.
+    standing = dataclasses.replace(then, state=INTACT)
+    assert compute([*destroyed, standing, rebuilt]).state == DESTROYED
 
 
 def test_later_intact_does_not_undo_destruction_and_is_contested():
@@ -1192,3 +1233,84 @@ def test_group_timeline_changes_when_a_member_is_destroyed():
     changes = timeline([], group=Group(size=4, members=members))
 
     assert [(c.date, c.state, c.claim_id) for c in changes] == [(day("2015-06-01"), DAMAGED, None)]
+
+
+# --- Rule 9: a whole and its parts ----------------------------------------------------
+
+
+def whole(*parts: list[Claim]) -> Group:
+    """A monument whose members are its parts (a mosque and its minaret)."""
+    return Group(members=parts, composition=WHOLE)
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        ((DESTROYED,), SEVERELY_DAMAGED),  # a major part lost, the rest may stand
+        ((DESTROYED, DESTROYED), SEVERELY_DAMAGED),  # never destroyed from parts alone
+        ((SEVERELY_DAMAGED,), DAMAGED),
+        ((DAMAGED, INTACT), DAMAGED),
+        ((RESTORED, INTACT), RESTORED),
+        ((RESTORED, DAMAGED), DAMAGED),
+        ((INTACT,), UNKNOWN),  # a standing part says nothing of the rest
+        ((), UNKNOWN),
+    ],
+)
+def test_whole_state_follows_its_most_damaged_part_one_step_less(parts, expected):
+    assert whole_state(parts) == expected
+
+
+def test_whole_a_destroyed_part_makes_the_whole_severely_damaged_with_no_extent():
+    minaret = member(1, DESTROYED, observed="2013-04-24")
+
+    result = compute([], group=whole(minaret))
+    as_a_group = compute([], group=Group(members=(minaret,)))
+
+    assert result.state == SEVERELY_DAMAGED and result.extent is None
+    assert result.independent_origins == 1 and result.confidence > 0
+    assert as_a_group.state == DAMAGED and as_a_group.extent.destroyed == 1  # 1 of unknown
+
+
+def test_whole_a_parts_later_destruction_adds_to_the_wholes_own_older_damage():
+    damaged = claim(1, DAMAGED, observed="2013-01-01", observed_to="2013-04-24")
+    minaret = member(2, DESTROYED, observed="2013-04-24")
+
+    result = compute([damaged], group=whole(minaret))
+    before = compute([damaged], group=whole(minaret), as_of=day("2013-04-23"))
+
+    assert result.state == SEVERELY_DAMAGED
+    assert verdict(result, 1).role == "disputes"
+    assert before.state == UNKNOWN  # the range ends on the 24th: nothing counts before
+
+
+def test_whole_stated_destroyed_is_not_lowered_by_its_part():
+    razed = claim(1, DESTROYED, observed="2017-06-21")
+    minaret = member(2, DESTROYED, observed="2017-06-21")
+
+    assert compute([razed], group=whole(minaret)).state == DESTROYED
+
+
+def test_whole_a_parts_restoration_does_not_undo_damage_stated_of_the_whole():
+    razed = claim(1, DESTROYED, observed="2017-06-21")
+    minaret = member(2, RESTORED, observed="2024-11-13")
+
+    assert compute([razed], group=whole(minaret)).state == DESTROYED
+    # With nothing said of the whole itself, the rebuilt part is all there is.
+    assert compute([], group=whole(minaret)).state == RESTORED
+
+
+def test_whole_claims_with_a_quantity_are_not_read_as_a_share():
+    two = claim(1, DESTROYED, quantity=2, observed="2015-08-01")
+
+    result = compute([two], group=whole())
+
+    assert result.state == DESTROYED and result.extent is None
+    assert not any("covers" in r for r in verdict(result, 1).reasons)
+
+
+def test_whole_timeline_changes_when_a_part_is_destroyed():
+    minaret = member(1, DESTROYED, observed="2013-04-24")
+
+    changes = timeline([], group=whole(minaret))
+
+    assert [(c.date, c.state) for c in changes] == [(day("2013-04-24"), SEVERELY_DAMAGED)]

@@ -1,8 +1,10 @@
 """The stored consensus follows every change it depends on, whichever way it arrives."""
 
 import datetime
+import importlib
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -11,6 +13,7 @@ from django.core.management import call_command
 
 from heritage import services
 from heritage.models import (
+    MEMBERS_ONLY_FOR_GROUP,
     PUBLISHED_BEFORE_OBSERVATION,
     DamageReport,
     Monument,
@@ -317,3 +320,122 @@ def test_a_source_cannot_be_dated_before_what_its_claims_observed(seeded):
     ]
     source.published_on = datetime.date(2016, 6, 8)
     source.full_clean()  # on the last day observed: fine
+
+
+def _mosque_with_minaret(seeded, curator) -> tuple[Monument, Monument]:
+    """A whole (the Temple of Bel as a mosque would be) with a part, its minaret, and an
+    accepted eyewitness claim that the part was destroyed after the whole's own claims."""
+    bel = Monument.objects.get(slug="temple-of-bel")
+    cella = Monument.objects.create(
+        slug="cella-of-bel", name="Cella of Bel", kind="temple", site=bel.site, part_of=bel
+    )
+    source = Source.objects.create(
+        key="cella-gone",
+        title="Cella blown up",
+        published_on=datetime.date(2016, 6, 4),
+        outlet=Outlet.objects.get(slug="afp"),
+    )
+    report = DamageReport.objects.create(
+        source=source,
+        key="cella",
+        monument=cella,
+        state="destroyed",
+        excerpt="The cella of the temple has been blown up.",
+        evidence="eyewitness",
+        observed_from=datetime.date(2016, 6, 2),
+    )
+    services.review_reports(reports=[report], decision=ReviewStatus.ACCEPTED, reviewer=curator)
+    return bel, cella
+
+
+def test_a_whole_with_parts_is_not_counted_like_a_group(seeded, curator):
+    """Wholes and parts: a part's destruction makes the whole severely damaged at most,
+    unless the whole itself is stated destroyed, and a whole has no extent. Turning it
+    into a group of like members recomputes it by share."""
+    bel, cella = _mosque_with_minaret(seeded, curator)
+    assert bel.composition == "whole"
+    stored = MonumentConsensus.objects.get(monument=bel)
+    # The seeds say the temple itself was destroyed in 2015: the part cannot lower it.
+    assert stored.state == "destroyed"
+    assert (stored.extent_destroyed, stored.extent_affected, stored.extent_restored) == (
+        None,
+        None,
+        None,
+    )
+
+    tetrapylon = Monument.objects.get(slug="tetrapylon")  # no claims of its own
+    cella.part_of = tetrapylon
+    cella.save()
+    stored = MonumentConsensus.objects.get(monument=tetrapylon)
+    assert (stored.state, stored.extent_destroyed) == ("severely_damaged", None)
+
+    tetrapylon.composition = "group"
+    tetrapylon.save()
+    stored = MonumentConsensus.objects.get(monument=tetrapylon)
+    # One member of a group of unknown size: damaged, counted.
+    assert (stored.state, stored.extent_destroyed) == ("damaged", 1)
+
+
+def test_only_a_group_of_like_members_has_a_number_of_members(seeded):
+    bel = Monument.objects.get(slug="temple-of-bel")
+    bel.member_count = 3
+    with pytest.raises(ValidationError) as raised:
+        bel.full_clean()
+    assert raised.value.message_dict["member_count"] == [MEMBERS_ONLY_FOR_GROUP]
+    bel.composition = "group"
+    bel.full_clean()
+
+
+def test_an_extent_computed_for_the_first_time_does_not_move_changed_at(seeded, curator):
+    """A refresh that fills extent columns stored empty (a row from before extents were
+    computed) writes them but keeps changed_at, so updated_since does not list every
+    group once; an extent withdrawn (a group turned whole) is a change."""
+    tombs = Monument.objects.get(slug="tower-tombs")
+    long_ago = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    MonumentConsensus.objects.filter(monument=tombs).update(
+        extent_destroyed=None,
+        extent_affected=None,
+        extent_restored=None,
+        history_digest="",
+        changed_at=long_ago,
+    )
+
+    assert services.refresh_consensus(monument_ids={tombs.pk}) == 1
+    stored = MonumentConsensus.objects.get(monument=tombs)
+    assert (stored.extent_destroyed, stored.changed_at) == (12, long_ago)
+
+    # A group whose one member has no evidence: its extent alone goes when it turns whole.
+    arch = Monument.objects.get(slug=ARCH)
+    Monument.objects.create(
+        slug="arch-gate", name="Gate", kind="arch", site=arch.site, part_of=arch
+    )
+    arch.composition = "group"
+    arch.save()
+    before = MonumentConsensus.objects.get(monument=arch)
+    MonumentConsensus.objects.filter(monument=arch).update(changed_at=long_ago)
+    arch.composition = "whole"
+    arch.save()
+    after = MonumentConsensus.objects.get(monument=arch)
+    assert (before.extent_destroyed, after.extent_destroyed) == (0, None)
+    assert after.state == before.state and after.changed_at > long_ago
+
+
+def test_upgrading_keeps_the_monuments_recorded_as_groups_groups(seeded):
+    """The migration that adds composition: tomb groups and monuments with a number of
+    members stay groups; any other monument is a whole; no record's updated_at moves."""
+    from django.apps import apps
+
+    folder = Path(services.__file__).parent / "migrations"
+    (path,) = folder.glob("*_monument_composition.py")
+    migration = importlib.import_module(f"heritage.migrations.{path.stem}")
+    counted = Monument.objects.get(slug="tetrapylon")
+    counted.composition, counted.member_count = "group", 4
+    counted.save()
+    Monument.objects.update(composition="whole")
+    before = dict(Monument.objects.values_list("slug", "updated_at"))
+
+    migration.mark_groups(apps, None)
+
+    groups = set(Monument.objects.filter(composition="group").values_list("slug", flat=True))
+    assert groups == {"tower-tombs", "tetrapylon"}
+    assert dict(Monument.objects.values_list("slug", "updated_at")) == before

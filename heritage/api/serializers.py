@@ -27,6 +27,7 @@ from rest_framework import serializers
 from heritage import consensus as engine
 from heritage.models import (
     CLAIM_FIELDS,
+    Composition,
     ConsensusState,
     DamageCause,
     DamageState,
@@ -439,7 +440,14 @@ class MonumentSerializer(serializers.Serializer):
     part_of = serializers.SlugField(
         source="part_of__slug",
         allow_null=True,
-        help_text="Slug of the group it is a member of (tower-tombs), or null.",
+        help_text="Slug of the group it is a member of (tower-tombs) or of the whole it is "
+        "a part of (a minaret's mosque), or null.",
+    )
+    composition = serializers.ChoiceField(
+        choices=Composition.choices,
+        help_text="How its members relate to it, if it has any: whole (its members are "
+        "its parts: a mosque and its minaret) or group (like members, counted: the "
+        "tower tombs; only a group has an extent).",
     )
     latitude = serializers.FloatField(allow_null=True, help_text="WGS 84 degrees north.")
     longitude = serializers.FloatField(allow_null=True, help_text="WGS 84 degrees east.")
@@ -464,6 +472,7 @@ class MonumentSerializer(serializers.Serializer):
             "slug",
             "name",
             "kind",
+            "composition",
             "latitude",
             "longitude",
             "location_precision_m",

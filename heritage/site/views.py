@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from heritage import services
-from heritage.models import Site
+from heritage.models import Composition, Site
 from heritage.site import queries
 from heritage.site.caching import revision_cached
 from heritage.site.citation import cite
@@ -65,7 +65,9 @@ def extent_parts(extent: dict | None) -> list[str]:
 
 
 def _extent(destroyed, affected, restored, monument) -> dict | None:
-    if destroyed is None:
+    # Only a group of like members is counted; a whole's parts are not (a row stored
+    # before the monument became a whole is ignored until its refresh).
+    if destroyed is None or monument.composition != Composition.GROUP:
         return None
     return {
         "destroyed": destroyed,

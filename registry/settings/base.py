@@ -164,6 +164,7 @@ SPECTACULAR_SETTINGS = {
         "ConsensusStateEnum": "heritage.models.ConsensusState",
         "DamageStateEnum": "heritage.models.DamageState",
         "MonumentKindEnum": "heritage.models.MonumentKind",
+        "CompositionEnum": "heritage.models.Composition",
         "SourceKindEnum": "heritage.models.SourceKind",
         "EvidenceKindEnum": "heritage.models.EvidenceKind",
         "DamageCauseEnum": "heritage.models.DamageCause",

@@ -252,8 +252,11 @@ def test_group_extent_in_list_detail_csv_and_past_dates(seeded, api):
         "affected": 12,
         "restored": 0,
     }
-    bel = api.get("/api/monuments/temple-of-bel/").json()["consensus"]["extent"]
-    assert (bel["destroyed"], bel["affected"], bel["members"]) == (None, None, None)
+    assert listed["composition"] == "group"
+    bel = api.get("/api/monuments/temple-of-bel/").json()
+    assert bel["composition"] == "whole"
+    extent = bel["consensus"]["extent"]
+    assert (extent["destroyed"], extent["affected"], extent["members"]) == (None, None, None)
 
     tombs = Monument.objects.get(slug="tower-tombs")
     tombs.member_count, tombs.member_count_approximate = 50, True
@@ -270,3 +273,4 @@ def test_group_extent_in_list_detail_csv_and_past_dates(seeded, api):
     columns = dict(zip(header.split(","), row.split(","), strict=False))
     assert (columns["extent_members"], columns["extent_destroyed"]) == ("50", "12")
     assert columns["extent_members_approximate"] == "true"
+    assert columns["composition"] == "group"

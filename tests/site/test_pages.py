@@ -224,6 +224,25 @@ def test_a_groups_page_states_its_extent_in_words(seeded, client):
     assert "12 من ~50 مدمَّرة" in arabic
 
 
+def test_a_wholes_page_lists_its_parts_without_an_extent(seeded, client):
+    """Wholes and parts: a monument whose members are its parts shows them as parts and
+    has no "extent of the group" line, whatever its stored row held before."""
+    tetrapylon = Monument.objects.get(slug="tetrapylon")
+    elahbel = Monument.objects.get(slug="tower-of-elahbel")
+    elahbel.part_of = tetrapylon
+    elahbel.save()
+    page = html(client.get("/monuments/tetrapylon/"))
+    assert "Parts of this monument" in page and "Members of this group" not in page
+    assert "Extent of the group" not in page
+    assert "أجزاء هذا المعلم" in html(client.get("/ar/monuments/tetrapylon/"))
+
+    tetrapylon.composition = "group"
+    tetrapylon.save()
+    page = html(client.get("/monuments/tetrapylon/"))
+    assert "Members of this group" in page
+    assert "Extent of the group:</strong> number of members unknown." in page
+
+
 def test_aliases_location_api_links_and_citation(seeded, client):
     page = html(client.get("/monuments/temple-of-bel/"))
     today = datetime.date.today().isoformat()
