@@ -20,7 +20,7 @@ def mark_groups(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('heritage', '0012_group_extent'),
+        ('heritage', '0013_request_count'),
     ]
 
     operations = [
