@@ -406,7 +406,10 @@ def _claims(
         scope_text = parts[index - 1].text + " " + scope_text  # "…statues, which are in pieces"
     if place_kinds == {"museum"} and _about_contents(scope_text, clause, cue, mention):
         state = states.state_for_contents(state)
-    shared = states.state_for_share(state, mention.share)
+    share = mention.share
+    if share is None and mention.end <= cue_at_of(clause, cue):
+        share = states.share_after(clause.text, cue.end)
+    shared = states.state_for_share(state, share)
     if shared != state:
         readings.add(evaluation.INTACT_PARTIAL)
     state = shared
@@ -449,10 +452,15 @@ def _claims(
     ]
 
 
+def cue_at_of(clause: Clause, cue: states.Cue) -> int:
+    """The cue's offset in the sentence."""
+    return clause.start + cue.start
+
+
 def _readings(sentence: str, mention: Mention, mentions: list[Mention]) -> set[str]:
     """The failure classes (``evaluation``) whose rules took part in reading a claim."""
     readings = set()
-    if mention.how in {"previous", "following"}:
+    if mention.how in {"previous", "following", "article"}:
         readings.add(evaluation.NEIGHBOUR)
     if mention.how == "fuzzy":
         readings.add(evaluation.MISSPELLING)
@@ -542,6 +550,12 @@ def _about_contents(scope_text: str, clause: Clause, cue: states.Cue, mention: M
     found = [m.start() for m in states.CONTENTS.finditer(scope_text)]
     if not found:
         return False
+    if 0 <= mention_at and re.search(
+        states.CONTENTS.pattern + r"\s+(?:in|at|inside|from|of)\s+(?:(?:the|a|an|its)\s+)?$",
+        scope_text[:mention_at],
+        re.IGNORECASE,
+    ):
+        return True  # "toppling statues in a museum and smashing them"
     if not (0 <= mention_at <= len(scope_text)):
         return True  # the museum is named in an earlier clause or sentence
     nearest = min(abs(at - cue_at) for at in found)
@@ -715,6 +729,9 @@ def _unique_claims(claims: list[DraftClaim]) -> list[DraftClaim]:
     for claim in claims:
         level = _SEVERITY.get(claim.state, 0)
         worst[claim.monument] = max(worst.get(claim.monument, 0), level)
+    # "still standing but at risk of collapse", "intact apart from its roof, which was
+    # damaged": damage to the same monument in the same sentence outweighs its standing.
+    claims = [c for c in claims if not (c.state == states.INTACT and worst[c.monument])]
     ranked = sorted(claims, key=lambda c: (c.inferred, c.observed_from is None))
     kept: dict[tuple, DraftClaim] = {}
     for claim in ranked:

@@ -173,7 +173,15 @@ class Mention:
 
     @property
     def inferred(self) -> bool:
-        return self.how in {"definite", "vague", "site", "following", "fuzzy", "previous"}
+        return self.how in {
+            "definite",
+            "vague",
+            "site",
+            "following",
+            "article",
+            "fuzzy",
+            "previous",
+        }
 
 
 def _variants(name: str) -> list[str]:
@@ -388,12 +396,13 @@ def article_context(gazetteer: Gazetteer, text: str) -> Context:
     scores = gazetteer.site_scores(text)
     ranked = [site for site, _ in scores.most_common()]
     tie = len(ranked) > 1 and scores[ranked[0]] == scores[ranked[1]]
-    named = set()
+    context = Context(sites=ranked, main_site=None if tie or not ranked else ranked[0])
     for _start, _end, names in gazetteer.name_matches(tokenize(text)):
-        proper = {n.slug for n in names if not n.descriptive}
-        if len(proper) == 1:
-            named |= proper
-    return Context(sites=ranked, main_site=None if tie or not ranked else ranked[0], named=named)
+        # A name two monuments share ("Transfiguration Cathedral") is the one of a site
+        # the article names.
+        proper = [n for n in names if not n.descriptive]
+        context.named.update(_resolve(proper, gazetteer, context, set(ranked)))
+    return context
 
 
 def find_mentions(
@@ -429,12 +438,15 @@ def find_mentions(
     mentions += _generic_reference(text, gazetteer, mentions, previous or [])
     if following:
         mentions += _named_next(text, gazetteer, context, mentions, following)
+    mentions += _named_elsewhere(text, gazetteer, context, mentions)
     if context.main_site:
         mentions += _definite(text, gazetteer, context, mentions)
         mentions += _vague(text, gazetteer, context, mentions)
         mentions += _site_words(text, gazetteer, context, mentions)
     inferred = [
-        m for m in mentions if m.how in {"definite", "vague", "following"} and len(m.slugs) == 1
+        m
+        for m in mentions
+        if m.how in {"definite", "vague", "following", "article"} and len(m.slugs) == 1
     ]
     mentions += _possessed_members(text, gazetteer, inferred, mentions)
     mentions.sort(key=lambda m: m.start)
@@ -574,6 +586,17 @@ def _generic_reference(
     return found
 
 
+def _unnamed_one(heads: set[str]) -> re.Pattern:
+    """ "a historic Orthodox cathedral", "one of the most storied mosques": one monument
+    described by its head noun (a count, "192 mosques", is not one)."""
+    alternatives = "|".join(sorted(heads, key=len, reverse=True))
+    return re.compile(
+        rf"\b(?:[Aa]n?\s+(?:[\w’'-]+\s+){{0,4}}?(?P<head>(?i:{alternatives}))\b|"
+        rf"[Oo]ne\s+of\s+(?:the\s+)?(?:[\w’'-]+['’]s\s+)?(?:[\w’'-]+\s+){{0,4}}?"
+        rf"(?P<heads>(?i:{alternatives}))(?:e?s)?\b)"
+    )
+
+
 def _named_next(
     text: str, gazetteer: Gazetteer, context: Context, mentions: list[Mention], following: str
 ) -> list[Mention]:
@@ -589,12 +612,7 @@ def _named_next(
         heads = gazetteer.heads_of.get(slug)
         if not heads:
             continue
-        alternatives = "|".join(sorted(heads, key=len, reverse=True))
-        pattern = re.compile(
-            rf"\b(?:[Aa]n?|[Oo]ne\s+of\s+(?:the\s+)?(?:[\w’'-]+['’]s\s+)?)\s*"
-            rf"(?:[\w’'-]+\s+){{0,4}}?(?P<head>(?i:{alternatives}))(?:e?s)?\b"
-        )
-        for match in pattern.finditer(text):
+        for match in _unnamed_one(heads).finditer(text):
             if not _free(match.start(), match.end(), mentions + found):
                 continue
             note = f"'{match.group()}': named in the next sentence as {gazetteer.get(slug).name}."
@@ -602,6 +620,35 @@ def _named_next(
                 Mention(match.start(), match.end(), (slug,), "following", match.group(), note=note)
             )
             break
+    return found
+
+
+def _named_elsewhere(
+    text: str, gazetteer: Gazetteer, context: Context, mentions: list[Mention]
+) -> list[Mention]:
+    """ "Missiles badly damaged a historic Orthodox cathedral in Odesa. … The
+    Transfiguration Cathedral is …": a monument described by its head noun is the one
+    monument with that head noun that the article names anywhere (its headline and
+    captions included); two named with that noun leave it unread."""
+    by_head: dict[str, set[str]] = defaultdict(set)
+    for slug in context.named:
+        if gazetteer.get(slug).is_site:
+            continue
+        for head in gazetteer.heads_of.get(slug, ()):
+            by_head[head].add(slug)
+    heads = {head for head, slugs in by_head.items() if len(slugs) == 1}
+    if not heads:
+        return []
+    found: list[Mention] = []
+    for match in _unnamed_one(heads).finditer(text):
+        head = (match.group("head") or match.group("heads")).lower()
+        if not _free(match.start(), match.end(), mentions + found):
+            continue
+        (slug,) = by_head[head]
+        note = f"'{match.group()}': the article names one {head}, {gazetteer.get(slug).name}."
+        found.append(
+            Mention(match.start(), match.end(), (slug,), "article", match.group(), note=note)
+        )
     return found
 
 
@@ -672,6 +719,8 @@ def _vague(
             f"{_site_name(gazetteer, context.main_site)} in the registry: {names}."
         )
         number = _count(count.group("number")) if count else None
+        if number and number > len(slugs):
+            continue  # "192 mosques": more than the registry holds, so not these ones
         if number is None and re.search(
             r"\bone\s+of\s+(?:the\s+)?(?:[\w’'-]+\s+){0,5}$", text[: match.start()], re.I
         ):
