@@ -406,8 +406,9 @@ def _claims(
         scope_text = parts[index - 1].text + " " + scope_text  # "…statues, which are in pieces"
     if place_kinds == {"museum"} and _about_contents(scope_text, clause, cue, mention):
         state = states.state_for_contents(state)
-    share = mention.share
-    if share is None and mention.end <= cue_at_of(clause, cue):
+    # "the central part of the theatre was destroyed" is read once, as a part.
+    share = None if part else mention.share
+    if share is None and not part and mention.end <= cue_at_of(clause, cue):
         share = states.share_after(clause.text, cue.end)
     shared = states.state_for_share(state, share)
     if shared != state:

@@ -212,7 +212,10 @@ def plural(noun: str) -> str:
 class Gazetteer:
     """The places of the registry, indexed for matching names in text."""
 
-    def __init__(self, places: Iterable[Place]):
+    def __init__(self, places: Iterable[Place], site_names: dict[str, str] | None = None):
+        """*site_names*: site slug -> the site's name, so that an article naming a site
+        without a site-level monument ("a theatre was bombed in Mariupol") is read
+        against that site's monuments."""
         self.places: dict[str, Place] = {p.slug: p for p in places}
         self._names: dict[str, list[_Name]] = defaultdict(list)
         self._spaceless: dict[str, list[_Name]] = defaultdict(list)
@@ -231,6 +234,15 @@ class Gazetteer:
         self._deletions: dict[str, set[str]] | None = None  # built on first fuzzy lookup
         for place in self.places.values():
             self._index(place)
+        # Names of the sites that no site-level monument stands for: they place an
+        # article, they are never claimed.
+        self.site_names: dict[tuple[str, ...], str] = {}
+        for site, name in (site_names or {}).items():
+            if site in self.site_monument:
+                continue
+            words = tuple(normalise(_variants(name)[0]).split())
+            if words:
+                self.site_names[words] = site
 
     def _index(self, place: Place) -> None:
         if place.part_of:
@@ -312,12 +324,23 @@ class Gazetteer:
     def site_scores(self, text: str) -> Counter:
         """How often each site is named (by its own or its monuments' proper names)."""
         scores: Counter = Counter()
-        for _start, _end, names in self.name_matches(tokenize(text)):
+        tokens = tokenize(text)
+        for _start, _end, names in self.name_matches(tokens):
             proper = {n.slug for n in names if not n.descriptive}
             sites = {self.places[slug].site for slug in proper}
             if len(sites) == 1:
                 scores[sites.pop()] += 1
+        for _start, _end, site in self.site_name_matches(tokens):
+            scores[site] += 1
         return scores
+
+    def site_name_matches(self, tokens: list[Token]):
+        """(first, last+1, site) for each name of a site without a site-level monument."""
+        norms = [t.norm for t in tokens]
+        for words, site in self.site_names.items():
+            for i in range(len(norms) - len(words) + 1):
+                if tuple(norms[i : i + len(words)]) == words:
+                    yield i, i + len(words), site
 
     def name_matches(self, tokens: list[Token], misspelt: bool = False):
         """Longest name matches, left to right, without overlaps: (first, last+1, names).
@@ -439,6 +462,7 @@ def find_mentions(
     if following:
         mentions += _named_next(text, gazetteer, context, mentions, following)
     mentions += _named_elsewhere(text, gazetteer, context, mentions)
+    mentions += _one_of_a_named_site(text, tokens, gazetteer, mentions)
     if context.main_site:
         mentions += _definite(text, gazetteer, context, mentions)
         mentions += _vague(text, gazetteer, context, mentions)
@@ -652,6 +676,37 @@ def _named_elsewhere(
     return found
 
 
+def _one_of_a_named_site(
+    text: str, tokens: list[Token], gazetteer: Gazetteer, mentions: list[Mention]
+) -> list[Mention]:
+    """ "A theater was bombed in Mariupol": a monument described by its head noun in a
+    sentence that names its site, when the site has only one monument with that noun."""
+    sites = {site for _first, _last, site in gazetteer.site_name_matches(tokens)}
+    sites |= {
+        gazetteer.get(m.slugs[0]).site for m in mentions if m.how == "name" and len(m.slugs) == 1
+    }
+    found: list[Mention] = []
+    for site in sorted(sites):
+        heads = {head: slugs for head, slugs in gazetteer.heads.get(site, {}).items()}
+        single = {head for head, slugs in heads.items() if len(slugs) == 1}
+        if not single:
+            continue
+        for match in _unnamed_one(single).finditer(text):
+            if match.group("head") is None or not _free(
+                match.start(), match.end(), mentions + found
+            ):
+                continue
+            (slug,) = heads[match.group("head").lower()]
+            note = (
+                f"'{match.group()}': the only {match.group('head').lower()} of "
+                f"{_site_name(gazetteer, site)} in the registry is {gazetteer.get(slug).name}."
+            )
+            found.append(
+                Mention(match.start(), match.end(), (slug,), "definite", match.group(), note=note)
+            )
+    return found
+
+
 def _free(start: int, end: int, mentions: list[Mention]) -> bool:
     return all(end <= m.start or start >= m.end for m in mentions)
 
@@ -827,10 +882,22 @@ def _count(word: str) -> int | None:
 
 def _site_name(gazetteer: Gazetteer, site: str | None) -> str:
     slug = gazetteer.site_monument.get(site or "")
-    return gazetteer.get(slug).name if slug else (site or "the site")
+    if slug:
+        return gazetteer.get(slug).name
+    names = [" ".join(w).title() for w, s in gazetteer.site_names.items() if s == site]
+    return names[0] if names else (site or "the site")
 
 
 # --- gazetteer from plain data -----------------------------------------------------------
+
+
+def sites_from_fixture(records: Iterable[dict]) -> dict[str, str]:
+    """Site slug -> name, from fixture objects (heritage.site)."""
+    return {
+        record["fields"]["slug"]: record["fields"]["name"]
+        for record in records
+        if record.get("model") == "heritage.site" and "slug" in record.get("fields", {})
+    }
 
 
 def places_from_fixture(records: Iterable[dict]) -> list[Place]:
