@@ -242,6 +242,9 @@ def claims_in_sentence(
                 )
                 if owner.get(id(m), cue) is cue
             ]
+            objects = _nominal_object(sentence, parts[index], cue, mentions)
+            if objects:
+                targets = objects
             targets = _nearest_per_place(targets, parts[index].start, cue)
             for mention in targets:
                 claims += _claims(
@@ -393,7 +396,7 @@ def _claims(
         sentence, mention, gazetteer
     ):
         return []
-    part = _about_a_part(clause, cue, mention, mentions)
+    part = _about_a_part(clause, cue, mention, mentions) or _listed_part(parts, index, mention)
     if part or _relative_to_a_part(parts, index):
         state = states.state_for_part(state, part)
         if state is None:
@@ -490,9 +493,20 @@ def _about_a_part(
             continue
         if match.start() >= cue.end:
             between = text[cue.end : match.start()]
+            # "damage to the church's walls": the monument owns the part.
+            owner = re.search(r"['’]s?\s+(?:[\w-]+\s+){0,2}$", between)
+            owned = (
+                bool(owner)
+                and cue.end <= at < match.start()
+                and (mention.end - clause.start == cue.end + owner.start())
+            )
+            if owned:
+                between = text[cue.end : at]
             # "damage to pillars"; after a verb also "destroyed two tombs at"; but after a
             # condition "in the courtyard" says where, not what.
             prepositions = "to|on" if cue.stative else "to|on|in|at|of"
+            if owned and re.fullmatch(rf"\s*(?:(?:{prepositions})\s+)?(?:the\s+)?", between, re.I):
+                return match.group()
             if re.fullmatch(
                 rf"\s*(?:(?:{prepositions})\s+)?"
                 rf"(?:(?!(?:in|at|of|on|to|near|inside|outside|from|by)\b)[\w-]+\s+){{0,3}}",
@@ -515,6 +529,56 @@ def _about_a_part(
             r"(?:\b(?:its|their|whose|of)|['’]s)\s+(?:\w+\s+)?$", text[: match.start()]
         ):
             return match.group()
+    return ""
+
+
+_OF_OBJECT = re.compile(
+    r"\s*(?:(?:the|its|their)\s+)?(?:[\w’'-]+\s+){0,3}?"
+    r"(?:(?:city|town|village|site|ruins|remains)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _nominal_object(
+    sentence: str, clause: Clause, cue: states.Cue, mentions: list[Mention]
+) -> list[Mention]:
+    """ "The destruction of the ancient city of Nimrud came after an attack on the Mosul
+    museum": a noun cue ending in "of" claims what its "of" names, nothing else."""
+    if not re.search(r"\bof$", cue.phrase, re.IGNORECASE):
+        return []
+    end = clause.start + cue.end
+    after = sorted(
+        (m for m in mentions if _in(clause, m) and m.start >= end), key=lambda m: m.start
+    )
+    if not after or not _OF_OBJECT.fullmatch(sentence[end : after[0].start]):
+        return []
+    # and the list it heads: "the loss of the Great Mosque of al-Nuri and its minaret"
+    objects = after[:1]
+    for m in after[1:]:
+        if not re.fullmatch(
+            r"\s*(?:,\s*)?(?:and|or|as\s+well\s+as)?\s*(?:(?:the|its|their)\s+)?(?:[\w’'-]+\s+){0,2}?",
+            sentence[objects[-1].end : m.start],
+            re.IGNORECASE,
+        ):
+            break
+        objects.append(m)
+    return objects
+
+
+def _listed_part(parts: list[Clause], index: int, mention: Mention) -> str:
+    """ "They destroyed eight mausoleums, together with a number of tombs and a sacred
+    door at Sidi Yahya mosque": a monument reached through the list that continues the
+    clause is claimed through its parts named just before it."""
+    for clause in parts[index + 1 :]:
+        if not _in(clause, mention):
+            continue
+        before = clause.text[: mention.start - clause.start]
+        found = re.search(
+            rf"(?P<part>{states.PARTS.pattern})\s+(?:at|of|in|on|inside)\s+(?:the\s+)?$",
+            before,
+            re.IGNORECASE,
+        )
+        return found.group("part") if found else ""
     return ""
 
 
