@@ -27,6 +27,7 @@ EYEWITNESS = "eyewitness"
 IMAGERY = "imagery"
 OFFICIAL = "official"
 MONITORING_GROUP = "monitoring_group"
+REPORTED = "reported"
 UNATTRIBUTED = "unattributed"
 
 _BREAK = re.compile(
@@ -426,6 +427,8 @@ def _claims(
         sentence[: clause.start]
     ):
         evidence = IMAGERY
+    elif evidence == UNATTRIBUTED and not attributed_to and own_voice(sentence):
+        evidence = REPORTED
     cause = ""
     if state in _DAMAGE_STATES:
         # Words between the neighbouring cues only: "reduced to rubble and the museum
@@ -685,6 +688,25 @@ def _cause(text: str) -> str:
 
 # --- attribution -------------------------------------------------------------------------
 
+# Words that hand a statement to someone else, or hedge it: a sentence with none of them,
+# outside quotation marks, is the outlet's own reporting.
+_HEARSAY = re.compile(
+    r"\b(?:reportedly|reported|reports?|reporting|said|says|say|saying|told|tells|claim(?:s|ed|ing)?|"
+    r"alleged(?:ly)?|according|apparently|purportedly|supposedly|believed|thought|understood|"
+    r"sources?|rumou?rs?|quoted|cited|citing|announced|stated|accused|accuses|denied|denies|"
+    r"insisted|added|warned|confirmed|estimated|suggested|appears?|appeared|seems?|seemed|"
+    r"blamed|blames|condemned|condemns|"
+    r"showed|shows|show|showing|footage|images?|video|photos?|photographs?|pictures?)\b",
+    re.IGNORECASE,
+)
+_QUOTE_MARKS = re.compile(r"[\"“”«»]|(?:^|\s)['‘]|['’](?=\s|$)")
+
+
+def own_voice(sentence: str) -> bool:
+    """The outlet states the claim itself: no speaker, source, hedge or picture is named
+    in the sentence, and it is not quoted ("The mosque was destroyed in the strike.")."""
+    return not (_HEARSAY.search(sentence) or _QUOTE_MARKS.search(sentence))
+
 
 @dataclass(frozen=True)
 class Attribution:
@@ -735,6 +757,13 @@ def _who(before: str) -> str:
     words = who.split()
     if not words or len(words) > 16:
         return ""
+    if re.fullmatch(
+        r"(?:it|this|that)(?:\s+(?:has|had|have|was|is|were|will))?(?:\s+(?:also|now|since))?"
+        r"(?:\s+been)?",
+        who,
+        re.IGNORECASE,
+    ):
+        return ""  # "It has been reported that …": nobody is named
     if words[0].islower() and words[0].endswith(("ing", "ed")):
         return ""  # "confirming reports by officials"
     return who

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from heritage.drafting.dates import CARDINALS
 from heritage.drafting.reading import Token, tokenize
+from heritage.drafting.states import PARTS
 from heritage.text import normalise
 
 SITE_KIND = "site"
@@ -578,6 +579,13 @@ _GENERIC = re.compile(
 _PRONOUN_OPENING = re.compile(r"^[\"“‘']?(?:It|This)\s+(?=(?:was|has|had|is|caused|suffered)\b)")
 
 
+_PART_SUBJECT = re.compile(
+    rf"(?:^|[,;:]\s+)[\"“‘']?(?:[Tt]he|[Ii]ts|[Tt]heir)\s+(?:[a-z][\w-]*\s+){{0,2}}?"
+    rf"(?P<part>{PARTS.pattern})(?=(?:\s+and\s+(?:the\s+|its\s+)?[a-z][\w-]*)?\s+"
+    rf"(?:was|were|had|has|have|is|are|fell|collapsed|caved)\b)"
+)
+
+
 def _generic_reference(
     text: str, gazetteer: Gazetteer, mentions: list[Mention], previous: list[Mention]
 ) -> list[Mention]:
@@ -596,6 +604,21 @@ def _generic_reference(
         how = "definite" if before else "previous"
         note = f"'{match.group()}': read as {gazetteer.get(slug).name}, named just before."
         found.append(Mention(match.start(), match.end(), (slug,), how, match.group(), note=note))
+    if not named and len({m.slugs for m in earlier}) == 1:
+        # "… the church. As a result of shelling, the walls and roof were damaged": a
+        # clause whose subject is a part, in a sentence naming nothing, is about the
+        # monument of the sentence before. The mention is empty, placed after the part,
+        # so that the part is read as the part of it.
+        slug = earlier[-1].slugs[0]
+        for match in _PART_SUBJECT.finditer(text):
+            at = match.end("part")
+            if not _free(match.start("part"), at, mentions + found):
+                continue
+            note = (
+                f"'{match.group().lstrip(',;: ')}': a part of {gazetteer.get(slug).name}, "
+                "named just before."
+            )
+            found.append(Mention(at, at, (slug,), "previous", "", note=note))
     opening = _PRONOUN_OPENING.match(text)
     if opening and not named and len({m.slugs for m in earlier}) == 1:
         slug = earlier[-1].slugs[0]

@@ -119,6 +119,13 @@ class Command(BaseCommand):
             f"  copies: precision {c.precision:.2f} ({c.flagged_right}/{c.flagged}) "
             f"recall {c.recall:.2f} ({c.flagged_right}/{c.labelled})"
         )
+        e = report.evidence
+        out(
+            f"  evidence: kind right {e.accuracy:.2f} ({e.right}/{e.labelled} labelled kinds of "
+            f"drafted pairs); reported precision {e.reported_precision:.2f} "
+            f"({e.reported_right}/{e.reported_drafted}) recall {e.reported_recall:.2f} "
+            f"({e.reported_found}/{e.reported_labelled})"
+        )
         total = report.total
         out(
             f"micro-averaged over {total.articles} articles: precision {total.precision:.3f} "
