@@ -203,7 +203,7 @@ def claims_in_sentence(
     is the next sentence, which may name a monument this one leaves unnamed."""
     discourse = discourse or Discourse()
     attributions = _attributions(sentence, discourse)
-    if states.is_question(sentence):
+    if states.is_question(sentence) or states.is_history_of_rebuilding(sentence):
         discourse.mentions = []
         return []
     mentions = find_mentions(sentence, gazetteer, context, discourse.mentions, following)
@@ -244,6 +244,12 @@ def claims_in_sentence(
                 if owner.get(id(m), cue) is cue
             ]
             objects = _nominal_object(sentence, parts[index], cue, mentions)
+            if objects and cue.phrase.lower().startswith("loss"):
+                # "the loss of Palmyra" is a town lost to an enemy; "the loss of the
+                # Great Mosque" a building lost to destruction.
+                objects = [m for m in objects if not m.site_level]
+                if not objects:
+                    continue
             if objects:
                 targets = objects
             targets = _nearest_per_place(targets, parts[index].start, cue)

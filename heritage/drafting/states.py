@@ -139,7 +139,7 @@ LEXICON: list[_Entry] = [
         DESTROYED,
     ),
     _entry(r"\b(?:wiped\s+out|torn\s+down|tore\s+down|knocked\s+down|pulled\s+down)\b", DESTROYED),
-    _entry(r"\b(?:destruction|loss)\s+(?:[\w ]{0,30}?\s)?of\b", DESTROYED),
+    _entry(r"\b(?:destruction|loss)\s+(?:(?!of\b)\w+\s+){0,4}?of\b", DESTROYED),
     _entry(r"\bexploded\b", DESTROYED, cause=EXPLOSIVES),
     # damaged
     _entry(
@@ -337,6 +337,15 @@ SHARE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _MAJORITY_SHARES = re.compile(r"much|most|large|major|big|the\s+bulk|half", re.IGNORECASE)
+
+
+_REBUILT = re.compile(r"\b(?:restored|rebuilt|reconstructed|repaired|rose\s+again)\b", re.I)
+
+
+def is_history_of_rebuilding(sentence: str) -> bool:
+    """ "damaged by wars and earthquakes but rebuilt on each occasion": a cycle of damage
+    and rebuilding repeated in the past; none of the sentence is the state now."""
+    return bool(HABITUAL.search(sentence) and _REBUILT.search(sentence))
 
 
 def share_after(clause: str, cue_end: int) -> str | None:
