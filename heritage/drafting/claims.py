@@ -266,7 +266,29 @@ def claims_in_sentence(
                     attributions,
                     mentions,
                 )
+    earlier = _earlier_era(sentence, published_on)
+    for claim in claims:
+        seen = claim.observed_to or claim.observed_from
+        if earlier or (seen and (published_on - seen).days > HISTORY_DAYS):
+            claim.readings = tuple(sorted({*claim.readings, evaluation.HISTORY}))
     return _unique_claims(claims)
+
+
+HISTORY_DAYS = 730
+_ERA = re.compile(
+    r"\b(?P<year>1[0-9]{3}|20[0-9]{2})(?:s|['’]s)?\b|\b\d{1,2}(?:st|nd|rd|th)[\s-]+century\b",
+    re.IGNORECASE,
+)
+
+
+def _earlier_era(sentence: str, published_on: datetime.date) -> bool:
+    """The sentence names a year, decade or century more than two years before the
+    publication: what it says may be history ("during the 1990s war")."""
+    for match in _ERA.finditer(sentence):
+        year = match.group("year")
+        if year is None or int(year) < published_on.year - HISTORY_DAYS // 365:
+            return True
+    return False
 
 
 def _cue_of_each_mention(

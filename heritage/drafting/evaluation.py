@@ -92,7 +92,22 @@ MODALITY = "modality"
 INTACT_PARTIAL = "intact-partial"
 ATTACHMENT = "attachment"
 MISSPELLING = "misspelling"
-CLAIM_CLASSES = [SITE_LEVEL, NEIGHBOUR, MODALITY, INTACT_PARTIAL, ATTACHMENT, MISSPELLING]
+# Seen on the second held-out set: a claim only the headline makes ("Azerbaijan destroys
+# cathedral" over a body reporting heavy damage), which drafting does not read; and a
+# sentence about an earlier era ("suffered heavy damage during the 1990s war"), whose
+# claims are history rather than the state the article reports.
+HEADLINE_ONLY = "headline-only"
+HISTORY = "history"
+CLAIM_CLASSES = [
+    SITE_LEVEL,
+    NEIGHBOUR,
+    MODALITY,
+    INTACT_PARTIAL,
+    ATTACHMENT,
+    MISSPELLING,
+    HEADLINE_ONLY,
+    HISTORY,
+]
 INTACT_PARTIAL_STATES = {"intact", "severely_damaged"}
 
 

@@ -12,7 +12,15 @@ import pytest
 from heritage.drafting.article import body_sentences
 from heritage.drafting.claims import Discourse, claims_in_sentence
 from heritage.drafting.corpus import CorpusError, read_corpus
-from heritage.drafting.evaluation import NEIGHBOUR, EvidenceScore, score_evidence
+from heritage.drafting.evaluation import (
+    CLAIM_CLASSES,
+    HEADLINE_ONLY,
+    HISTORY,
+    NEIGHBOUR,
+    EvidenceScore,
+    labelled_classes,
+    score_evidence,
+)
 from heritage.drafting.places import (
     Gazetteer,
     article_context,
@@ -293,3 +301,45 @@ def test_the_corpus_evidence_kinds_are_the_registrys():
     from heritage.drafting.corpus import EVIDENCE_KINDS
 
     assert set(EVIDENCE_KINDS) == set(EvidenceKind.values)
+
+
+# --- hard-wrapped text and the classes seen on the second held-out set ----------------------
+
+
+WRAPPED = """Fighters raze Sufi mosque
+
+TRIPOLI, May 3 - Gunmen bulldozed the Sankore Mosque in
+broad daylight on Saturday, officials said, in what appeared to
+be the worst attack of its kind.
+
+Witnesses said the old Great Omari Mosque was
+damaged as well.
+"""
+
+
+def test_hard_wrapped_lines_are_read_as_one_paragraph(places):
+    sentences = [s.text for s in body_sentences(WRAPPED)]
+    assert sentences[0].startswith("Gunmen bulldozed the Sankore Mosque in\nbroad daylight")
+    assert all(s in WRAPPED for s in sentences)  # excerpts stay verbatim slices
+    assert pairs(places, WRAPPED) == {
+        ("sankore-mosque", "destroyed"),
+        ("great-omari-mosque", "damaged"),
+    }
+
+
+def test_short_lines_without_wrapping_stay_headings():
+    text = "Mosque razed in Timbuktu\nThe Sankore Mosque was razed on Saturday.\n"
+    assert [s.text for s in body_sentences(text)] == ["The Sankore Mosque was razed on Saturday."]
+
+
+def test_a_claim_in_a_sentence_about_an_earlier_era_is_read_as_history(places):
+    (claim,) = drafted(places, "The Great Omari Mosque suffered heavy damage in the 1990s.")
+    assert HISTORY in claim.readings
+    (claim,) = drafted(places, "The Great Omari Mosque suffered heavy damage on Sunday.")
+    assert HISTORY not in claim.readings
+
+
+def test_headline_only_and_history_are_failure_classes():
+    assert {HEADLINE_ONLY, HISTORY} <= set(CLAIM_CLASSES)
+    claim = {"monument": "x", "state": "destroyed", "classes": ["headline-only"]}
+    assert labelled_classes(claim, set()) == {HEADLINE_ONLY}
