@@ -135,7 +135,10 @@ LEXICON: list[_Entry] = [
     _entry(r"\b(?:smashed|smashing|shattered)\b", DESTROYED, cause=VANDALISM),
     _entry(
         r"\b(?:destroyed|destroying|destroys|razed|razing|razes|demolished|demolishing|"
-        r"demolishes|levell?ed|flattened|obliterated|toppled|pulveri[sz]ed|collapsed)\b",
+        r"demolishes|levell?ed|flattened|obliterated|toppled|pulveri[sz]ed|collapsed|"
+        # bare forms: a modal or a plan before them claims nothing, but "used
+        # sledgehammers to destroy", "managed to demolish" did it
+        r"destroy|demolish|raze|obliterate|flatten)\b",
         DESTROYED,
     ),
     _entry(r"\b(?:wiped\s+out|torn\s+down|tore\s+down|knocked\s+down|pulled\s+down)\b", DESTROYED),

@@ -343,3 +343,18 @@ def test_headline_only_and_history_are_failure_classes():
     assert {HEADLINE_ONLY, HISTORY} <= set(CLAIM_CLASSES)
     claim = {"monument": "x", "state": "destroyed", "classes": ["headline-only"]}
     assert labelled_classes(claim, set()) == {HEADLINE_ONLY}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The group used explosives and bulldozers to destroy the Sankore Mosque.",
+            {("sankore-mosque", "destroyed")},
+        ),
+        ("The group threatened to destroy the Sankore Mosque.", set()),
+        ("The group could destroy the Sankore Mosque.", set()),
+    ],
+)
+def test_a_bare_verb_claims_only_after_an_implicative(places, text, expected):
+    assert pairs(places, text) == expected
