@@ -236,7 +236,9 @@ def _score_metadata(article: Article, draft: DraftSource | None, into: MetadataS
     into.date_labelled += bool(from_text)
     if draft is not None and draft.date_from_text:
         into.dated += 1
-        into.dated_right += str(draft.published_on) == labels.get("published_on")
+        right = str(draft.published_on) == labels.get("published_on")
+        into.dated_right += right
+        into.labelled_dated_right += right and bool(from_text)
     outlet = labels.get("outlet", "")
     text = article.path.read_text(encoding="utf-8", errors="replace")
     if outlet and _names(text, outlet):

@@ -179,6 +179,7 @@ class MetadataScore:
 
     dated: int = 0  # articles whose text gave a date
     dated_right: int = 0
+    labelled_dated_right: int = 0  # of those labelled as dated in the text
     date_labelled: int = 0  # articles whose label gives a date taken from the text
     outlet_read: int = 0
     outlet_right: int = 0
@@ -190,7 +191,7 @@ class MetadataScore:
 
     @property
     def date_recall(self) -> float:
-        return _ratio(self.dated_right, self.date_labelled)
+        return _ratio(self.labelled_dated_right, self.date_labelled)
 
     @property
     def outlet_precision(self) -> float:

@@ -358,3 +358,21 @@ def test_headline_only_and_history_are_failure_classes():
 )
 def test_a_bare_verb_claims_only_after_an_implicative(places, text, expected):
     assert pairs(places, text) == expected
+
+
+def test_date_recall_counts_only_the_dates_labelled_as_read_from_the_text(tmp_path):
+    from heritage.drafting.article import DraftSource
+    from heritage.drafting.corpus import evaluate
+
+    for key, basis in (("a", "text"), ("b", "address")):
+        (tmp_path / f"{key}.txt").write_text("The Sankore Mosque was damaged.", encoding="utf-8")
+        label = {"published_on": "2020-10-08", "published_on_basis": basis, "claims": []}
+        (tmp_path / f"{key}.json").write_text(json.dumps(label), encoding="utf-8")
+
+    def draft(text, fallback, known):
+        return DraftSource(key="k", title="t", published_on=fallback, date_from_text=True)
+
+    metadata = evaluate(read_corpus(tmp_path), draft, set()).metadata
+    assert (metadata.dated_right, metadata.dated) == (2, 2)
+    assert (metadata.labelled_dated_right, metadata.date_labelled) == (1, 1)
+    assert metadata.date_recall == 1.0

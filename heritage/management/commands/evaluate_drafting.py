@@ -110,7 +110,7 @@ class Command(BaseCommand):
         m = report.metadata
         out(
             f"  dates-credits: date precision {m.date_precision:.2f} ({m.dated_right}/{m.dated}) "
-            f"recall {m.date_recall:.2f} ({m.dated_right}/{m.date_labelled}); outlet precision "
+            f"recall {m.date_recall:.2f} ({m.labelled_dated_right}/{m.date_labelled}); outlet precision "
             f"{m.outlet_precision:.2f} ({m.outlet_right}/{m.outlet_read}) recall "
             f"{m.outlet_recall:.2f} ({m.outlet_right}/{m.outlet_labelled})"
         )
