@@ -376,3 +376,16 @@ def test_date_recall_counts_only_the_dates_labelled_as_read_from_the_text(tmp_pa
     assert (metadata.dated_right, metadata.dated) == (2, 2)
     assert (metadata.labelled_dated_right, metadata.date_labelled) == (1, 1)
     assert metadata.date_recall == 1.0
+
+
+def test_the_held_out_set_comes_from_other_conflicts_and_palmyra_stays_out():
+    corpus = ROOT / "corpus" / "drafting"
+    development = {a.conflict for a in read_corpus(corpus / "articles")}
+    held_out = read_corpus(corpus / "heldout")
+    assert len(held_out) >= 10
+    assert not development & {a.conflict for a in held_out}
+    records = read_json(corpus / "gazetteer.json")
+    assert "palmyra" not in sites_from_fixture(records)
+    assert all(p.site != "palmyra" for p in places_from_fixture(records))
+    for article in read_corpus(corpus):
+        assert not article.conflict.startswith("palmyra"), article.key
