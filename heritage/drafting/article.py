@@ -82,9 +82,9 @@ def body_sentences(text: str) -> list[Sentence]:
     lines = classify_lines(text)
     sentences: list[Sentence] = []
     seen: set[str] = set()
-    for index, line in enumerate(ln for ln in lines if ln.kind is LineKind.BODY):
-        paragraph = line.text
-        offset = line.start
+    for index, (start, end) in enumerate(_paragraphs(lines)):
+        paragraph = text[start:end]
+        offset = start
         stripped = paragraph.lstrip()
         offset += len(paragraph) - len(stripped)
         if index < 3:
@@ -99,6 +99,23 @@ def body_sentences(text: str) -> list[Sentence]:
             seen.add(identity)
             sentences.append(sentence)
     return sentences
+
+
+def _paragraphs(lines) -> list[tuple[int, int]]:
+    """(start, end) of each body paragraph: a body line, or hard-wrapped body lines
+    joined (the line breaks stay in the text, so excerpts remain verbatim slices)."""
+    spans: list[tuple[int, int]] = []
+    joining = False
+    for line in lines:
+        if line.kind is not LineKind.BODY:
+            joining = False
+            continue
+        if joining and spans:
+            spans[-1] = (spans[-1][0], line.end)
+        else:
+            spans.append((line.start, line.end))
+        joining = line.continues
+    return spans
 
 
 def draft_article(

@@ -27,6 +27,7 @@ EYEWITNESS = "eyewitness"
 IMAGERY = "imagery"
 OFFICIAL = "official"
 MONITORING_GROUP = "monitoring_group"
+REPORTED = "reported"
 UNATTRIBUTED = "unattributed"
 
 _BREAK = re.compile(
@@ -202,7 +203,7 @@ def claims_in_sentence(
     is the next sentence, which may name a monument this one leaves unnamed."""
     discourse = discourse or Discourse()
     attributions = _attributions(sentence, discourse)
-    if states.is_question(sentence):
+    if states.is_question(sentence) or states.is_history_of_rebuilding(sentence):
         discourse.mentions = []
         return []
     mentions = find_mentions(sentence, gazetteer, context, discourse.mentions, following)
@@ -242,6 +243,15 @@ def claims_in_sentence(
                 )
                 if owner.get(id(m), cue) is cue
             ]
+            objects = _nominal_object(sentence, parts[index], cue, mentions)
+            if objects and cue.phrase.lower().startswith("loss"):
+                # "the loss of Palmyra" is a town lost to an enemy; "the loss of the
+                # Great Mosque" a building lost to destruction.
+                objects = [m for m in objects if not m.site_level]
+                if not objects:
+                    continue
+            if objects:
+                targets = objects
             targets = _nearest_per_place(targets, parts[index].start, cue)
             for mention in targets:
                 claims += _claims(
@@ -256,7 +266,29 @@ def claims_in_sentence(
                     attributions,
                     mentions,
                 )
+    earlier = _earlier_era(sentence, published_on)
+    for claim in claims:
+        seen = claim.observed_to or claim.observed_from
+        if earlier or (seen and (published_on - seen).days > HISTORY_DAYS):
+            claim.readings = tuple(sorted({*claim.readings, evaluation.HISTORY}))
     return _unique_claims(claims)
+
+
+HISTORY_DAYS = 730
+_ERA = re.compile(
+    r"\b(?P<year>1[0-9]{3}|20[0-9]{2})(?:s|['’]s)?\b|\b\d{1,2}(?:st|nd|rd|th)[\s-]+century\b",
+    re.IGNORECASE,
+)
+
+
+def _earlier_era(sentence: str, published_on: datetime.date) -> bool:
+    """The sentence names a year, decade or century more than two years before the
+    publication: what it says may be history ("during the 1990s war")."""
+    for match in _ERA.finditer(sentence):
+        year = match.group("year")
+        if year is None or int(year) < published_on.year - HISTORY_DAYS // 365:
+            return True
+    return False
 
 
 def _cue_of_each_mention(
@@ -393,7 +425,7 @@ def _claims(
         sentence, mention, gazetteer
     ):
         return []
-    part = _about_a_part(clause, cue, mention, mentions)
+    part = _about_a_part(clause, cue, mention, mentions) or _listed_part(parts, index, mention)
     if part or _relative_to_a_part(parts, index):
         state = states.state_for_part(state, part)
         if state is None:
@@ -406,7 +438,11 @@ def _claims(
         scope_text = parts[index - 1].text + " " + scope_text  # "…statues, which are in pieces"
     if place_kinds == {"museum"} and _about_contents(scope_text, clause, cue, mention):
         state = states.state_for_contents(state)
-    shared = states.state_for_share(state, mention.share)
+    # "the central part of the theatre was destroyed" is read once, as a part.
+    share = None if part else mention.share
+    if share is None and not part and mention.end <= cue_at_of(clause, cue):
+        share = states.share_after(clause.text, cue.end)
+    shared = states.state_for_share(state, share)
     if shared != state:
         readings.add(evaluation.INTACT_PARTIAL)
     state = shared
@@ -419,6 +455,8 @@ def _claims(
         sentence[: clause.start]
     ):
         evidence = IMAGERY
+    elif evidence == UNATTRIBUTED and not attributed_to and own_voice(sentence):
+        evidence = REPORTED
     cause = ""
     if state in _DAMAGE_STATES:
         # Words between the neighbouring cues only: "reduced to rubble and the museum
@@ -449,10 +487,15 @@ def _claims(
     ]
 
 
+def cue_at_of(clause: Clause, cue: states.Cue) -> int:
+    """The cue's offset in the sentence."""
+    return clause.start + cue.start
+
+
 def _readings(sentence: str, mention: Mention, mentions: list[Mention]) -> set[str]:
     """The failure classes (``evaluation``) whose rules took part in reading a claim."""
     readings = set()
-    if mention.how in {"previous", "following"}:
+    if mention.how in {"previous", "following", "article"}:
         readings.add(evaluation.NEIGHBOUR)
     if mention.how == "fuzzy":
         readings.add(evaluation.MISSPELLING)
@@ -481,9 +524,20 @@ def _about_a_part(
             continue
         if match.start() >= cue.end:
             between = text[cue.end : match.start()]
+            # "damage to the church's walls": the monument owns the part.
+            owner = re.search(r"['’]s?\s+(?:[\w-]+\s+){0,2}$", between)
+            owned = (
+                bool(owner)
+                and cue.end <= at < match.start()
+                and (mention.end - clause.start == cue.end + owner.start())
+            )
+            if owned:
+                between = text[cue.end : at]
             # "damage to pillars"; after a verb also "destroyed two tombs at"; but after a
             # condition "in the courtyard" says where, not what.
             prepositions = "to|on" if cue.stative else "to|on|in|at|of"
+            if owned and re.fullmatch(rf"\s*(?:(?:{prepositions})\s+)?(?:the\s+)?", between, re.I):
+                return match.group()
             if re.fullmatch(
                 rf"\s*(?:(?:{prepositions})\s+)?"
                 rf"(?:(?!(?:in|at|of|on|to|near|inside|outside|from|by)\b)[\w-]+\s+){{0,3}}",
@@ -506,6 +560,56 @@ def _about_a_part(
             r"(?:\b(?:its|their|whose|of)|['’]s)\s+(?:\w+\s+)?$", text[: match.start()]
         ):
             return match.group()
+    return ""
+
+
+_OF_OBJECT = re.compile(
+    r"\s*(?:(?:the|its|their)\s+)?(?:[\w’'-]+\s+){0,3}?"
+    r"(?:(?:city|town|village|site|ruins|remains)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _nominal_object(
+    sentence: str, clause: Clause, cue: states.Cue, mentions: list[Mention]
+) -> list[Mention]:
+    """ "The destruction of the ancient city of Nimrud came after an attack on the Mosul
+    museum": a noun cue ending in "of" claims what its "of" names, nothing else."""
+    if not re.search(r"\bof$", cue.phrase, re.IGNORECASE):
+        return []
+    end = clause.start + cue.end
+    after = sorted(
+        (m for m in mentions if _in(clause, m) and m.start >= end), key=lambda m: m.start
+    )
+    if not after or not _OF_OBJECT.fullmatch(sentence[end : after[0].start]):
+        return []
+    # and the list it heads: "the loss of the Great Mosque of al-Nuri and its minaret"
+    objects = after[:1]
+    for m in after[1:]:
+        if not re.fullmatch(
+            r"\s*(?:,\s*)?(?:and|or|as\s+well\s+as)?\s*(?:(?:the|its|their)\s+)?(?:[\w’'-]+\s+){0,2}?",
+            sentence[objects[-1].end : m.start],
+            re.IGNORECASE,
+        ):
+            break
+        objects.append(m)
+    return objects
+
+
+def _listed_part(parts: list[Clause], index: int, mention: Mention) -> str:
+    """ "They destroyed eight mausoleums, together with a number of tombs and a sacred
+    door at Sidi Yahya mosque": a monument reached through the list that continues the
+    clause is claimed through its parts named just before it."""
+    for clause in parts[index + 1 :]:
+        if not _in(clause, mention):
+            continue
+        before = clause.text[: mention.start - clause.start]
+        found = re.search(
+            rf"(?P<part>{states.PARTS.pattern})\s+(?:at|of|in|on|inside)\s+(?:the\s+)?$",
+            before,
+            re.IGNORECASE,
+        )
+        return found.group("part") if found else ""
     return ""
 
 
@@ -542,6 +646,12 @@ def _about_contents(scope_text: str, clause: Clause, cue: states.Cue, mention: M
     found = [m.start() for m in states.CONTENTS.finditer(scope_text)]
     if not found:
         return False
+    if 0 <= mention_at and re.search(
+        states.CONTENTS.pattern + r"\s+(?:in|at|inside|from|of)\s+(?:(?:the|a|an|its)\s+)?$",
+        scope_text[:mention_at],
+        re.IGNORECASE,
+    ):
+        return True  # "toppling statues in a museum and smashing them"
     if not (0 <= mention_at <= len(scope_text)):
         return True  # the museum is named in an earlier clause or sentence
     nearest = min(abs(at - cue_at) for at in found)
@@ -606,6 +716,25 @@ def _cause(text: str) -> str:
 
 # --- attribution -------------------------------------------------------------------------
 
+# Words that hand a statement to someone else, or hedge it: a sentence with none of them,
+# outside quotation marks, is the outlet's own reporting.
+_HEARSAY = re.compile(
+    r"\b(?:reportedly|reported|reports?|reporting|said|says|say|saying|told|tells|claim(?:s|ed|ing)?|"
+    r"alleged(?:ly)?|according|apparently|purportedly|supposedly|believed|thought|understood|"
+    r"sources?|rumou?rs?|quoted|cited|citing|announced|stated|accused|accuses|denied|denies|"
+    r"insisted|added|warned|confirmed|estimated|suggested|appears?|appeared|seems?|seemed|"
+    r"blamed|blames|condemned|condemns|"
+    r"showed|shows|show|showing|footage|images?|video|photos?|photographs?|pictures?)\b",
+    re.IGNORECASE,
+)
+_QUOTE_MARKS = re.compile(r"[\"“”«»]|(?:^|\s)['‘]|['’](?=\s|$)")
+
+
+def own_voice(sentence: str) -> bool:
+    """The outlet states the claim itself: no speaker, source, hedge or picture is named
+    in the sentence, and it is not quoted ("The mosque was destroyed in the strike.")."""
+    return not (_HEARSAY.search(sentence) or _QUOTE_MARKS.search(sentence))
+
 
 @dataclass(frozen=True)
 class Attribution:
@@ -656,6 +785,13 @@ def _who(before: str) -> str:
     words = who.split()
     if not words or len(words) > 16:
         return ""
+    if re.fullmatch(
+        r"(?:it|this|that)(?:\s+(?:has|had|have|was|is|were|will))?(?:\s+(?:also|now|since))?"
+        r"(?:\s+been)?",
+        who,
+        re.IGNORECASE,
+    ):
+        return ""  # "It has been reported that …": nobody is named
     if words[0].islower() and words[0].endswith(("ing", "ed")):
         return ""  # "confirming reports by officials"
     return who
@@ -715,6 +851,9 @@ def _unique_claims(claims: list[DraftClaim]) -> list[DraftClaim]:
     for claim in claims:
         level = _SEVERITY.get(claim.state, 0)
         worst[claim.monument] = max(worst.get(claim.monument, 0), level)
+    # "still standing but at risk of collapse", "intact apart from its roof, which was
+    # damaged": damage to the same monument in the same sentence outweighs its standing.
+    claims = [c for c in claims if not (c.state == states.INTACT and worst[c.monument])]
     ranked = sorted(claims, key=lambda c: (c.inferred, c.observed_from is None))
     kept: dict[tuple, DraftClaim] = {}
     for claim in ranked:

@@ -8,9 +8,10 @@ separate labels folder::
      "published_on_basis": "text", "conflict": "syria-2013-2018",
      "copy_of": ["<key of an earlier article of the corpus>"],
      "claims": [{"monument": "temple-of-bel", "state": "destroyed",
-                 "classes": ["neighbour-sentence"]}, …]}
+                 "classes": ["neighbour-sentence"], "evidence": "reported"}, …]}
 
-Only ``claims`` is required. ``published_on`` is used when the text gives no full date;
+Only ``claims`` is required; a claim's ``evidence`` (an evidence kind) is optional and
+scored on its own. ``published_on`` is used when the text gives no full date;
 ``published_on_basis`` says where the date comes from ("text" when the text states
 it, which is what the metadata score checks). The conflict is the label's
 ``conflict``, else the article's folder. An article's key is its file name without
@@ -35,6 +36,7 @@ from heritage.drafting.copies import KnownSource
 from heritage.drafting.evaluation import (
     ClassScore,
     CopyScore,
+    EvidenceScore,
     MetadataScore,
     Score,
     Total,
@@ -45,6 +47,7 @@ from heritage.drafting.evaluation import (
     same_outlet,
     score,
     score_classes,
+    score_evidence,
 )
 from heritage.drafting.reading import UnreadableArticle, decode_article
 
@@ -53,6 +56,16 @@ NO_ARTICLES = "{folder}: no *.txt articles in it"
 NO_LABELS = "{path}: no labels for this article"
 BAD_LABELS = "{path}: not a JSON label file ({error})"
 LABELS_SHAPE = '{path}: expected {{"published_on": …, "claims": [{{"monument": …, "state": …}}]}}'
+BAD_EVIDENCE = "{path}: evidence {value!r} is not one of {kinds}"
+# The kinds of ``heritage.models.EvidenceKind`` (drafting does not import the models).
+EVIDENCE_KINDS = (
+    "eyewitness",
+    "imagery",
+    "official",
+    "monitoring_group",
+    "reported",
+    "unattributed",
+)
 BAD_LABEL_DATE = "{path}: published_on must be a date written YYYY-MM-DD, not {value!r}"
 
 
@@ -103,6 +116,13 @@ def _labels(path: Path) -> dict:
         isinstance(c, dict) and "monument" in c and "state" in c for c in claims
     ):
         raise CorpusError(LABELS_SHAPE.format(path=path))
+    for claim in claims:
+        if claim.get("evidence") is not None and claim["evidence"] not in EVIDENCE_KINDS:
+            raise CorpusError(
+                BAD_EVIDENCE.format(
+                    path=path, value=claim["evidence"], kinds=", ".join(EVIDENCE_KINDS)
+                )
+            )
     value = labels.get("published_on")
     if value is not None:
         try:
@@ -126,6 +146,7 @@ class Report:
     classes: dict[str, ClassScore] = field(default_factory=dict)
     metadata: MetadataScore = field(default_factory=MetadataScore)
     copies: CopyScore = field(default_factory=CopyScore)
+    evidence: EvidenceScore = field(default_factory=EvidenceScore)
 
     @property
     def total(self) -> Total:
@@ -177,6 +198,17 @@ def evaluate(articles: list[Article], draft: Drafter, site_slugs: set[str]) -> R
             )
             drafted_keys[result.draft.key] = article.key
         score_classes(found, labelled, report.classes)
+        score_evidence(
+            [((c.monument, c.state), c.evidence) for c in result.draft.claims]
+            if result.draft
+            else [],
+            [
+                ((c["monument"], c["state"]), c["evidence"])
+                for c in article.labels.get("claims", [])
+                if c.get("evidence")
+            ],
+            report.evidence,
+        )
         _score_metadata(article, result.draft, report.metadata)
         _score_copies(article, result.draft, drafted_keys, report.copies)
     report.articles.sort(key=lambda r: r.article.key)
@@ -204,7 +236,9 @@ def _score_metadata(article: Article, draft: DraftSource | None, into: MetadataS
     into.date_labelled += bool(from_text)
     if draft is not None and draft.date_from_text:
         into.dated += 1
-        into.dated_right += str(draft.published_on) == labels.get("published_on")
+        right = str(draft.published_on) == labels.get("published_on")
+        into.dated_right += right
+        into.labelled_dated_right += right and bool(from_text)
     outlet = labels.get("outlet", "")
     text = article.path.read_text(encoding="utf-8", errors="replace")
     if outlet and _names(text, outlet):

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from heritage.drafting.dates import CARDINALS
 from heritage.drafting.reading import Token, tokenize
+from heritage.drafting.states import PARTS
 from heritage.text import normalise
 
 SITE_KIND = "site"
@@ -173,7 +174,15 @@ class Mention:
 
     @property
     def inferred(self) -> bool:
-        return self.how in {"definite", "vague", "site", "following", "fuzzy", "previous"}
+        return self.how in {
+            "definite",
+            "vague",
+            "site",
+            "following",
+            "article",
+            "fuzzy",
+            "previous",
+        }
 
 
 def _variants(name: str) -> list[str]:
@@ -204,7 +213,10 @@ def plural(noun: str) -> str:
 class Gazetteer:
     """The places of the registry, indexed for matching names in text."""
 
-    def __init__(self, places: Iterable[Place]):
+    def __init__(self, places: Iterable[Place], site_names: dict[str, str] | None = None):
+        """*site_names*: site slug -> the site's name, so that an article naming a site
+        without a site-level monument ("a theatre was bombed in Mariupol") is read
+        against that site's monuments."""
         self.places: dict[str, Place] = {p.slug: p for p in places}
         self._names: dict[str, list[_Name]] = defaultdict(list)
         self._spaceless: dict[str, list[_Name]] = defaultdict(list)
@@ -223,6 +235,15 @@ class Gazetteer:
         self._deletions: dict[str, set[str]] | None = None  # built on first fuzzy lookup
         for place in self.places.values():
             self._index(place)
+        # Names of the sites that no site-level monument stands for: they place an
+        # article, they are never claimed.
+        self.site_names: dict[tuple[str, ...], str] = {}
+        for site, name in (site_names or {}).items():
+            if site in self.site_monument:
+                continue
+            words = tuple(normalise(_variants(name)[0]).split())
+            if words:
+                self.site_names[words] = site
 
     def _index(self, place: Place) -> None:
         if place.part_of:
@@ -304,12 +325,23 @@ class Gazetteer:
     def site_scores(self, text: str) -> Counter:
         """How often each site is named (by its own or its monuments' proper names)."""
         scores: Counter = Counter()
-        for _start, _end, names in self.name_matches(tokenize(text)):
+        tokens = tokenize(text)
+        for _start, _end, names in self.name_matches(tokens):
             proper = {n.slug for n in names if not n.descriptive}
             sites = {self.places[slug].site for slug in proper}
             if len(sites) == 1:
                 scores[sites.pop()] += 1
+        for _start, _end, site in self.site_name_matches(tokens):
+            scores[site] += 1
         return scores
+
+    def site_name_matches(self, tokens: list[Token]):
+        """(first, last+1, site) for each name of a site without a site-level monument."""
+        norms = [t.norm for t in tokens]
+        for words, site in self.site_names.items():
+            for i in range(len(norms) - len(words) + 1):
+                if tuple(norms[i : i + len(words)]) == words:
+                    yield i, i + len(words), site
 
     def name_matches(self, tokens: list[Token], misspelt: bool = False):
         """Longest name matches, left to right, without overlaps: (first, last+1, names).
@@ -388,12 +420,13 @@ def article_context(gazetteer: Gazetteer, text: str) -> Context:
     scores = gazetteer.site_scores(text)
     ranked = [site for site, _ in scores.most_common()]
     tie = len(ranked) > 1 and scores[ranked[0]] == scores[ranked[1]]
-    named = set()
+    context = Context(sites=ranked, main_site=None if tie or not ranked else ranked[0])
     for _start, _end, names in gazetteer.name_matches(tokenize(text)):
-        proper = {n.slug for n in names if not n.descriptive}
-        if len(proper) == 1:
-            named |= proper
-    return Context(sites=ranked, main_site=None if tie or not ranked else ranked[0], named=named)
+        # A name two monuments share ("Transfiguration Cathedral") is the one of a site
+        # the article names.
+        proper = [n for n in names if not n.descriptive]
+        context.named.update(_resolve(proper, gazetteer, context, set(ranked)))
+    return context
 
 
 def find_mentions(
@@ -429,12 +462,16 @@ def find_mentions(
     mentions += _generic_reference(text, gazetteer, mentions, previous or [])
     if following:
         mentions += _named_next(text, gazetteer, context, mentions, following)
+    mentions += _named_elsewhere(text, gazetteer, context, mentions)
+    mentions += _one_of_a_named_site(text, tokens, gazetteer, mentions)
     if context.main_site:
         mentions += _definite(text, gazetteer, context, mentions)
         mentions += _vague(text, gazetteer, context, mentions)
         mentions += _site_words(text, gazetteer, context, mentions)
     inferred = [
-        m for m in mentions if m.how in {"definite", "vague", "following"} and len(m.slugs) == 1
+        m
+        for m in mentions
+        if m.how in {"definite", "vague", "following", "article"} and len(m.slugs) == 1
     ]
     mentions += _possessed_members(text, gazetteer, inferred, mentions)
     mentions.sort(key=lambda m: m.start)
@@ -542,6 +579,13 @@ _GENERIC = re.compile(
 _PRONOUN_OPENING = re.compile(r"^[\"“‘']?(?:It|This)\s+(?=(?:was|has|had|is|caused|suffered)\b)")
 
 
+_PART_SUBJECT = re.compile(
+    rf"(?:^|[,;:]\s+)[\"“‘']?(?:[Tt]he|[Ii]ts|[Tt]heir)\s+(?:[a-z][\w-]*\s+){{0,2}}?"
+    rf"(?P<part>{PARTS.pattern})(?=(?:\s+and\s+(?:the\s+|its\s+)?[a-z][\w-]*)?\s+"
+    rf"(?:was|were|had|has|have|is|are|fell|collapsed|caved)\b)"
+)
+
+
 def _generic_reference(
     text: str, gazetteer: Gazetteer, mentions: list[Mention], previous: list[Mention]
 ) -> list[Mention]:
@@ -560,6 +604,21 @@ def _generic_reference(
         how = "definite" if before else "previous"
         note = f"'{match.group()}': read as {gazetteer.get(slug).name}, named just before."
         found.append(Mention(match.start(), match.end(), (slug,), how, match.group(), note=note))
+    if not named and len({m.slugs for m in earlier}) == 1:
+        # "… the church. As a result of shelling, the walls and roof were damaged": a
+        # clause whose subject is a part, in a sentence naming nothing, is about the
+        # monument of the sentence before. The mention is empty, placed after the part,
+        # so that the part is read as the part of it.
+        slug = earlier[-1].slugs[0]
+        for match in _PART_SUBJECT.finditer(text):
+            at = match.end("part")
+            if not _free(match.start("part"), at, mentions + found):
+                continue
+            note = (
+                f"'{match.group().lstrip(',;: ')}': a part of {gazetteer.get(slug).name}, "
+                "named just before."
+            )
+            found.append(Mention(at, at, (slug,), "previous", "", note=note))
     opening = _PRONOUN_OPENING.match(text)
     if opening and not named and len({m.slugs for m in earlier}) == 1:
         slug = earlier[-1].slugs[0]
@@ -572,6 +631,18 @@ def _generic_reference(
             )
         )
     return found
+
+
+def _unnamed_one(heads: set[str]) -> re.Pattern:
+    """ "a historic Orthodox cathedral", "its famous cathedral", "one of the most storied
+    mosques": one monument described by its head noun (a count, "192 mosques", is not
+    one)."""
+    alternatives = "|".join(sorted(heads, key=len, reverse=True))
+    return re.compile(
+        rf"\b(?:(?:[Aa]n?|[Ii]ts|[Tt]heir)\s+(?:[\w’'-]+\s+){{0,4}}?(?P<head>(?i:{alternatives}))\b|"
+        rf"[Oo]ne\s+of\s+(?:the\s+)?(?:[\w’'-]+['’]s\s+)?(?:[\w’'-]+\s+){{0,4}}?"
+        rf"(?P<heads>(?i:{alternatives}))(?:e?s)?\b)"
+    )
 
 
 def _named_next(
@@ -589,12 +660,7 @@ def _named_next(
         heads = gazetteer.heads_of.get(slug)
         if not heads:
             continue
-        alternatives = "|".join(sorted(heads, key=len, reverse=True))
-        pattern = re.compile(
-            rf"\b(?:[Aa]n?|[Oo]ne\s+of\s+(?:the\s+)?(?:[\w’'-]+['’]s\s+)?)\s*"
-            rf"(?:[\w’'-]+\s+){{0,4}}?(?P<head>(?i:{alternatives}))(?:e?s)?\b"
-        )
-        for match in pattern.finditer(text):
+        for match in _unnamed_one(heads).finditer(text):
             if not _free(match.start(), match.end(), mentions + found):
                 continue
             note = f"'{match.group()}': named in the next sentence as {gazetteer.get(slug).name}."
@@ -602,6 +668,66 @@ def _named_next(
                 Mention(match.start(), match.end(), (slug,), "following", match.group(), note=note)
             )
             break
+    return found
+
+
+def _named_elsewhere(
+    text: str, gazetteer: Gazetteer, context: Context, mentions: list[Mention]
+) -> list[Mention]:
+    """ "Missiles badly damaged a historic Orthodox cathedral in Odesa. … The
+    Transfiguration Cathedral is …": a monument described by its head noun is the one
+    monument with that head noun that the article names anywhere (its headline and
+    captions included); two named with that noun leave it unread."""
+    by_head: dict[str, set[str]] = defaultdict(set)
+    for slug in context.named:
+        if gazetteer.get(slug).is_site:
+            continue
+        for head in gazetteer.heads_of.get(slug, ()):
+            by_head[head].add(slug)
+    heads = {head for head, slugs in by_head.items() if len(slugs) == 1}
+    if not heads:
+        return []
+    found: list[Mention] = []
+    for match in _unnamed_one(heads).finditer(text):
+        head = (match.group("head") or match.group("heads")).lower()
+        if not _free(match.start(), match.end(), mentions + found):
+            continue
+        (slug,) = by_head[head]
+        note = f"'{match.group()}': the article names one {head}, {gazetteer.get(slug).name}."
+        found.append(
+            Mention(match.start(), match.end(), (slug,), "article", match.group(), note=note)
+        )
+    return found
+
+
+def _one_of_a_named_site(
+    text: str, tokens: list[Token], gazetteer: Gazetteer, mentions: list[Mention]
+) -> list[Mention]:
+    """ "A theater was bombed in Mariupol": a monument described by its head noun in a
+    sentence that names its site, when the site has only one monument with that noun."""
+    sites = {site for _first, _last, site in gazetteer.site_name_matches(tokens)}
+    sites |= {
+        gazetteer.get(m.slugs[0]).site for m in mentions if m.how == "name" and len(m.slugs) == 1
+    }
+    found: list[Mention] = []
+    for site in sorted(sites):
+        heads = {head: slugs for head, slugs in gazetteer.heads.get(site, {}).items()}
+        single = {head for head, slugs in heads.items() if len(slugs) == 1}
+        if not single:
+            continue
+        for match in _unnamed_one(single).finditer(text):
+            if match.group("head") is None or not _free(
+                match.start(), match.end(), mentions + found
+            ):
+                continue
+            (slug,) = heads[match.group("head").lower()]
+            note = (
+                f"'{match.group()}': the only {match.group('head').lower()} of "
+                f"{_site_name(gazetteer, site)} in the registry is {gazetteer.get(slug).name}."
+            )
+            found.append(
+                Mention(match.start(), match.end(), (slug,), "definite", match.group(), note=note)
+            )
     return found
 
 
@@ -672,6 +798,8 @@ def _vague(
             f"{_site_name(gazetteer, context.main_site)} in the registry: {names}."
         )
         number = _count(count.group("number")) if count else None
+        if number and number > len(slugs):
+            continue  # "192 mosques": more than the registry holds, so not these ones
         if number is None and re.search(
             r"\bone\s+of\s+(?:the\s+)?(?:[\w’'-]+\s+){0,5}$", text[: match.start()], re.I
         ):
@@ -778,10 +906,22 @@ def _count(word: str) -> int | None:
 
 def _site_name(gazetteer: Gazetteer, site: str | None) -> str:
     slug = gazetteer.site_monument.get(site or "")
-    return gazetteer.get(slug).name if slug else (site or "the site")
+    if slug:
+        return gazetteer.get(slug).name
+    names = [" ".join(w).title() for w, s in gazetteer.site_names.items() if s == site]
+    return names[0] if names else (site or "the site")
 
 
 # --- gazetteer from plain data -----------------------------------------------------------
+
+
+def sites_from_fixture(records: Iterable[dict]) -> dict[str, str]:
+    """Site slug -> name, from fixture objects (heritage.site)."""
+    return {
+        record["fields"]["slug"]: record["fields"]["name"]
+        for record in records
+        if record.get("model") == "heritage.site" and "slug" in record.get("fields", {})
+    }
 
 
 def places_from_fixture(records: Iterable[dict]) -> list[Place]:

@@ -108,6 +108,7 @@ class Line:
     start: int
     text: str  # without the line break
     kind: LineKind
+    continues: bool = False  # a hard-wrapped line: its sentence goes on in the next line
 
     @property
     def end(self) -> int:
@@ -186,7 +187,55 @@ def classify_lines(text: str) -> list[Line]:
             kind = LineKind.HEADING
         lines.append(Line(number, position, line_text, kind))
         position += len(raw) + 1
-    return lines
+    return _unwrapped(lines)
+
+
+# Words a heading never ends with but a line broken inside a sentence often does.
+_OPEN_ENDING = re.compile(
+    r"(?:,|\b(?:a|an|the|of|and|or|but|in|on|at|to|from|with|by|for|as|its|their|his|her|"
+    r"that|which|who|was|were|is|are|had|has|have|been|into|after|before|than|near))$",
+    re.IGNORECASE,
+)
+WRAP_MIN_CHARS = 30
+
+
+def _unwrapped(lines: list[Line]) -> list[Line]:
+    """Plain text broken into lines of a fixed width (wire copy, e-mail): a line that
+    does not end its sentence and runs on into the next non-blank line is part of one
+    paragraph with it. The text counts as hard-wrapped when at least two lines clearly
+    break inside a sentence (the next line starts in lower case, or the line ends with a
+    comma or a word like "the", "of", "and"); then every such line of at least
+    ``WRAP_MIN_CHARS`` characters continues, and the lines of a paragraph are body."""
+    prose = (LineKind.HEADING, LineKind.BODY)
+    candidates = [
+        i
+        for i in range(len(lines) - 1)
+        if lines[i].kind in prose
+        and lines[i + 1].kind in prose
+        and not _SENTENCE_END.search(lines[i].text.strip())
+        and len(lines[i].text.strip()) >= WRAP_MIN_CHARS
+    ]
+    clear = [
+        i
+        for i in candidates
+        if lines[i + 1].text.lstrip()[:1].islower() or _OPEN_ENDING.search(lines[i].text.strip())
+    ]
+    if len(clear) < 2:
+        return lines
+    wraps = set(candidates)
+    result = list(lines)
+    for i in sorted(wraps):
+        # A paragraph of wrapped lines is body when it ends a sentence.
+        j = i
+        while j in wraps:
+            j += 1
+        if not _SENTENCE_END.search(lines[j].text.strip()):
+            continue
+        for k in range(i, j + 1):
+            result[k] = Line(
+                lines[k].number, lines[k].start, lines[k].text, LineKind.BODY, k in wraps
+            )
+    return result
 
 
 def _is_clutter(stripped: str, words: int) -> bool:

@@ -16,13 +16,14 @@ from django.db.models import Prefetch, Q
 from heritage.drafting.article import DraftSource, draft_article
 from heritage.drafting.copies import MAX_DAYS, KnownSource
 from heritage.drafting.metadata import UNNAMED_AGENCIES, OutletRef
-from heritage.drafting.places import Gazetteer, Place, places_from_fixture
-from heritage.models import Alias, DamageReport, Monument, Outlet, ReviewStatus, Source
+from heritage.drafting.places import Gazetteer, Place, places_from_fixture, sites_from_fixture
+from heritage.models import Alias, DamageReport, Monument, Outlet, ReviewStatus, Site, Source
 
 
 def load_gazetteer(extra_records: Iterable[dict] = ()) -> Gazetteer:
-    """Every monument of the registry with its aliases (two queries), plus the places of
-    *extra_records* (fixture objects), for evaluating against a wider gazetteer."""
+    """Every monument of the registry with its aliases, and every site's name (three
+    queries), plus the places of *extra_records* (fixture objects), for evaluating
+    against a wider gazetteer."""
     aliases: dict[int, list[str]] = defaultdict(list)
     for monument_id, name in Alias.objects.values_list("monument_id", "name"):
         aliases[monument_id].append(name)
@@ -39,9 +40,14 @@ def load_gazetteer(extra_records: Iterable[dict] = ()) -> Gazetteer:
             "id", "slug", "name", "kind", "site__slug", "part_of__slug"
         )
     ]
+    extra_records = list(extra_records)
     known = {p.slug for p in places}
     places += [p for p in places_from_fixture(extra_records) if p.slug not in known]
-    return Gazetteer(places)
+    site_names = {
+        **sites_from_fixture(extra_records),
+        **dict(Site.objects.values_list("slug", "name")),
+    }
+    return Gazetteer(places, site_names)
 
 
 def load_outlets() -> list[OutletRef]:

@@ -55,8 +55,17 @@ def _entry(pattern: str, state: str | None, **kwargs) -> _Entry:
 LEXICON: list[_Entry] = [
     # severely damaged
     _entry(
-        r"\b(?:heavily|badly|severely|seriously|extensively|substantially|massively)\s+damaged\b",
+        r"\b(?:heavily|badly|severely|seriously|extensively|substantially|massively|"
+        r"significantly|gravely|critically)\s+damag(?:ed|ing)\b",
         SEVERELY_DAMAGED,
+    ),
+    # A structure at risk of collapse is standing only in part: "still standing but at
+    # risk of collapse".
+    _entry(
+        r"\b(?:(?:at|under)\s+(?:\w+\s+)?risk\s+of|in\s+(?:\w+\s+)?danger\s+of|"
+        r"on\s+the\s+verge\s+of|threaten(?:s|ed|ing)?\s+to)\s+collaps\w*",
+        SEVERELY_DAMAGED,
+        stative=True,
     ),
     _entry(r"\b(?:partly|partially|half|largely|mostly)\s+destroyed\b", SEVERELY_DAMAGED),
     _entry(
@@ -80,6 +89,12 @@ LEXICON: list[_Entry] = [
     ),
     # destroyed
     _entry(r"\bno\s+longer\s+stand(?:s|ing)?\b", DESTROYED, stative=True),
+    # "All that is left of the theatre": remains, not a building.
+    _entry(
+        r"\ball\s+that\s+(?:is|was|remains|remained|has\s+been)\s*(?:left\s+)?of\b",
+        DESTROYED,
+        stative=True,
+    ),
     _entry(
         r"\bnothing\s+(?:remains|remained|is\s+left|was\s+left|has\s+survived)\s+of\b",
         DESTROYED,
@@ -94,6 +109,13 @@ LEXICON: list[_Entry] = [
         r"\b(?:began|begun|begins|started|starting|continues|continued)\s+(?:to\s+)?"
         r"(?:dismantl|destroy|demolish|raz|bulldoz|smash)\w*",
         DAMAGED,
+    ),
+    # Tools taken to a building: destruction under way.
+    _entry(
+        r"\b(?:tak(?:ing|es?)|took|taken)\s+(?:their\s+)?(?:pick-?axes|axes|sledgehammers|"
+        r"hammers|bulldozers|shovels|chisels)\s+to\b",
+        DAMAGED,
+        cause=VANDALISM,
     ),
     _entry(r"\b(?:dismantled|dismantling)\b", DESTROYED),
     _entry(r"\bturned\s+(?:to|into)\s+rubble\b", DESTROYED),
@@ -113,11 +135,14 @@ LEXICON: list[_Entry] = [
     _entry(r"\b(?:smashed|smashing|shattered)\b", DESTROYED, cause=VANDALISM),
     _entry(
         r"\b(?:destroyed|destroying|destroys|razed|razing|razes|demolished|demolishing|"
-        r"demolishes|levell?ed|flattened|obliterated|toppled|pulveri[sz]ed|collapsed)\b",
+        r"demolishes|levell?ed|flattened|obliterated|toppled|pulveri[sz]ed|collapsed|"
+        # bare forms: a modal or a plan before them claims nothing, but "used
+        # sledgehammers to destroy", "managed to demolish" did it
+        r"destroy|demolish|raze|obliterate|flatten)\b",
         DESTROYED,
     ),
     _entry(r"\b(?:wiped\s+out|torn\s+down|tore\s+down|knocked\s+down|pulled\s+down)\b", DESTROYED),
-    _entry(r"\b(?:destruction|loss)\s+(?:[\w ]{0,30}?\s)?of\b", DESTROYED),
+    _entry(r"\b(?:destruction|loss)\s+(?:(?!of\b)\w+\s+){0,4}?of\b", DESTROYED),
     _entry(r"\bexploded\b", DESTROYED, cause=EXPLOSIVES),
     # damaged
     _entry(
@@ -129,6 +154,28 @@ LEXICON: list[_Entry] = [
     ),
     _entry(r"\bmarks\s+of\s+(?:the\s+)?fighting\b", DAMAGED, stative=True, cause=FIGHTING),
     _entry(r"\b(?:shelled|pockmarked|scarred)\b", DAMAGED, cause=SHELLING, if_negated=INTACT),
+    # Struck by a weapon: "was hit by a missile", "the shell hit the roof", "dropped a
+    # bomb on the theatre". A strike near a building ("hit near") is not one on it.
+    _entry(
+        r"\b(?:was|were|been|being|got)\s+(?:also\s+)?(?:directly\s+)?(?:hit|struck)\b"
+        r"(?!\s+(?:near|close|nearby|next|outside|around)\b)",
+        DAMAGED,
+        cause=SHELLING,
+        if_negated=INTACT,
+    ),
+    _entry(
+        r"\b(?:missiles?|rockets?|shells?|strikes?|airstrikes?|bombs?|projectiles?|drones?|"
+        r"mortars?)\s+(?:also\s+|directly\s+)?(?:hit|struck|slammed\s+into|landed\s+on)\b"
+        r"(?!\s+(?:near|close|nearby|next|outside|around)\b)",
+        DAMAGED,
+        cause=SHELLING,
+    ),
+    _entry(
+        r"\bdropp(?:ed|ing|s)\s+(?:an?\s+|the\s+)?(?:[\w‘’'\"-]+\s+){0,3}?bombs?[‘’'\"]?"
+        r"\s+(?:on|onto)\b",
+        DAMAGED,
+        cause=SHELLING,
+    ),
     _entry(r"\b(?:looted|ransacked|plundered|pillaged)\b", DAMAGED, cause=LOOTING),
     _entry(r"\b(?:charred|scorched|blackened|burned|burnt|cracked|cracking)\b", DAMAGED),
     _entry(
@@ -276,12 +323,51 @@ class Cue:
     cause: str = ""
 
 
+# A history of repeated events ("has been rebuilt on each occasion", "destroyed and
+# rebuilt many times over the centuries") tells the monument's past, not its state now.
+HABITUAL = re.compile(
+    r"\b(?:on\s+each\s+occasion|each\s+time|every\s+time|time\s+and\s+(?:time\s+)?again|"
+    r"(?:several|many|multiple|numerous|countless|various)\s+times|over\s+the\s+(?:centuries|"
+    r"ages|millennia)|throughout\s+(?:its|their|the\s+city['’]s)\s+(?:long\s+)?history)\b",
+    re.IGNORECASE,
+)
+# "destroying large parts of it", "damaged much of the mosque": a share of the monument
+# the cue acts on, when the monument itself is named before the cue.
+SHARE_AFTER = re.compile(
+    r"\s+(?P<share>much|most|large\s+parts?|major\s+parts?|big\s+parts?|the\s+bulk|"
+    r"half|parts?|some|sections?|a\s+(?:small\s+)?part|portions?)\s+of\s+"
+    r"(?=it\b|them\b|the\b|its\b|their\b)",
+    re.IGNORECASE,
+)
+_MAJORITY_SHARES = re.compile(r"much|most|large|major|big|the\s+bulk|half", re.IGNORECASE)
+
+
+_REBUILT = re.compile(r"\b(?:restored|rebuilt|reconstructed|repaired|rose\s+again)\b", re.I)
+
+
+def is_history_of_rebuilding(sentence: str) -> bool:
+    """ "damaged by wars and earthquakes but rebuilt on each occasion": a cycle of damage
+    and rebuilding repeated in the past; none of the sentence is the state now."""
+    return bool(HABITUAL.search(sentence) and _REBUILT.search(sentence))
+
+
+def share_after(clause: str, cue_end: int) -> str | None:
+    """ "majority" or "minority" for a share named right after a cue, else None."""
+    match = SHARE_AFTER.match(clause, cue_end)
+    if not match:
+        return None
+    return "majority" if _MAJORITY_SHARES.match(match.group("share")) else "minority"
+
+
 def find_cues(clause: str, *, mention_starts: frozenset[int] = frozenset()) -> list[Cue]:
-    """The state claims of one clause, after negation, modality and attributive use.
+    """The state claims of one clause, after negation, modality, attributive use and a
+    habitual history ("rebuilt on each occasion": no claim).
 
     *mention_starts*: offsets (in *clause*) where a monument is named, so that "the
     rebuilt al-Hadba minaret" is not read as a cue describing a common noun.
     """
+    if HABITUAL.search(clause):
+        return []
     matches: list[tuple[int, int, _Entry]] = []
     for entry in LEXICON:
         for match in entry.pattern.finditer(clause):

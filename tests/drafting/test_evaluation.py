@@ -105,6 +105,9 @@ def test_a_corpus_is_scored_per_conflict_per_failure_class_and_for_copies(db, tm
     assert re.search(r"  afghanistan-2001: 2 articles, precision [\d.]+ recall", report)
     for name in ("site-level", "neighbour-sentence", "intact-partial", "attachment"):
         assert re.search(rf"  {name}: precision [\d.]+ \(\d+/\d+\) recall", report), name
+    for name in ("headline-only", "history"):
+        assert re.search(rf"  {name}: (?:precision|none)", report), name
+    assert re.search(r"  evidence: kind right [\d.]+ \(\d+/\d+ labelled kinds", report)
     assert "dates-credits: date precision" in report
     # Two articles of the Yemen folder republish an earlier one's passages.
     assert "copies: precision 1.00 (2/2) recall 1.00 (2/2)" in report

@@ -110,7 +110,7 @@ class Command(BaseCommand):
         m = report.metadata
         out(
             f"  dates-credits: date precision {m.date_precision:.2f} ({m.dated_right}/{m.dated}) "
-            f"recall {m.date_recall:.2f} ({m.dated_right}/{m.date_labelled}); outlet precision "
+            f"recall {m.date_recall:.2f} ({m.labelled_dated_right}/{m.date_labelled}); outlet precision "
             f"{m.outlet_precision:.2f} ({m.outlet_right}/{m.outlet_read}) recall "
             f"{m.outlet_recall:.2f} ({m.outlet_right}/{m.outlet_labelled})"
         )
@@ -118,6 +118,13 @@ class Command(BaseCommand):
         out(
             f"  copies: precision {c.precision:.2f} ({c.flagged_right}/{c.flagged}) "
             f"recall {c.recall:.2f} ({c.flagged_right}/{c.labelled})"
+        )
+        e = report.evidence
+        out(
+            f"  evidence: kind right {e.accuracy:.2f} ({e.right}/{e.labelled} labelled kinds of "
+            f"drafted pairs); reported precision {e.reported_precision:.2f} "
+            f"({e.reported_right}/{e.reported_drafted}) recall {e.reported_recall:.2f} "
+            f"({e.reported_found}/{e.reported_labelled})"
         )
         total = report.total
         out(
