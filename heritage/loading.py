@@ -226,18 +226,22 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
     return obj
 
 
-def _repeated_key(value) -> str | None:
-    """The first key repeated in any object within *value*."""
-    stack = [value]
+def _shape_faults(value, max_depth: int, depth: int = 1) -> tuple[str | None, bool]:
+    """(the first key repeated in any object within *value*, whether it nests deeper
+    than *max_depth* levels), *value* being at level *depth*. One walk, no recursion."""
+    stack = [(value, depth)]
     while stack:
-        item = stack.pop()
+        item, level = stack.pop()
         if isinstance(item, dict):
             if getattr(item, "repeated", None) is not None:
-                return item.repeated
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return None
+                return item.repeated, False
+        elif not isinstance(item, list):
+            continue
+        if level > max_depth:
+            return None, True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, level + 1) for child in children)
+    return None, False
 
 
 def _line_column(raw: str, offset: int) -> str:
@@ -262,6 +266,13 @@ def _too_deep_at(raw: str, max_depth: int) -> int | None:
     return None
 
 
+def _too_deep(path: str, raw: str, max_depth: int) -> FixtureError:
+    """The error for *raw* nesting deeper than *max_depth*, with where it first does."""
+    offset = _too_deep_at(raw, max_depth)
+    where = f", at {_line_column(raw, offset)}" if offset is not None else ""
+    return FixtureError(f"{path}: {TOO_DEEP.format(depth=max_depth, where=where)}")
+
+
 def read_json_fixture(path: str, stream, *, max_depth: int = MAX_DEPTH) -> list[Record]:
     """Parse one JSON fixture into records; malformed JSON is a FixtureError.
 
@@ -274,16 +285,14 @@ def read_json_fixture(path: str, stream, *, max_depth: int = MAX_DEPTH) -> list[
             raw = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise FixtureError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    offset = _too_deep_at(raw, max_depth)
-    if offset is not None:
-        where = f", at {_line_column(raw, offset)}"
-        raise FixtureError(f"{path}: {TOO_DEEP.format(depth=max_depth, where=where)}")
     try:
         data = json.loads(raw, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise FixtureError(
             f"{path}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
+    except RecursionError:  # nested far deeper than any fixture
+        raise _too_deep(path, raw, max_depth) from None
     if not isinstance(data, list) or isinstance(data, dict):
         raise FixtureError(f"{path}: {NOT_A_LIST}")
     records = []
@@ -294,7 +303,9 @@ def read_json_fixture(path: str, stream, *, max_depth: int = MAX_DEPTH) -> list[
             or not isinstance(entry.get("fields", {}), dict)
         ):
             raise FixtureError(f"{path}: object {position}: {NOT_AN_OBJECT}")
-        repeated = _repeated_key(entry)
+        repeated, too_deep = _shape_faults(entry, max_depth, depth=2)
+        if too_deep:
+            raise _too_deep(path, raw, max_depth)
         if repeated is not None:
             raise FixtureError(f"{path}: object {position}: {DUPLICATE_KEY.format(key=repeated)}")
         entry.setdefault("fields", {})

@@ -620,6 +620,21 @@ def test_objects_saved_before_the_error_are_rolled_back(seeded, tmp_path):
     assert_same_dump(dump(), before)
 
 
+def test_a_fixture_is_found_by_its_name_with_or_without_extension(seeded, tmp_path):
+    """Each label is looked up by its possible file names (the folder is not listed for
+    every label); a name that fits two files is refused, as Django does."""
+    import gzip
+
+    write_fixture(tmp_path / "good-new-article.json", good_fixture())
+    assert "Installed 2 object(s)" in loaddata(str(tmp_path / "good-new-article"))
+    compressed = tmp_path / "again.json.gz"
+    compressed.write_bytes(gzip.compress(json.dumps(good_fixture()).encode()))
+    assert "0 object(s), 2 already present" in loaddata(str(tmp_path / "again"))
+    write_fixture(tmp_path / "again.json", good_fixture())
+    with pytest.raises(CommandError, match="Multiple fixtures named 'again'"):
+        loaddata(str(tmp_path / "again"))
+
+
 def test_loaddata_exits_non_zero_without_traceback_as_a_process(tmp_path):
     database = tmp_path / "registry.sqlite3"
     env = {
