@@ -106,8 +106,12 @@ def _paragraphs(lines) -> list[tuple[int, int]]:
     joined (the line breaks stay in the text, so excerpts remain verbatim slices)."""
     spans: list[tuple[int, int]] = []
     joining = False
+    # A page that is only a picture and its caption: the caption is the story.
+    story = (
+        LineKind.BODY if any(line.kind is LineKind.BODY for line in lines) else LineKind.CAPTION
+    )
     for line in lines:
-        if line.kind is not LineKind.BODY:
+        if line.kind is not story:
             joining = False
             continue
         if joining and spans:

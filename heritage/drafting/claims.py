@@ -203,7 +203,11 @@ def claims_in_sentence(
     is the next sentence, which may name a monument this one leaves unnamed."""
     discourse = discourse or Discourse()
     attributions = _attributions(sentence, discourse)
-    if states.is_question(sentence) or states.is_history_of_rebuilding(sentence):
+    if (
+        states.is_question(sentence)
+        or states.is_history_of_rebuilding(sentence)
+        or states.is_before_the_event(sentence)
+    ):
         discourse.mentions = []
         return []
     mentions = find_mentions(sentence, gazetteer, context, discourse.mentions, following)

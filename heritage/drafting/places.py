@@ -645,6 +645,30 @@ def _unnamed_one(heads: set[str]) -> re.Pattern:
     )
 
 
+_NEXT_WORD = re.compile(r"\s+([a-z][a-z-]*)\b")
+
+
+# "a nearby mosque", "another church": a monument other than the one in view.
+_ANOTHER = re.compile(
+    r"\b(?:nearby|neighbou?ring|another|other|second|different|adjacent|local)\b", re.I
+)
+
+
+def _modifies_a_noun(text: str, end: int, reference: str = "") -> bool:
+    """ "a mosque library", "a church school": the head noun describes the noun after
+    it, which is what the sentence speaks of, not the monument; "a nearby mosque",
+    "another church" is some other monument."""
+    from heritage.drafting.states import FOLLOWERS  # states does not import places
+
+    if _ANOTHER.search(reference):
+        return True
+    following = _NEXT_WORD.match(text, end)
+    if not following:
+        return False
+    word = following.group(1)
+    return not (word in FOLLOWERS or word.endswith(("ed", "ing", "ly", "en")))
+
+
 def _named_next(
     text: str, gazetteer: Gazetteer, context: Context, mentions: list[Mention], following: str
 ) -> list[Mention]:
@@ -661,7 +685,9 @@ def _named_next(
         if not heads:
             continue
         for match in _unnamed_one(heads).finditer(text):
-            if not _free(match.start(), match.end(), mentions + found):
+            if not _free(match.start(), match.end(), mentions + found) or _modifies_a_noun(
+                text, match.end(), match.group()
+            ):
                 continue
             note = f"'{match.group()}': named in the next sentence as {gazetteer.get(slug).name}."
             found.append(
@@ -690,7 +716,9 @@ def _named_elsewhere(
     found: list[Mention] = []
     for match in _unnamed_one(heads).finditer(text):
         head = (match.group("head") or match.group("heads")).lower()
-        if not _free(match.start(), match.end(), mentions + found):
+        if not _free(match.start(), match.end(), mentions + found) or _modifies_a_noun(
+            text, match.end(), match.group()
+        ):
             continue
         (slug,) = by_head[head]
         note = f"'{match.group()}': the article names one {head}, {gazetteer.get(slug).name}."

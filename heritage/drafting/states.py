@@ -53,6 +53,8 @@ def _entry(pattern: str, state: str | None, **kwargs) -> _Entry:
 
 # Longer and more specific wordings first: a match hides shorter ones inside it.
 LEXICON: list[_Entry] = [
+    # "escaped damage": before "damage in", which it contains
+    _entry(r"\bescaped\s+(?:\w+\s+)?(?:damage|destruction|harm)\b", INTACT, stative=True),
     # severely damaged
     _entry(
         r"\b(?:heavily|badly|severely|seriously|extensively|substantially|massively|"
@@ -74,6 +76,24 @@ LEXICON: list[_Entry] = [
         stative=True,
     ),
     _entry(r"\bgutted\b", SEVERELY_DAMAGED),
+    # General wording of heavy damage: a structure wrecked or devastated, or
+    # burned out, still stands in part.
+    _entry(
+        r"\b(?:wrecked|wrecking|devastated|mangled|"
+        r"burn(?:ed|t)[\s-]+out|burn(?:ed|t)\s+out|gutted\s+by\s+fire)\b",
+        SEVERELY_DAMAGED,
+    ),
+    _entry(
+        r"\b(?:substantial|widespread|enormous|tremendous|great|grave|"
+        r"immense|catastrophic|irreparable|irreversible|critical|structural)\s+damage\b",
+        SEVERELY_DAMAGED,
+        stative=True,
+    ),
+    _entry(
+        r"\b(?:swallowed|consumed|engulfed|destroyed)\s+(?:almost|nearly|virtually|"
+        r"practically)?\s*(?:the\s+)?(?:entire|whole)\s+(?:interior|inside|building)\b",
+        SEVERELY_DAMAGED,
+    ),
     # Damage found lighter than feared is limited damage, whatever the words around it.
     _entry(
         r"\b(?:lighter|less\s+(?:severe|serious|extensive|bad)|smaller|more\s+limited)\s+than\s+"
@@ -119,6 +139,14 @@ LEXICON: list[_Entry] = [
     ),
     _entry(r"\b(?:dismantled|dismantling)\b", DESTROYED),
     _entry(r"\bturned\s+(?:to|into)\s+rubble\b", DESTROYED),
+    # A structure that fell: "gave way", "caved in", "came crashing down", "crumbled".
+    _entry(
+        r"\b(?:gave|give|gives|giving)\s+way\b|\b(?:caved|caving)\s+in\b|"
+        r"\bcame\s+(?:crashing\s+|tumbling\s+)?down\b|\b(?:crumbled|crumbling|"
+        r"annihilated|erased|eradicated|disintegrated)\b|"
+        r"\bwiped\s+off\s+the\s+(?:map|face\s+of\s+the\s+earth)\b",
+        DESTROYED,
+    ),
     _entry(r"\bburn(?:ed|t)\s+to\s+the\s+ground\b", DESTROYED),
     _entry(
         r"\bin\s+(?:(?:complete|total|utter)\s+)?(?:pieces|ruins?|rubble)\b",
@@ -177,6 +205,26 @@ LEXICON: list[_Entry] = [
         cause=SHELLING,
     ),
     _entry(r"\b(?:looted|ransacked|plundered|pillaged)\b", DAMAGED, cause=LOOTING),
+    # Stripped of its contents, or of a share of them.
+    _entry(
+        r"\b(?:stripp(?:ed|ing)|emptied|robbed|despoiled)\b(?=[^.;]{0,40}?\bof\b)",
+        DAMAGED,
+        cause=LOOTING,
+    ),
+    # Marks of fire arms on the structure, and fire set to it.
+    _entry(
+        r"\b(?:riddled|peppered|pitted)\s+(?:with|by)\b|"
+        r"\b(?:bullet|shell|shrapnel)[\s-]+(?:hole|holes)[\s-]+(?:ridden|riddled)\b|"
+        r"\btaken\s+(?:(?:dozens|scores|hundreds)\s+of\s+|several\s+|many\s+)?(?:direct\s+)?hits\b|"
+        r"\bsuffered\s+(?:\d+\s+|(?:dozens|scores|hundreds)\s+of\s+)?(?:direct\s+)?hits\b",
+        DAMAGED,
+        cause=SHELLING,
+    ),
+    _entry(
+        r"\b(?:set\s+(?:on\s+fire|ablaze|alight|fire\s+to)|torched|firebombed|"
+        r"went\s+up\s+in\s+flames|caught\s+fire|desecrated)\b",
+        DAMAGED,
+    ),
     _entry(r"\b(?:charred|scorched|blackened|burned|burnt|cracked|cracking)\b", DAMAGED),
     _entry(
         r"\bsuffered\s+(?:some\s+|(?:minor|limited|slight|light)\s+)?damage\b",
@@ -191,7 +239,11 @@ LEXICON: list[_Entry] = [
         DAMAGED,
         cause=MISUSE,
     ),
-    _entry(r"\b(?:minor|limited|slight|light|some)\s+damage\b", DAMAGED, stative=True),
+    _entry(
+        r"\b(?:minor|limited|slight|light|some|considerable|moderate|visible|notable)\s+damage\b",
+        DAMAGED,
+        stative=True,
+    ),
     _entry(r"\bdamage\s+(?:in|to|at|on)\b", DAMAGED, stative=True, if_negated=INTACT),
     _entry(r"\b(?:damaged|damaging|damages)\b", DAMAGED, if_negated=INTACT),
     # intact
@@ -206,7 +258,12 @@ LEXICON: list[_Entry] = [
         INTACT,
         stative=True,
     ),
-    _entry(r"\b(?:undamaged|intact|unharmed|unscathed|untouched)\b", INTACT, stative=True),
+    _entry(
+        r"\b(?:undamaged|intact|unharmed|unscathed|untouched|unaffected|unbroken|"
+        r"unspoiled|unspoilt)\b",
+        INTACT,
+        stative=True,
+    ),
     _entry(r"\bspared\b", INTACT, stative=True),
     _entry(
         r"\b(?:stands?|stood|standing)\s+tall\b|\b(?:survived|survives|came\s+through|"
@@ -227,6 +284,15 @@ LEXICON: list[_Entry] = [
         RESTORED,
     ),
     _entry(r"\bput\s+back\s+together\b", RESTORED),
+    # Reopened after its destruction: a rebuilding done ("was reopened on Saturday, 23
+    # years after it was levelled", "reopened ... after it was burned down").
+    _entry(
+        r"\bre-?open(?:ed|s)?\b(?=[^.;]{0,80}?\b(?:after|since)\b[^.;]{0,40}?\b(?:destroyed|"
+        r"levell?ed|razed|demolished|burn(?:ed|t)|blown\s+up|dynamited|bulldozed|collapsed|"
+        r"reduced\s+to\s+rubble|destruction|demolition)\b)",
+        RESTORED,
+    ),
+    _entry(r"\b(?:fully|completely|entirely)\s+(?:renovated|rehabilitated)\b", RESTORED),
     _entry(r"\bpiec(?:ed|ing)\b[^.;]{0,40}?\btogether\b", RESTORED),
     # "renovated" is not here: a renovation is not a repair of damage.
     _entry(r"\b(?:restored|rebuilt|reconstructed|repaired|reassembled)\b", RESTORED),
@@ -273,7 +339,7 @@ _CONDITIONAL_START = re.compile(r"^[\"'“‘(]*(?:if|unless|should|were)\b", re
 
 # Words that may follow a cue that still describes the monument before it; any other
 # lower-case word after the cue is the noun it describes or acts on ("damaged buildings").
-_FOLLOWERS = set(
+FOLLOWERS = set(
     """
     the a an by in on at during after before since and or but with as last this that these
     those from to into over under its their his her our some several all more than when
@@ -349,6 +415,23 @@ def is_history_of_rebuilding(sentence: str) -> bool:
     """ "damaged by wars and earthquakes but rebuilt on each occasion": a cycle of damage
     and rebuilding repeated in the past; none of the sentence is the state now."""
     return bool(HABITUAL.search(sentence) and _REBUILT.search(sentence))
+
+
+# "Prior to the recent war, the cathedral had been damaged …", "Before the war it had
+# been restored": the past perfect under a time before the reported events tells the
+# monument's earlier history, not what the article reports.
+_BEFORE_THE_EVENT = re.compile(
+    r"^\W*(?:prior\s+to|before|until|in\s+the\s+years\s+before)\s+(?:the|this|that|its|their)\s+"
+    r"(?:(?:recent|current|latest|last|present|ongoing)\s+)?(?:war|conflict|fighting|"
+    r"invasion|offensive|occupation|siege|attacks?|strikes?|bombardment|hostilities)\b"
+    r"[^.;]*?\bhad\s+(?:been\s+|already\s+been\s+)?\w+(?:ed|en|t)\b",
+    re.IGNORECASE,
+)
+
+
+def is_before_the_event(sentence: str) -> bool:
+    """A sentence about the time before the reported events, in the past perfect."""
+    return bool(_BEFORE_THE_EVENT.search(sentence))
 
 
 def share_after(clause: str, cue_end: int) -> str | None:
@@ -459,7 +542,7 @@ def _describes_what_precedes(
         return True
     word = following.group(1)
     if (
-        word in _FOLLOWERS
+        word in FOLLOWERS
         or word.endswith(("ly", "ing"))  # adverbs, and participles: "rebuilt using …"
         or following.start(1) in mention_starts
     ):
