@@ -99,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.rung:
         return run_rung(args)
+    Path(args.dir).mkdir(parents=True, exist_ok=True)
     stored = Path(args.dir) / "results.json"
     kept = json.loads(stored.read_text()) if stored.exists() else {}
     results: dict[str, dict[int, dict]] = {}
@@ -117,7 +118,9 @@ def main(argv: list[str] | None = None) -> int:
                 command += [out.name, "--repeat", str(args.repeat)]
                 command += ["--skip-refresh"] if args.skip_refresh else []
                 print(f"{engine} {size}: measuring …", flush=True)
-                subprocess.run(command, check=True, env={**os.environ, "DATABASE_URL": url})
+                # Request log lines would bury the progress and the tables.
+                env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
+                subprocess.run(command, check=True, env=env)
                 results.setdefault(engine, {})[size] = json.loads(Path(out.name).read_text())
             # Kept as each rung ends, so that a long ladder can be reported in parts.
             kept[f"{engine}:{size}"] = results[engine][size]
