@@ -194,13 +194,30 @@ class ReportFilter(filters.FilterSet):
         help_text="Claims whose observation starts on or before this date.",
     )
     ordering = filters.OrderingFilter(
-        fields=(("source__published_on", "published_on"), ("observed_from", "observed_from")),
-        help_text="Sort by published_on or observed_from; prefix - to reverse.",
+        # The claim's copy of its source's date: the list reads it from an index.
+        fields=(("source_published_on", "published_on"), ("observed_from", "observed_from")),
+        help_text="Sort by published_on (the default: the source's date, then its key and "
+        "the claim's key) or observed_from; prefix - to reverse.",
+    )
+    after = filters.CharFilter(
+        method="keyset",
+        help_text="A claim's reference (<source key>/<claim key>, its claim field): the "
+        "claims that come after it in publication order (the next page's link). Not with "
+        "page, before, or ordering=observed_from.",
+    )
+    before = filters.CharFilter(
+        method="keyset",
+        help_text="A claim's reference: the claims that come before it in publication "
+        "order (the previous page's link). Not with page, after, or ordering=observed_from.",
     )
 
     class Meta:
         model = DamageReport
         fields: list[str] = []
+
+    def keyset(self, queryset, name, value):
+        # Applied by the view, which knows the order and the page (ReportViewSet.list).
+        return queryset
 
     def filter_observed_since(self, queryset, name, value):
         return queryset.filter(
@@ -209,12 +226,12 @@ class ReportFilter(filters.FilterSet):
             | Q(
                 observed_to__isnull=True,
                 observed_from__isnull=True,
-                source__published_on__gte=value,
+                source_published_on__gte=value,
             )
         )
 
     def filter_observed_until(self, queryset, name, value):
         return queryset.filter(
             Q(observed_from__lte=value)
-            | Q(observed_from__isnull=True, source__published_on__lte=value)
+            | Q(observed_from__isnull=True, source_published_on__lte=value)
         )

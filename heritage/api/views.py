@@ -30,13 +30,14 @@ from rest_framework import exceptions, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from heritage import consensus as engine
 from heritage import dataset, services
 from heritage.api import formats, linked_data, response_cache
 from heritage.api import serializers as s
-from heritage.api.errors import ParameterError
+from heritage.api.errors import ParameterError, ParameterNotFound
 from heritage.api.filters import CONSENSUS_PARAMETERS, MonumentFilter, ReportFilter, SourceFilter
 from heritage.api.pagination import RegistryPagination
 from heritage.api.renderers import (
@@ -45,7 +46,16 @@ from heritage.api.renderers import (
     JSONLDRenderer,
     JSONLinesRenderer,
 )
-from heritage.models import Alias, DamageReport, Monument, PeriodBasis, Photo, Site, Source
+from heritage.models import (
+    PUBLICATION_ORDER,
+    Alias,
+    DamageReport,
+    Monument,
+    PeriodBasis,
+    Photo,
+    Site,
+    Source,
+)
 
 COMMON_PARAMETERS = {"format"}
 MAX_PARAMETER_LENGTH = 200
@@ -745,24 +755,138 @@ class ReportViewSet(mixins.ListModelMixin, RegistryViewSet):
     serializer_class = s.ClaimSerializer
 
     def get_queryset(self):
-        # Source, outlet and monument are joined in the values() row: one query per page.
-        return DamageReport.objects.accepted().order_by(
-            "source__published_on", "source__key", "key"
-        )
+        # In publication order, from the claims' copies of their sources' date and key
+        # (index claim_publication_order): a page stops at its end instead of sorting
+        # every accepted claim with its source.
+        return DamageReport.objects.accepted().in_publication_order()
 
     def list(self, request, *args, **kwargs):
-        queryset = self.uniquely_ordered(self.filter_queryset(self.get_queryset()), "pk")
-        rows = queryset.values(*s.CLAIM_COLUMNS)
+        queryset = self.filter_queryset(self.get_queryset())
+        order = [str(o) for o in queryset.query.order_by]
+        descending = order[0].startswith("-")
+        in_publication_order = [o.lstrip("-") for o in order] in (
+            ["source_published_on"],
+            list(PUBLICATION_ORDER),
+        ) and all(o.startswith("-") == descending for o in order)
+        if in_publication_order:
+            queryset = queryset.in_publication_order(descending)
+        else:
+            # observed_from: ties by id, in the same direction (claim_observed_order).
+            queryset = queryset.order_by(*order, "-pk" if descending else "pk")
+        anchor = self.anchor(in_publication_order)
         if request.accepted_renderer.format == "json":
-            page = self.paginate_queryset(rows)
-            return self.get_paginated_response([s.claim_item(r) for r in page])
+            return self.page(queryset, anchor, descending, in_publication_order)
+        if anchor is not None:
+            name, values = anchor
+            queryset = queryset.filter(beyond(values, after=(name == "after") != descending))
         return self.export(
             "reports",
             formats.claim_table,
-            formats.raw_rows(rows),
+            formats.raw_rows(queryset.values(*s.CLAIM_COLUMNS)),
             lambda row, context: s.claim_item(row),
             {},
         )
+
+    def anchor(self, in_publication_order: bool) -> tuple[str, tuple] | None:
+        """The ``after`` or ``before`` parameter, as (name, the claim's place in the
+        publication order); None without either."""
+        params = self.request.query_params
+        given = [name for name in KEYSET_PARAMETERS if name in params]
+        if not given:
+            return None
+        if len(given) > 1:
+            raise ParameterError("before", KEYSET_BOTH)
+        name = given[0]
+        if "page" in params:
+            raise ParameterError("page", KEYSET_WITH_PAGE)
+        if not in_publication_order:
+            raise ParameterError(name, KEYSET_ORDER)
+        source_key, slash, key = params[name].partition("/")
+        if not (slash and source_key and key):
+            raise ParameterError(name, KEYSET_MALFORMED.format(value=params[name]))
+        # Any claim, accepted or not: a claim rejected since a link was given still has
+        # its place in the order.
+        values = (
+            DamageReport.objects.filter(source__key=source_key, key=key)
+            .values_list(*PUBLICATION_ORDER)
+            .first()
+        )
+        if values is None:
+            raise ParameterNotFound(name, KEYSET_UNKNOWN.format(value=params[name]))
+        return name, values
+
+    def page(self, queryset, anchor, descending: bool, in_publication_order: bool):
+        """One page: its ids (by number, or by key after or before a claim), then their
+        rows; in publication order the links read by key, so that following ``next``
+        costs the same on every page."""
+        paginator = self.paginator
+        size = paginator.get_page_size(self.request)
+        has_next = has_previous = False
+        if anchor is None:
+            ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
+            has_next, has_previous = paginator.page.has_next(), paginator.page.has_previous()
+            count = paginator.page.paginator.count
+        else:
+            name, values = anchor
+            forward = name == "after"
+            ahead = queryset if forward else queryset.reverse()
+            ids = list(
+                ahead.filter(beyond(values, after=forward != descending)).values_list(
+                    "pk", flat=True
+                )[: size + 1]
+            )
+            more = len(ids) > size
+            ids = ids[:size]
+            if not forward:
+                ids.reverse()
+            behind = queryset.filter(~beyond(values, after=forward != descending)).exists()
+            has_next, has_previous = (more, behind) if forward else (behind, more)
+            count = queryset.count()
+        by_id = {
+            r["id"]: r
+            for r in DamageReport.objects.filter(pk__in=ids).values("id", *s.CLAIM_COLUMNS)
+        }
+        results = [s.claim_item(by_id[pk]) for pk in ids]
+        if not in_publication_order:
+            return self.get_paginated_response(results)
+        links = {"next": None, "previous": None}
+        if results and has_next:
+            links["next"] = keyset_link(self.request, "after", results[-1]["claim"])
+        if results and has_previous:
+            links["previous"] = keyset_link(self.request, "before", results[0]["claim"])
+        return Response({"count": count, **links, "results": results})
+
+
+KEYSET_PARAMETERS = ("after", "before")
+KEYSET_BOTH = "Give after or before, not both."
+KEYSET_WITH_PAGE = "Give page, or after / before, not both."
+KEYSET_ORDER = (
+    "after and before follow the publication order: leave ordering out, or give "
+    "published_on or -published_on."
+)
+KEYSET_MALFORMED = "Expected a claim reference <source key>/<claim key>, got {value!r}."
+KEYSET_UNKNOWN = "No claim {value!r} (its reference, or its source's key, has changed?)."
+
+
+def beyond(values: tuple, *, after: bool) -> Q:
+    """The claims strictly after (or before) the place *values* in PUBLICATION_ORDER.
+
+    Written out term by term (no row comparison in the ORM), with the first column's
+    bound stated alone too, so that the database reads the index from that point."""
+    op = "gt" if after else "lt"
+    first = PUBLICATION_ORDER[0]
+    condition = Q()
+    for n, name in enumerate(PUBLICATION_ORDER):
+        equal = {p: v for p, v in zip(PUBLICATION_ORDER[:n], values[:n], strict=True)}
+        condition |= Q(**equal, **{f"{name}__{op}": values[n]})
+    return Q(**{f"{first}__{op}e": values[0]}) & condition
+
+
+def keyset_link(request, name: str, ref: str) -> str:
+    url = request.build_absolute_uri()
+    for other in ("page", *KEYSET_PARAMETERS):
+        url = remove_query_param(url, other)
+    return replace_query_param(url, name, ref)
 
 
 @extend_schema_view(
