@@ -568,8 +568,8 @@ class Source(models.Model):
     class Meta:
         ordering = ["-published_on", "key"]
         indexes = [
-            # The API's source list (newest first) and claim list (by publication) walk
-            # these in order and stop at the page's end, instead of sorting every row.
+            # The API's source list (newest first, or oldest with ordering=published_on)
+            # walks these in order and stops at the page's end, instead of sorting.
             models.Index(fields=["-published_on", "key"], name="source_newest_first"),
             models.Index(fields=["published_on", "key"], name="source_oldest_first"),
         ]
@@ -628,12 +628,21 @@ class DamageReportQuerySet(models.QuerySet):
     def accepted(self) -> DamageReportQuerySet:
         return self.filter(review_status=ReviewStatus.ACCEPTED)
 
-    def in_publication_order(self, descending: bool = False) -> DamageReportQuerySet:
+    def in_publication_order(
+        self, descending: bool = False, *, few: bool = False
+    ) -> DamageReportQuerySet:
         """By the source's publication date, then the source's key and the claim's key
         (a total order), as the API lists claims: the stored copies of the source's
-        date and key are what ``claim_publication_order`` indexes."""
+        date and key are what ``claim_publication_order`` indexes.
+
+        *few*: the query selects a few claims by a more selective index (one monument's,
+        one source's), which then sort faster than the publication index walks past
+        every other claim. The order is then given by the source's own columns, which
+        no index of the claims covers, so that SQLite (which keeps no statistics) does
+        not pick the publication index for its order."""
         sign = "-" if descending else ""
-        return self.order_by(*(sign + name for name in PUBLICATION_ORDER))
+        names = ("source__published_on", "source__key", "key") if few else PUBLICATION_ORDER
+        return self.order_by(*(sign + name for name in names))
 
     def bulk_create(self, objs, *args, **kwargs):
         """Django's ``bulk_create``, with each claim's copy of its source's date and key
@@ -760,11 +769,12 @@ class DamageReport(Versioned, models.Model):
             models.UniqueConstraint(fields=["source", "key"], name="report_key_unique_per_source")
         ]
         indexes = [
-            # The review queue and the admin's filters select by review status, which
-            # leads both. The API's claims list (accepted claims in publication order,
-            # either way) walks this one and stops at the page's end; with the ids it
-            # covers the page. Not a partial index: SQLite uses one only when the query
-            # states the condition as a literal, and Django passes it as a parameter.
+            # The review queue and the admin's filters select by review status.
+            models.Index(fields=["review_status"], name="report_review_status"),
+            # The API's claims list (accepted claims in publication order, either way)
+            # walks this one and stops at the page's end; with the ids it covers the
+            # page. Not a partial index: SQLite uses one only when the query states the
+            # condition as a literal, and Django passes it as a parameter.
             models.Index(
                 fields=["review_status", *PUBLICATION_ORDER, "id"],
                 name="claim_publication_order",

@@ -14,7 +14,7 @@ from collections import ChainMap
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
@@ -496,78 +496,20 @@ class MonumentViewSet(RegistryViewSet):
 
     # --- detail ----------------------------------------------------------------------
 
-    def get_object(self):
-        slug = self.kwargs["slug"]
-        monument = (
-            Monument.objects.for_api()
-            .select_related("status_override")
-            .prefetch_related(
-                # Aliases, members and photos in one query each, not one per row.
-                Prefetch("aliases", queryset=Alias.objects.order_by("language", "name")),
-                Prefetch(
-                    "members", queryset=Monument.objects.only("slug", "part_of").order_by("slug")
-                ),
-                Prefetch(
-                    "photos", queryset=Photo.objects.select_related("source").order_by("key")
-                ),
-            )
-            .filter(slug=slug)
-            .first()
-        )
-        if monument is None:
-            raise exceptions.NotFound({"slug": [f"No monument with slug {slug!r}."]})
-        return monument
-
-    def accepted_reports(self, monument: Monument) -> list[DamageReport]:
-        # The claims behind the status, with their sources and outlets, in one query.
-        return list(
-            DamageReport.objects.accepted()
-            .filter(monument=monument)
-            .select_related("source__outlet", "monument")
-            .order_by("source__published_on", "source__key", "key")
-        )
-
     def retrieve(self, request, *args, **kwargs):
         dates = self.dates()
-        monument = self.get_object()
-        reports = self.accepted_reports(monument)
-        as_of = self.status_date(dates)
-        if any(dates.values()):
-            by_monument, groups = services.engine_inputs([monument.pk])
-            claims = by_monument.get(monument.pk, [])
-            result = engine.compute(
-                claims,
-                as_of=dates["as_of"],
-                known_at=dates["known_at"],
-                group=groups.get(monument.pk),
-            )
-            consensus = s.consensus_row(result, claims)
-            verdicts = s.verdicts_of(result)
-            evidence_state, override_reason = result.evidence_state, ""
-        else:
-            stored = getattr(monument, "consensus", None)
-            consensus = s.stored_consensus_row(stored)
-            verdicts = stored.explanation if stored else []
-            evidence_state = stored.evidence_state if stored else engine.UNKNOWN
-            override = getattr(monument, "status_override", None)
-            overridden = bool(stored and stored.overridden)
-            override_reason = override.reason if override and overridden else ""
-        context = {"base_url": self.detail_url("monuments"), "as_of": as_of.isoformat()}
-        item = s.monument_item(ChainMap(consensus, s.InstanceRow(monument)), context)
-        item["consensus"].update(
-            evidence_state=evidence_state,
-            override_reason=override_reason,
-            **s.evidence_sides(reports, verdicts, item["consensus"]["state"]),
-        )
-        item.update(
-            description=monument.description,
-            aliases=[{"name": a.name, "language": a.language} for a in monument.aliases.all()],
-            members=[m.slug for m in monument.members.all()],
-            photos=[photo_item(p, request) for p in monument.photos.all()],
-            claims=[s.claim_item(r) for r in reports],
-        )
+        slug = self.kwargs["slug"]
+        detail = monument_detail_row(slug, dates, request)
+        if detail is None:
+            raise exceptions.NotFound({"slug": [f"No monument with slug {slug!r}."]})
+        context = {
+            "base_url": self.detail_url("monuments"),
+            "as_of": self.status_date(dates).isoformat(),
+        }
+        item = s.monument_detail_item(detail, context)
         if request.accepted_renderer.format == "jsonld":
-            item = linked_data.monument(item, monument, vocabulary=self.vocabulary_url())
+            site = {name: detail[f"site__{name}"] for name in SITE_LINK_NAMES}
+            item = linked_data.monument(item, site, vocabulary=self.vocabulary_url())
         return Response(item)
 
     def vocabulary_url(self) -> str:
@@ -583,39 +525,41 @@ class MonumentViewSet(RegistryViewSet):
     )
     @action(detail=True, methods=["get"])
     def timeline(self, request, slug=None):
-        # The engine's timeline as stored by services.refresh_consensus, with the
-        # present status: one query; then one for the claims that caused the changes.
-        row = (
-            Monument.objects.filter(slug=slug)
-            .values(
-                "slug",
-                "member_count",
-                "member_count_approximate",
-                "consensus__timeline",
-                *STORED_COLUMNS,
-            )
-            .first()
-        )
+        row = monument_timeline_row(slug)
         if row is None:
             raise exceptions.NotFound({"slug": [f"No monument with slug {slug!r}."]})
-        stored = row["consensus__timeline"] or []
-        refs = {c["claim_id"] for c in stored if c.get("claim_id")}
-        by_ref = {}
-        if refs:
-            wanted = Q()
-            for ref in refs:
-                source_key, key = ref.split("/", 1)
-                wanted |= Q(source__key=source_key, key=key)
-            claims = DamageReport.objects.accepted().filter(wanted).values(*s.CLAIM_COLUMNS)
-            by_ref = {services.claim_ref(c["source__key"], c["key"]): c for c in claims}
-        changes = []
-        for change in stored:
-            entry = {k: v for k, v in change.items() if k != "claim_id"}
-            claim = by_ref.get(change.get("claim_id"))
-            entry["claim"] = s.claim_item(claim) if claim is not None else None
-            changes.append(entry)
-        current = s.consensus_item(row, timezone.localdate())
-        return Response({"monument": row["slug"], "changes": changes, "current": current})
+        return Response(s.timeline_item(row, {"as_of": timezone.localdate().isoformat()}))
+
+
+def monument_timeline_row(slug: str) -> dict | None:
+    """The row :func:`serializers.timeline_item` builds a timeline from, or None for an
+    unknown slug: the engine's timeline as stored by ``services.refresh_consensus``
+    with the present status (one query), and the claims that caused the changes (one)."""
+    row = (
+        Monument.objects.filter(slug=slug)
+        .values(
+            "slug",
+            "member_count",
+            "member_count_approximate",
+            "consensus__timeline",
+            *STORED_COLUMNS,
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    stored = row["consensus__timeline"] or []
+    refs = {c["claim_id"] for c in stored if c.get("claim_id")}
+    by_ref = {}
+    if refs:
+        wanted = Q()
+        for ref in refs:
+            source_key, key = ref.split("/", 1)
+            wanted |= Q(source__key=source_key, key=key)
+        claims = DamageReport.objects.accepted().filter(wanted).values(*s.CLAIM_COLUMNS)
+        by_ref = {services.claim_ref(c["source__key"], c["key"]): c for c in claims}
+    changes = [{**change, "claim": by_ref.get(change.get("claim_id"))} for change in stored]
+    return {"monument": row["slug"], "changes": changes, "current": row}
 
 
 # Rows read for the as-of-before-known-at list at a time (the engine runs per chunk).
@@ -652,17 +596,80 @@ def past_row(row: dict) -> dict:
     return out
 
 
-def photo_item(photo: Photo, request) -> dict:
-    return {
-        "key": photo.key,
-        "image": request.build_absolute_uri(photo.image.url) if photo.image else None,
-        "width": photo.width,
-        "height": photo.height,
-        "caption": photo.caption,
-        "credit": photo.credit,
-        "taken_on": photo.taken_on.isoformat() if photo.taken_on else None,
-        "source": photo.source.key if photo.source else None,
-    }
+def monument_detail_row(slug: str, dates: dict, request) -> ChainMap | None:
+    """The row :func:`serializers.monument_detail_item` builds a monument's detail from,
+    or None for an unknown slug. Rows, not model instances: the monument with its site,
+    stored status and override (one query), then its aliases, members, photos and
+    accepted claims (one query each). With ``as_of`` or ``known_at`` in *dates* the
+    status is computed for that day."""
+    row = Monument.objects.filter(slug=slug).values(*s.MONUMENT_DETAIL_COLUMNS).first()
+    if row is None:
+        return None
+    pk = row["id"]
+    claims = list(
+        DamageReport.objects.accepted()
+        .filter(monument_id=pk)
+        .in_publication_order(few=True)
+        .values(*s.CLAIM_COLUMNS)
+    )
+    if any(dates.values()):
+        by_monument, groups = services.engine_inputs([pk])
+        inputs = by_monument.get(pk, [])
+        result = engine.compute(
+            inputs, as_of=dates["as_of"], known_at=dates["known_at"], group=groups.get(pk)
+        )
+        status = s.consensus_row(result, inputs)
+        verdicts = s.verdicts_of(result)
+        evidence_state, override_reason = result.evidence_state, ""
+    else:
+        status = {}
+        verdicts = row["consensus__explanation"] or []
+        evidence_state = row["consensus__evidence_state"] or engine.UNKNOWN
+        override_reason = (row["consensus__overridden"] and row["status_override__reason"]) or ""
+    state = status.get("consensus__state", row["consensus__state"]) or engine.UNKNOWN
+    return ChainMap(
+        {
+            "aliases": list(
+                Alias.objects.filter(monument_id=pk)
+                .order_by("language", "name")
+                .values("name", "language")
+            ),
+            "members": list(
+                Monument.objects.filter(part_of_id=pk)
+                .order_by("slug")
+                .values_list("slug", flat=True)
+            ),
+            "photos": photo_rows(pk, request),
+            "claims": claims,
+            "evidence_state": evidence_state,
+            "override_reason": override_reason,
+            **s.evidence_sides(claims, verdicts, state),
+        },
+        status,
+        row,
+    )
+
+
+SITE_LINK_NAMES = ("name", "wikidata", "geonames", "pleiades")
+
+
+def photo_rows(monument_id: int, request) -> list[dict]:
+    """A monument's photos as the rows :class:`PhotoSerializer` reads (the image as an
+    absolute address)."""
+    storage = Photo._meta.get_field("image").storage
+    rows = (
+        Photo.objects.filter(monument_id=monument_id)
+        .order_by("key")
+        .values("key", "image", "width", "height", "caption", "credit", "taken_on", "source__key")
+    )
+    return [
+        {
+            **r,
+            "image": request.build_absolute_uri(storage.url(r["image"])) if r["image"] else None,
+            "source": r["source__key"],
+        }
+        for r in rows
+    ]
 
 
 # --- sources, claims, sites ----------------------------------------------------------
@@ -769,7 +776,8 @@ class ReportViewSet(mixins.ListModelMixin, RegistryViewSet):
             list(PUBLICATION_ORDER),
         ) and all(o.startswith("-") == descending for o in order)
         if in_publication_order:
-            queryset = queryset.in_publication_order(descending)
+            few = any(name in self.request.query_params for name in ("monument", "source"))
+            queryset = queryset.in_publication_order(descending, few=few)
         else:
             # observed_from: ties by id, in the same direction (claim_observed_order).
             queryset = queryset.order_by(*order, "-pk" if descending else "pk")

@@ -55,8 +55,6 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        # Led by the review status, as the review queue and the admin's filters select.
-        migrations.RemoveIndex(model_name="damagereport", name="report_review_status"),
         migrations.AddIndex(
             model_name="damagereport",
             index=models.Index(
