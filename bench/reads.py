@@ -247,7 +247,10 @@ def prepare(args) -> str:
         )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # Statistics, and the visibility map a migration's rewrite of a table leaves
+            # stale (index-only scans read the table until a vacuum; autovacuum may be
+            # off, or not have run yet).
+            cursor.execute("VACUUM ANALYZE")
     return "; ".join(said) or "reused"
 
 

@@ -826,7 +826,7 @@ class ReportViewSet(mixins.ListModelMixin, RegistryViewSet):
     def page(self, queryset, anchor, descending: bool, in_publication_order: bool):
         """One page: its ids (by number, or by key after or before a claim), then their
         rows; in publication order the links read by key, so that following ``next``
-        costs the same on every page."""
+        costs the same on every page (a page read by key has no ``count``)."""
         paginator = self.paginator
         size = paginator.get_page_size(self.request)
         has_next = has_previous = False
@@ -849,7 +849,9 @@ class ReportViewSet(mixins.ListModelMixin, RegistryViewSet):
                 ids.reverse()
             behind = queryset.filter(~beyond(values, after=forward != descending)).exists()
             has_next, has_previous = (more, behind) if forward else (behind, more)
-            count = queryset.count()
+            # Not counted: a count reads every matching claim, and a page read by key
+            # costs the same however long the list (the first page gives the count).
+            count = None
         by_id = {
             r["id"]: r
             for r in DamageReport.objects.filter(pk__in=ids).values("id", *s.CLAIM_COLUMNS)

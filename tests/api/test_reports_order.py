@@ -142,7 +142,8 @@ def test_following_next_and_previous_walks_every_claim_once(seeded, api):
     pages, url = [], "/api/reports/?page_size=4"
     while url:
         body = api.get(url).json()
-        assert body["count"] == len(everything)
+        # Counted on the first page; pages read by key do not count.
+        assert body["count"] == (len(everything) if not pages else None)
         pages.append([c["claim"] for c in body["results"]])
         url = body["next"]
         if url:
@@ -181,7 +182,7 @@ def test_keyset_pages_in_reverse_order_and_with_filters(seeded, api):
     ]
     page = api.get(f"/api/reports/?monument=temple-of-bel&page_size=3&after={bel[1]}").json()
     assert [c["claim"] for c in page["results"]] == bel[2:5]
-    assert page["count"] == len(bel)
+    assert page["count"] is None
 
 
 def test_keyset_exports_start_after_the_claim(seeded, api):
@@ -218,8 +219,8 @@ def test_a_deep_keyset_page_takes_the_queries_of_the_first(
     # revision, count, the page's ids, its rows
     with django_assert_max_num_queries(4):
         first = api.get("/api/reports/?page_size=100").json()
-    # revision, the anchor claim, count, ids, whether any claim precedes, rows
-    with django_assert_max_num_queries(6):
+    # revision, the anchor claim, ids, whether any claim precedes, rows: no count
+    with django_assert_max_num_queries(5):
         deep = api.get(f"/api/reports/?page_size=100&after={everything[399]}").json()
     assert [c["claim"] for c in first["results"]] == everything[:100]
     assert [c["claim"] for c in deep["results"]] == everything[400:]
