@@ -8,8 +8,10 @@ Usage::
 The registry is the one ``bench/api.py`` builds (``manage.py seed_synthetic``; seeded
 here when the database is empty). Every request goes through Django's test client (the
 whole middleware stack) and reads the body to its end; times are medians of --repeat
-runs after one warm-up, in milliseconds. The floor is the raw SQL that fetches the
-same rows (``connection.cursor()``, no HTTP, no objects, no JSON). Query counts come
+runs after one warm-up, in milliseconds: wall-clock, and the CPU time of the process
+(which leaves out waiting on other processes and on the disk, so it is steadier on a
+busy machine; on PostgreSQL it leaves out the database's work too). The floor is the
+raw SQL that fetches the same rows (``connection.cursor()``, no HTTP, no objects, no JSON). Query counts come
 from a separate, untimed run.
 
 ``--before TREE`` also runs the same requests, on the same database and in the same
@@ -209,11 +211,17 @@ def measure(args) -> dict:
                 continue
             queries = len(captured.captured_queries)
             if first > SLOW_MS:
-                ms = first
+                ms, cpu = first, None
             else:
-                ms = median_ms(lambda u=url: fetch(client, u), args.repeat)
-            floor = median_ms(floors[label], args.repeat) if label in floors else None
-            results[label] = {"ms": ms, "queries": queries, "bytes": size, "floor": floor}
+                ms, cpu = median_ms(lambda u=url: fetch(client, u), args.repeat)
+            floor = median_ms(floors[label], args.repeat)[0] if label in floors else None
+            results[label] = {
+                "ms": ms,
+                "cpu": cpu,
+                "queries": queries,
+                "bytes": size,
+                "floor": floor,
+            }
             print(f"  {tree.name:<12} {label:<42} {ms:10.1f} ms", file=sys.stderr, flush=True)
     out["results"] = results
     out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -287,15 +295,18 @@ def fetch(client, url: str) -> int | None:
     return len(response.content)
 
 
-def median_ms(fn, repeat: int) -> float:
+def median_ms(fn, repeat: int) -> tuple[float, float]:
+    """Median wall-clock and CPU milliseconds of this process (the CPU time leaves out
+    waiting: on other processes of a busy machine, on PostgreSQL, on the disk)."""
     fn()
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
         gc.collect()
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         fn()
         times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
+        cpu.append(time.process_time() - started_cpu)
+    return statistics.median(times) * 1000, statistics.median(cpu) * 1000
 
 
 # --- the driver ------------------------------------------------------------------------
@@ -314,20 +325,29 @@ def run_tree(args, tree: Path) -> dict:
 
 
 def table(after: dict, before: dict | None) -> str:
-    headers = ["request", "after ms", "queries"]
+    headers = ["request", "after ms", "CPU ms", "queries"]
     if before:
-        headers += ["before ms", "queries", "before / after"]
+        headers += ["before ms", "CPU ms", "queries", "before / after"]
     headers += ["SQL floor ms", "after / floor"]
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+
+    def cpu(run: dict) -> str:
+        return "" if run["cpu"] is None else f"{run['cpu']:,.1f}"
+
     for label, _ in REQUESTS:
         a = after["results"][label]
-        cells = [label, f"{a['ms']:.1f}", str(a["queries"])]
+        cells = [label, f"{a['ms']:.1f}", cpu(a), str(a["queries"])]
         if before:
             b = before["results"].get(label)
             if b is None:
-                cells += ["–", "–", "–"]
+                cells += ["–", "–", "–", "–"]
             else:
-                cells += [f"{b['ms']:,.1f}", str(b["queries"]), f"{b['ms'] / a['ms']:,.1f}x"]
+                cells += [
+                    f"{b['ms']:,.1f}",
+                    cpu(b),
+                    str(b["queries"]),
+                    f"{b['ms'] / a['ms']:,.1f}x",
+                ]
         floor = a["floor"]
         cells += [f"{floor:.1f}" if floor else "", f"{a['ms'] / floor:.1f}x" if floor else ""]
         lines.append("| " + " | ".join(cells) + " |")
@@ -374,9 +394,11 @@ def combined(runs: list[dict]) -> dict:
         if first is None:
             out["results"][label] = None
             continue
+        cpus = [r["results"][label]["cpu"] for r in runs]
         out["results"][label] = {
             **first,
             "ms": statistics.median(r["results"][label]["ms"] for r in runs),
+            "cpu": None if None in cpus else statistics.median(cpus),
             "floor": statistics.median(r["results"][label]["floor"] or 0 for r in runs) or None,
         }
     return out

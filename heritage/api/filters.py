@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 from django_filters import rest_framework as filters
 
@@ -182,7 +182,7 @@ class SourceFilter(filters.FilterSet):
 class ReportFilter(filters.FilterSet):
     monument = filters.CharFilter(field_name="monument__slug", help_text="Slug of the monument.")
     site = filters.CharFilter(field_name="monument__site__slug", help_text="Slug of the site.")
-    source = filters.CharFilter(field_name="source__key", help_text="Key of the source.")
+    source = filters.CharFilter(method="filter_source", help_text="Key of the source.")
     state = filters.ChoiceFilter(choices=DamageState.choices, help_text="State claimed.")
     evidence = filters.ChoiceFilter(choices=EvidenceKind.choices, help_text="Kind of evidence.")
     observed_since = filters.DateFilter(
@@ -214,6 +214,12 @@ class ReportFilter(filters.FilterSet):
     class Meta:
         model = DamageReport
         fields: list[str] = []
+
+    def filter_source(self, queryset, name, value):
+        # By the claims' copies of the source's date and key: the publication index
+        # then finds the source's claims, already in order.
+        published_on = Source.objects.filter(key=value).values("published_on")[:1]
+        return queryset.filter(source_key=value, source_published_on=Subquery(published_on))
 
     def keyset(self, queryset, name, value):
         # Applied by the view, which knows the order and the page (ReportViewSet.list).

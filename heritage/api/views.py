@@ -53,6 +53,7 @@ from heritage.models import (
     Monument,
     PeriodBasis,
     Photo,
+    ReviewStatus,
     Site,
     Source,
 )
@@ -552,12 +553,24 @@ def monument_timeline_row(slug: str) -> dict | None:
     refs = {c["claim_id"] for c in stored if c.get("claim_id")}
     by_ref = {}
     if refs:
-        wanted = Q()
-        for ref in refs:
-            source_key, key = ref.split("/", 1)
-            wanted |= Q(source__key=source_key, key=key)
-        claims = DamageReport.objects.accepted().filter(wanted).values(*s.CLAIM_COLUMNS)
-        by_ref = {services.claim_ref(c["source__key"], c["key"]): c for c in claims}
+        # Claims by source key and claim key, through the unique index; whether they
+        # are accepted is checked here, not in the query, where SQLite (without
+        # statistics) would rather read every accepted claim. A few more pairs than
+        # asked may come back (the product of the two lists); they are left out too.
+        pairs = [ref.split("/", 1) for ref in refs]
+        claims = (
+            DamageReport.objects.filter(
+                source__key__in={p[0] for p in pairs}, key__in={p[1] for p in pairs}
+            )
+            .order_by()
+            .values("review_status", *s.CLAIM_COLUMNS)
+        )
+        by_ref = {
+            ref: c
+            for c in claims
+            if c["review_status"] == ReviewStatus.ACCEPTED
+            and (ref := services.claim_ref(c["source__key"], c["key"])) in refs
+        }
     changes = [{**change, "claim": by_ref.get(change.get("claim_id"))} for change in stored]
     return {"monument": row["slug"], "changes": changes, "current": row}
 
@@ -609,7 +622,7 @@ def monument_detail_row(slug: str, dates: dict, request) -> ChainMap | None:
     claims = list(
         DamageReport.objects.accepted()
         .filter(monument_id=pk)
-        .in_publication_order(few=True)
+        .in_publication_order()
         .values(*s.CLAIM_COLUMNS)
     )
     if any(dates.values()):
@@ -776,8 +789,7 @@ class ReportViewSet(mixins.ListModelMixin, RegistryViewSet):
             list(PUBLICATION_ORDER),
         ) and all(o.startswith("-") == descending for o in order)
         if in_publication_order:
-            few = any(name in self.request.query_params for name in ("monument", "source"))
-            queryset = queryset.in_publication_order(descending, few=few)
+            queryset = queryset.in_publication_order(descending)
         else:
             # observed_from: ties by id, in the same direction (claim_observed_order).
             queryset = queryset.order_by(*order, "-pk" if descending else "pk")

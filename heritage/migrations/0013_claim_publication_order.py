@@ -68,4 +68,17 @@ class Migration(migrations.Migration):
                 fields=["review_status", "observed_from", "id"], name="claim_observed_order"
             ),
         ),
+        migrations.AddIndex(
+            model_name="damagereport",
+            index=models.Index(
+                fields=[
+                    "monument",
+                    "review_status",
+                    "source_published_on",
+                    "source_key",
+                    "key",
+                ],
+                name="claim_monument_order",
+            ),
+        ),
     ]
