@@ -859,7 +859,11 @@ class ReportViewSet(mixins.ListModelMixin, RegistryViewSet):
             ids = ids[:size]
             if not forward:
                 ids.reverse()
-            behind = queryset.filter(~beyond(values, after=forward != descending)).exists()
+            # Whether anything comes before the page: the anchor itself or beyond it the
+            # other way (a range the index seeks to, as the page's own query).
+            behind = queryset.filter(
+                beyond(values, after=forward == descending, inclusive=True)
+            ).exists()
             has_next, has_previous = (more, behind) if forward else (behind, more)
             # Not counted: a count reads every matching claim, and a page read by key
             # costs the same however long the list (the first page gives the count).
@@ -890,8 +894,9 @@ KEYSET_MALFORMED = "Expected a claim reference <source key>/<claim key>, got {va
 KEYSET_UNKNOWN = "No claim {value!r} (its reference, or its source's key, has changed?)."
 
 
-def beyond(values: tuple, *, after: bool) -> Q:
-    """The claims strictly after (or before) the place *values* in PUBLICATION_ORDER.
+def beyond(values: tuple, *, after: bool, inclusive: bool = False) -> Q:
+    """The claims after (or before) the place *values* in PUBLICATION_ORDER, and the
+    claim at that place too when *inclusive*.
 
     Written out term by term (no row comparison in the ORM), with the first column's
     bound stated alone too, so that the database reads the index from that point."""
@@ -901,6 +906,8 @@ def beyond(values: tuple, *, after: bool) -> Q:
     for n, name in enumerate(PUBLICATION_ORDER):
         equal = {p: v for p, v in zip(PUBLICATION_ORDER[:n], values[:n], strict=True)}
         condition |= Q(**equal, **{f"{name}__{op}": values[n]})
+    if inclusive:
+        condition |= Q(**dict(zip(PUBLICATION_ORDER, values, strict=True)))
     return Q(**{f"{first}__{op}e": values[0]}) & condition
 
 

@@ -157,6 +157,7 @@ def test_following_next_and_previous_walks_every_claim_once(seeded, api):
     while url:
         body = api.get(url).json()
         back.insert(0, [c["claim"] for c in body["results"]])
+        assert body["next"]  # the pages already seen come after it
         url = body["previous"]
     assert [c for page in back for c in page] == everything[: -len(pages[-1])]
     assert body["previous"] is None
