@@ -3,20 +3,26 @@
 Usage::
 
     .venv/bin/python bench/reads.py [--database-url URL | --sqlite-path PATH]
-        [--monuments 10000] [--reports 200000] [--repeat 5] [--before TREE]
+        [--monuments 10000] [--reports 200000] [--repeat 5] [--before TREE] [--rounds 1]
 
 The registry is the one ``bench/api.py`` builds (``manage.py seed_synthetic``; seeded
 here when the database is empty). Every request goes through Django's test client (the
 whole middleware stack) and reads the body to its end; times are medians of --repeat
-runs after one warm-up, in milliseconds. The floor is the raw SQL that fetches the
-same rows (``connection.cursor()``, no HTTP, no objects, no JSON). Query counts come
+runs after one warm-up, in milliseconds: wall-clock, and the CPU time of the process
+(which leaves out waiting on other processes and on the disk, so it is steadier on a
+busy machine; on PostgreSQL it leaves out the database's work too). The floor is the
+raw SQL that fetches the same rows (``connection.cursor()``, no HTTP, no objects, no JSON). Query counts come
 from a separate, untimed run.
 
 ``--before TREE`` also runs the same requests, on the same database and in the same
 invocation, with the code of another checkout (``git worktree add /tmp/before main``):
 one subprocess per tree, this checkout first (it migrates the database and fills the
 stored past). A request the old code answers in more than 5 seconds is timed once,
-without a warm-up.
+without a warm-up; one it does not know (``after=``) is left out. ``--rounds N`` runs the
+trees N times each, taking turns, and reports each request's median over the rounds.
+
+Deep pages are taken at the same share of each list at every size (page 1,500 of 1,700
+claims at 10k is page 150 of 171 at 1k), so the figures of two sizes compare.
 
 Prints one markdown table; asserts nothing.
 """
@@ -37,8 +43,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
-# (label, URL); {slug} is the monument with nearest to 20 accepted claims.
+# (label, URL); {slug} is the monument with nearest to 20 accepted claims, {site} a
+# site. Deep pages sit at the same share of each list at every size (DEEP): {monuments},
+# {past}, {sources} and {reports} are page numbers, {deep} the claim just before the
+# reports page (the last of the page before it), for the same page read by key.
 REQUESTS = [
+    ("a site (what any request costs)", "/api/sites/{site}/"),
     ("list page of 100 (today)", "/api/monuments/?page_size=100"),
     ("state=destroyed (today)", "/api/monuments/?page_size=100&state=destroyed"),
     ("as_of=2016-01-01", "/api/monuments/?page_size=100&as_of=2016-01-01"),
@@ -48,15 +58,16 @@ REQUESTS = [
         "/api/monuments/?page_size=100&as_of=2018-06-30&state=destroyed",
     ),
     (
-        "known_at=2020-01-01, -confidence, page 20",
-        "/api/monuments/?page_size=100&known_at=2020-01-01&ordering=-confidence&page=20",
+        "known_at=2020-01-01, -confidence, page 20 at 10k",
+        "/api/monuments/?page_size=100&known_at=2020-01-01&ordering=-confidence&page={past}",
     ),
-    ("list page 100 (offset 9,900)", "/api/monuments/?page_size=100&page=100"),
+    ("list, last page (offset 9,900 at 10k)", "/api/monuments/?page_size=100&page={monuments}"),
     ("sources page of 100", "/api/sources/?page_size=100"),
-    ("sources page 500 (offset 49,900)", "/api/sources/?page_size=100&page=500"),
+    ("sources page 500 at 10k (offset 49,900)", "/api/sources/?page_size=100&page={sources}"),
     ("reports page of 100", "/api/reports/?page_size=100"),
     ("reports state=destroyed", "/api/reports/?page_size=100&state=destroyed"),
-    ("reports page 1,500 (offset 149,900)", "/api/reports/?page_size=100&page=1500"),
+    ("reports page 1,500 at 10k (offset 149,900)", "/api/reports/?page_size=100&page={reports}"),
+    ("the same page by key (after=)", "/api/reports/?page_size=100&after={deep}"),
     ("detail", "/api/monuments/{slug}/"),
     ("timeline", "/api/monuments/{slug}/timeline/"),
 ]
@@ -94,6 +105,27 @@ LEFT JOIN heritage_outlet o ON o.id = src.outlet_id
 WHERE r.monument_id = %s AND r.review_status = 'accepted'
 ORDER BY src.published_on, src.key, r.key
 """
+# Deep pages as shares of each list (what they are at 10k): monuments page 100 of 100
+# and page 20 of 100 ({past}), sources page 500 of 596, claims page 1,500 of 1,700.
+DEEP = {
+    "monuments": ("monuments", 1.0),
+    "past": ("monuments", 0.2),
+    "sources": ("sources", 500 / 596),
+    "reports": ("reports", 1500 / 1700),
+}
+COUNT_SQL = {
+    "monuments": "SELECT count(*) FROM heritage_monument",
+    "sources": "SELECT count(*) FROM heritage_source",
+    "reports": "SELECT count(*) FROM heritage_damagereport WHERE review_status = 'accepted'",
+}
+DEEP_SQL = """
+SELECT src.key, r.key
+FROM heritage_damagereport r
+JOIN heritage_source src ON src.id = r.source_id
+WHERE r.review_status = 'accepted'
+ORDER BY src.published_on, src.key, r.key
+LIMIT 1 OFFSET %s
+"""
 
 
 def parse_args(argv):
@@ -105,6 +137,13 @@ def parse_args(argv):
     parser.add_argument("--database-url")
     parser.add_argument("--sqlite-path")
     parser.add_argument("--before", help="Checkout whose code to time as well.")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="Run each tree this many times, taking turns, and report the median round "
+        "(steadier on a shared machine).",
+    )
     parser.add_argument("--tree", help=argparse.SUPPRESS)  # a subprocess: code to import
     return parser.parse_args(argv)
 
@@ -145,6 +184,14 @@ def measure(args) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SELECT id FROM heritage_monument WHERE slug = %s", [slug])
         monument_id = cursor.fetchone()[0]
+        cursor.execute("SELECT slug FROM heritage_site ORDER BY slug LIMIT 1")
+        site = cursor.fetchone()[0]
+        pages = {}
+        for name, (counted, share) in DEEP.items():
+            cursor.execute(COUNT_SQL[counted])
+            pages[name] = max(1, round(-(-cursor.fetchone()[0] // 100) * share))
+        cursor.execute(DEEP_SQL, [(pages["reports"] - 1) * 100 - 1])
+        deep = "/".join(cursor.fetchone())
     floors = {
         "list page of 100 (today)": lambda: sql([(LIST_SQL, [])]),
         "detail": lambda: sql([(MONUMENT_SQL, [slug]), (CLAIMS_SQL, [monument_id])]),
@@ -154,18 +201,27 @@ def measure(args) -> dict:
     results = {}
     with override_settings(DEBUG=False):
         for label, url in REQUESTS:
-            url = url.format(slug=slug)
+            url = url.format(slug=slug, site=site, deep=deep, **pages)
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
                 size = fetch(client, url)
                 first = (time.perf_counter() - started) * 1000
+            if size is None:  # a request this code does not know (400)
+                results[label] = None
+                continue
             queries = len(captured.captured_queries)
             if first > SLOW_MS:
-                ms = first
+                ms, cpu = first, None
             else:
-                ms = median_ms(lambda u=url: fetch(client, u), args.repeat)
-            floor = median_ms(floors[label], args.repeat) if label in floors else None
-            results[label] = {"ms": ms, "queries": queries, "bytes": size, "floor": floor}
+                ms, cpu = median_ms(lambda u=url: fetch(client, u), args.repeat)
+            floor = median_ms(floors[label], args.repeat)[0] if label in floors else None
+            results[label] = {
+                "ms": ms,
+                "cpu": cpu,
+                "queries": queries,
+                "bytes": size,
+                "floor": floor,
+            }
             print(f"  {tree.name:<12} {label:<42} {ms:10.1f} ms", file=sys.stderr, flush=True)
     out["results"] = results
     out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -199,7 +255,10 @@ def prepare(args) -> str:
         )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # Statistics, and the visibility map a migration's rewrite of a table leaves
+            # stale (index-only scans read the table until a vacuum; autovacuum may be
+            # off, or not have run yet).
+            cursor.execute("VACUUM ANALYZE")
     return "; ".join(said) or "reused"
 
 
@@ -225,8 +284,10 @@ def sql(statements) -> None:
             cursor.fetchall()
 
 
-def fetch(client, url: str) -> int:
+def fetch(client, url: str) -> int | None:
     response = client.get(url)
+    if response.status_code == 400 and "after=" in url:
+        return None  # older code pages by number only
     if response.status_code != 200:
         raise SystemExit(f"GET {url}: {response.status_code} {response.content[:300]!r}")
     if response.streaming:
@@ -234,15 +295,18 @@ def fetch(client, url: str) -> int:
     return len(response.content)
 
 
-def median_ms(fn, repeat: int) -> float:
+def median_ms(fn, repeat: int) -> tuple[float, float]:
+    """Median wall-clock and CPU milliseconds of this process (the CPU time leaves out
+    waiting: on other processes of a busy machine, on PostgreSQL, on the disk)."""
     fn()
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
         gc.collect()
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         fn()
         times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
+        cpu.append(time.process_time() - started_cpu)
+    return statistics.median(times) * 1000, statistics.median(cpu) * 1000
 
 
 # --- the driver ------------------------------------------------------------------------
@@ -261,17 +325,29 @@ def run_tree(args, tree: Path) -> dict:
 
 
 def table(after: dict, before: dict | None) -> str:
-    headers = ["request", "after ms", "queries"]
+    headers = ["request", "after ms", "CPU ms", "queries"]
     if before:
-        headers += ["before ms", "queries", "before / after"]
+        headers += ["before ms", "CPU ms", "queries", "before / after"]
     headers += ["SQL floor ms", "after / floor"]
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+
+    def cpu(run: dict) -> str:
+        return "" if run["cpu"] is None else f"{run['cpu']:,.1f}"
+
     for label, _ in REQUESTS:
         a = after["results"][label]
-        cells = [label, f"{a['ms']:.1f}", str(a["queries"])]
+        cells = [label, f"{a['ms']:.1f}", cpu(a), str(a["queries"])]
         if before:
-            b = before["results"][label]
-            cells += [f"{b['ms']:,.1f}", str(b["queries"]), f"{b['ms'] / a['ms']:,.1f}x"]
+            b = before["results"].get(label)
+            if b is None:
+                cells += ["–", "–", "–", "–"]
+            else:
+                cells += [
+                    f"{b['ms']:,.1f}",
+                    cpu(b),
+                    str(b["queries"]),
+                    f"{b['ms'] / a['ms']:,.1f}x",
+                ]
         floor = a["floor"]
         cells += [f"{floor:.1f}" if floor else "", f"{a['ms'] / floor:.1f}x" if floor else ""]
         lines.append("| " + " | ".join(cells) + " |")
@@ -289,11 +365,43 @@ def main(argv=None) -> None:
         print(json.dumps(measure(args)))
         return
     print(f"Database: {database_url(args)}", flush=True)
-    after = run_tree(args, ROOT)
-    before = run_tree(args, Path(args.before)) if args.before else None
-    print(f"Registry: {after['prepared']} ({after['vendor']})")
-    print(f"Median of {args.repeat} runs after one warm-up (one run when over {SLOW_MS} ms).\n")
+    afters, befores = [], []
+    for _ in range(args.rounds):
+        afters.append(run_tree(args, ROOT))
+        if args.before:
+            befores.append(run_tree(args, Path(args.before)))
+    after = combined(afters)
+    before = combined(befores) if befores else None
+    print(f"Registry: {afters[0]['prepared']} ({after['vendor']})")
+    print(
+        f"Median of {args.repeat} runs after one warm-up (one run when over {SLOW_MS} ms)"
+        + (
+            f", then the median of {args.rounds} rounds, the trees taking turns"
+            if args.rounds > 1
+            else ""
+        )
+        + ".\n"
+    )
     print(table(after, before))
+
+
+def combined(runs: list[dict]) -> dict:
+    """One tree's rounds as one run: each request's median time, the peak memory."""
+    out = dict(runs[0])
+    out["maxrss_mb"] = max(r["maxrss_mb"] for r in runs)
+    out["results"] = {}
+    for label, first in runs[0]["results"].items():
+        if first is None:
+            out["results"][label] = None
+            continue
+        cpus = [r["results"][label]["cpu"] for r in runs]
+        out["results"][label] = {
+            **first,
+            "ms": statistics.median(r["results"][label]["ms"] for r in runs),
+            "cpu": None if None in cpus else statistics.median(cpus),
+            "floor": statistics.median(r["results"][label]["floor"] or 0 for r in runs) or None,
+        }
+    return out
 
 
 if __name__ == "__main__":

@@ -63,7 +63,7 @@ from django.db import models
 from django.utils import timezone
 
 from heritage.history import is_historical
-from heritage.models import Alias, DamageReport, Monument, Source
+from heritage.models import Alias, DamageReport, Monument, Source, copy_publication
 
 NOT_A_LIST = "a fixture must be a JSON list of objects"
 NOT_AN_OBJECT = 'each entry must be an object with "model" and "fields"'
@@ -91,6 +91,10 @@ COPIES_LATER = (
     "source ({published_on}); a source can copy only sources published on or before it"
 )
 COPIES_ITSELF = "field 'copies_passages_from': a source cannot copy itself"
+DERIVED_FIELD = (
+    "field {field!r} is derived by the registry (a claim's copy of its source's date or "
+    "key): leave it out"
+)
 
 # The registry's own data, as fixtures bring it (photos: metadata and a stored file name).
 REGISTRY_MODELS = (
@@ -746,6 +750,8 @@ def _check_shape(record: Record, scope: Scope) -> None:
             continue  # a history row's references are resolved by _resolve_history_subject
         if getattr(f, "primary_key", False):
             raise FixtureError(f"{record.describe()}: {PRIMARY_KEY_GIVEN.format(name=name)}")
+        if not f.serialize and not f.many_to_many:
+            raise FixtureError(f"{record.describe()}: {DERIVED_FIELD.format(field=name)}")
         if f.is_relation and value is not None and _by_number(f, value):
             target = f.remote_field.model._meta.verbose_name
             raise FixtureError(
@@ -878,6 +884,9 @@ def _store(
         instance.reviewed_at = instance.reviewed_at or timezone.now()
         result.reviewed_on_loading.append(instance)
     _fill_automatic_fields(instance)
+    if is_claim:
+        # A raw save skips DamageReport.save, which copies these.
+        copy_publication([instance], using=using)
     if model._meta.label_lower == "heritage.source":
         _check_copies(record, instance, obj.m2m_data.get("copies_passages_from", []), using)
     # A history row is a snapshot of a record as it was (simple-history's fields are not

@@ -6,7 +6,8 @@ import datetime
 from collections import defaultdict
 
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.html import format_html, format_html_join
 
 from heritage import consensus
@@ -21,15 +22,25 @@ from heritage.resources import SourceResource
 
 
 def copy_hints(sources: list[Source]) -> dict[int, list[str]]:
-    """Why each source may be a copy of another, in three queries for any number of them.
+    """Why each source may be a copy of another, in two queries for any number of them.
 
     A source looks like a copy when it shares an identifiable wire credit (not "agency
     inputs") with a source published within the consensus's wire window, or has
     copies-passages-from links either way.
     """
+    return credits_and_copy_hints(sources)[1]
+
+
+def credits_and_copy_hints(
+    sources: list[Source],
+) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """The names of each source's wire credits, and :func:`copy_hints`: two queries for
+    any number of sources (the copy links; the credits of these sources and of the
+    sources published near them under the same identifiable credits)."""
+    credits: dict[int, list[str]] = defaultdict(list)
     hints: dict[int, list[str]] = defaultdict(list)
     if not sources:
-        return hints
+        return credits, hints
     ids = [s.pk for s in sources]
     links = Source.copies_passages_from.through.objects.filter(
         Q(from_source_id__in=ids) | Q(to_source_id__in=ids)
@@ -40,31 +51,57 @@ def copy_hints(sources: list[Source]) -> dict[int, list[str]]:
         if to_id in ids:
             hints[to_id].append(f"copied by {from_key}")
 
+    window = datetime.timedelta(days=consensus.WIRE_WINDOW_DAYS)
+    dates = {s.pk: s.published_on for s in sources}
+    near = Q()
+    for day in set(dates.values()):
+        near |= Q(source__published_on__range=(day - window, day + window))
     through = Source.wire_credits.through
-    credits = list(
+    identifiable = (
         through.objects.filter(source_id__in=ids)
         .exclude(outlet__kind=OutletKind.UNNAMED_AGENCIES)
-        .values_list("source_id", "outlet_id", "outlet__name")
+        .values("outlet_id")
     )
-    if credits:
-        window = datetime.timedelta(days=consensus.WIRE_WINDOW_DAYS)
-        dates = {s.pk: s.published_on for s in sources}
-        near = Q()
-        for day in {dates[sid] for sid, _, _ in credits}:
-            near |= Q(source__published_on__range=(day - window, day + window))
-        others = defaultdict(list)
-        for sid, oid, key, day in through.objects.filter(
-            near, outlet_id__in={oid for _, oid, _ in credits}
-        ).values_list("source_id", "outlet_id", "source__key", "source__published_on"):
-            others[oid].append((sid, key, day))
-        for sid, oid, outlet_name in credits:
-            for other_id, key, day in others[oid]:
-                apart = abs((day - dates[sid]).days)
-                if other_id != sid and apart <= consensus.WIRE_WINDOW_DAYS:
-                    hints[sid].append(
-                        f"shares the {outlet_name} credit with {key} ({apart} day(s) apart)"
-                    )
-    return hints
+    rows = (
+        through.objects.filter(Q(source_id__in=ids) | (near & Q(outlet_id__in=identifiable)))
+        .order_by("outlet__name", "source_id")
+        .values_list(
+            "source_id",
+            "outlet_id",
+            "outlet__name",
+            "outlet__kind",
+            "source__key",
+            "source__published_on",
+        )
+    )
+    own: list[tuple[int, int, str]] = []
+    others = defaultdict(list)
+    for sid, oid, name, kind, key, day in rows:
+        if sid in dates:
+            credits[sid].append(name)
+            if kind != OutletKind.UNNAMED_AGENCIES:
+                own.append((sid, oid, name))
+        others[oid].append((sid, key, day))
+    for sid, oid, outlet_name in own:
+        for other_id, key, day in others[oid]:
+            apart = abs((day - dates[sid]).days)
+            if other_id != sid and apart <= consensus.WIRE_WINDOW_DAYS:
+                hints[sid].append(
+                    f"shares the {outlet_name} credit with {key} ({apart} day(s) apart)"
+                )
+    return credits, hints
+
+
+class OutletChoices(admin.RelatedFieldListFilter):
+    """The outlets to filter by, read once per request for both outlet filters (the
+    publishing outlet and the wire credits)."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = tuple(self.field_admin_ordering(field, request, model_admin))
+        cached = request.__dict__.setdefault("_outlet_choices", {})
+        if ordering not in cached:
+            cached[ordering] = field.get_choices(include_blank=False, ordering=ordering)
+        return cached[ordering]
 
 
 class SourceClaimInline(admin.TabularInline):
@@ -95,7 +132,7 @@ class SourceAdmin(TableMixin, HistoryAdmin):
         "claim_count",
         "copy_hint",
     ]
-    list_filter = ["kind", "outlet", "wire_credits"]
+    list_filter = ["kind", ("outlet", OutletChoices), ("wire_credits", OutletChoices)]
     list_select_related = ["outlet"]
     search_fields = ["title", "key", "byline"]
     autocomplete_fields = ["outlet", "wire_credits", "photo_credits", "copies_passages_from"]
@@ -105,25 +142,25 @@ class SourceAdmin(TableMixin, HistoryAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        # The page's credits in one extra query (not one per row).
-        return super().get_queryset(request).prefetch_related("wire_credits")
-
-    def get_changelist_instance(self, request):
-        """The page's claim counts and copy hints, in one query each for the whole page
-        (counted here rather than annotated, so that the changelist's count and date
-        queries stay plain scans of the sources)."""
-        changelist = super().get_changelist_instance(request)
-        page = list(changelist.result_list)
-        hints = copy_hints(page)
-        counts = dict(
-            DamageReport.objects.filter(source__in=page)
+        # Each row's claims counted in the page's own query (a subquery per row of the
+        # page; the changelist's count and date queries leave unused annotations out).
+        claims = (
+            DamageReport.objects.filter(source=OuterRef("pk"))
+            .order_by()
             .values("source")
             .annotate(n=Count("pk"))
-            .values_list("source", "n")
+            .values("n")
         )
+        return super().get_queryset(request).annotate(claims=Coalesce(Subquery(claims), 0))
+
+    def get_changelist_instance(self, request):
+        """The page's wire credits and copy hints, in two queries for the whole page."""
+        changelist = super().get_changelist_instance(request)
+        page = list(changelist.result_list)
+        credits, hints = credits_and_copy_hints(page)
         for source in page:
+            source.credit_names = credits.get(source.pk, [])
             source.copy_hints = hints.get(source.pk, [])
-            source.claims = counts.get(source.pk, 0)
         return changelist
 
     @admin.display(description="source", ordering="title")
@@ -132,7 +169,10 @@ class SourceAdmin(TableMixin, HistoryAdmin):
 
     @admin.display(description="wire credits")
     def credits(self, obj):
-        return ", ".join(o.name for o in obj.wire_credits.all()) or "–"
+        names = getattr(obj, "credit_names", None)
+        if names is None:
+            names = [o.name for o in obj.wire_credits.all()]
+        return ", ".join(names) or "–"
 
     @admin.display(description="claims")
     def claim_count(self, obj):

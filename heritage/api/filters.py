@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 from django_filters import rest_framework as filters
 
@@ -182,7 +182,7 @@ class SourceFilter(filters.FilterSet):
 class ReportFilter(filters.FilterSet):
     monument = filters.CharFilter(field_name="monument__slug", help_text="Slug of the monument.")
     site = filters.CharFilter(field_name="monument__site__slug", help_text="Slug of the site.")
-    source = filters.CharFilter(field_name="source__key", help_text="Key of the source.")
+    source = filters.CharFilter(method="filter_source", help_text="Key of the source.")
     state = filters.ChoiceFilter(choices=DamageState.choices, help_text="State claimed.")
     evidence = filters.ChoiceFilter(choices=EvidenceKind.choices, help_text="Kind of evidence.")
     observed_since = filters.DateFilter(
@@ -194,13 +194,36 @@ class ReportFilter(filters.FilterSet):
         help_text="Claims whose observation starts on or before this date.",
     )
     ordering = filters.OrderingFilter(
-        fields=(("source__published_on", "published_on"), ("observed_from", "observed_from")),
-        help_text="Sort by published_on or observed_from; prefix - to reverse.",
+        # The claim's copy of its source's date: the list reads it from an index.
+        fields=(("source_published_on", "published_on"), ("observed_from", "observed_from")),
+        help_text="Sort by published_on (the default: the source's date, then its key and "
+        "the claim's key) or observed_from; prefix - to reverse.",
+    )
+    after = filters.CharFilter(
+        method="keyset",
+        help_text="A claim's reference (<source key>/<claim key>, its claim field): the "
+        "claims that come after it in publication order (the next page's link). Not with "
+        "page, before, or ordering=observed_from.",
+    )
+    before = filters.CharFilter(
+        method="keyset",
+        help_text="A claim's reference: the claims that come before it in publication "
+        "order (the previous page's link). Not with page, after, or ordering=observed_from.",
     )
 
     class Meta:
         model = DamageReport
         fields: list[str] = []
+
+    def filter_source(self, queryset, name, value):
+        # By the claims' copies of the source's date and key: the publication index
+        # then finds the source's claims, already in order.
+        published_on = Source.objects.filter(key=value).values("published_on")[:1]
+        return queryset.filter(source_key=value, source_published_on=Subquery(published_on))
+
+    def keyset(self, queryset, name, value):
+        # Applied by the view, which knows the order and the page (ReportViewSet.list).
+        return queryset
 
     def filter_observed_since(self, queryset, name, value):
         return queryset.filter(
@@ -209,12 +232,12 @@ class ReportFilter(filters.FilterSet):
             | Q(
                 observed_to__isnull=True,
                 observed_from__isnull=True,
-                source__published_on__gte=value,
+                source_published_on__gte=value,
             )
         )
 
     def filter_observed_until(self, queryset, name, value):
         return queryset.filter(
             Q(observed_from__lte=value)
-            | Q(observed_from__isnull=True, source__published_on__lte=value)
+            | Q(observed_from__isnull=True, source_published_on__lte=value)
         )

@@ -209,8 +209,9 @@ def _claim(claim: dict, monument_id: str, sources_url: str) -> dict:
     return node
 
 
-def monument(item: dict, instance, *, vocabulary: str) -> dict:
-    """The JSON-LD document of a monument's detail (*item* as the JSON detail)."""
+def monument(item: dict, site: dict, *, vocabulary: str) -> dict:
+    """The JSON-LD document of a monument's detail (*item* as the JSON detail; *site*:
+    its site's ``name``, ``wikidata``, ``geonames`` and ``pleiades``)."""
     monument_id = item["url"]
     sources_url = monument_id.split("/api/")[0] + "/api/sources/"
     sites_url = monument_id.split("/api/")[0] + "/api/sites/"
@@ -230,14 +231,8 @@ def monument(item: dict, instance, *, vocabulary: str) -> dict:
             "@id": f"{sites_url}{item['site']}/",
             "@type": "Place",
             "identifier": item["site"],
-            "name": instance.site.name,
-            "sameAs": same_as(
-                {
-                    "wikidata": instance.site.wikidata,
-                    "geonames": instance.site.geonames,
-                    "pleiades": instance.site.pleiades,
-                }
-            ),
+            "name": site["name"],
+            "sameAs": same_as(site),
         },
         "sameAs": same_as(item),
         "consensus": {

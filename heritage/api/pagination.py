@@ -65,11 +65,13 @@ class RegistryPagination(PageNumberPagination):
     def get_paginated_response_schema(self, schema):
         described = super().get_paginated_response_schema(schema)
         notes = {
-            "count": "How many records match, over all pages.",
+            "count": "How many records match, over all pages; null on a page of claims "
+            "read by key (after or before), which does not count them.",
             "next": "Address of the next page, or null on the last.",
             "previous": "Address of the previous page, or null on the first.",
             "results": "This page's records.",
         }
         for name, text in notes.items():
             described["properties"][name]["description"] = text
+        described["properties"]["count"]["nullable"] = True
         return described

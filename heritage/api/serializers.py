@@ -140,9 +140,16 @@ LIST_SEPARATOR = "; "
 def _expression(field: serializers.Field, namespace: dict, flat: bool) -> str:
     """Python source computing *field*'s value from ``row`` and ``ctx``."""
     if isinstance(field, serializers.BaseSerializer):
+        # A nested object (source "*": the same row), a nested row, or a list of rows.
         name = f"nested{len(namespace)}"
-        namespace[name] = builder(type(field))
-        return f"{name}(row, ctx)"
+        many = isinstance(field, serializers.ListSerializer)
+        namespace[name] = builder(type(field.child if many else field))
+        value = "row" if field.source == "*" else f"row[{field.source!r}]"
+        if many:
+            return f"[{name}(r, ctx) for r in {value}]"
+        if field.allow_null:
+            return f"(None if (v := {value}) is None else {name}(v, ctx))"
+        return f"{name}({value}, ctx)"
     if isinstance(field, LinkField):
         return f"base_url + row[{field.source!r}] + '/'"
     if isinstance(field, ContextField):
@@ -201,6 +208,10 @@ def columns(serializer_class: type[serializers.Serializer]) -> tuple[str, ...]:
     """The ``values()`` columns a serializer reads (nested serializers included)."""
     names: list[str] = []
     for field in serializer_class().fields.values():
+        if isinstance(field, serializers.ListSerializer) or (
+            isinstance(field, serializers.BaseSerializer) and field.source != "*"
+        ):
+            continue  # rows of their own, read apart
         if isinstance(field, serializers.BaseSerializer):
             names += columns(type(field))
         elif isinstance(field, ContextField):
@@ -580,40 +591,9 @@ class ClaimSerializer(serializers.Serializer):
 CLAIM_COLUMNS = columns(ClaimSerializer)
 
 
-class InstanceRow(Mapping):
-    """A model instance read as a ``values()`` row: ``row["source__outlet__slug"]``
-    follows the relations (None when one is missing)."""
-
-    def __init__(self, instance):
-        self.instance = instance
-
-    def __getitem__(self, key: str):
-        value = self.instance
-        for part in key.split("__"):
-            value = getattr(value, part)
-            if value is None:
-                return None
-        return value
-
-    def __iter__(self):
-        raise TypeError("InstanceRow is read by key only")
-
-    def __len__(self) -> int:
-        return 0
-
-
-def claim_item(report, verdict: dict | None = None) -> dict:
-    """A claim from a DamageReport (source, outlet and monument joined) or a row."""
-    row = report if isinstance(report, Mapping) else InstanceRow(report)
-    item = builder(ClaimSerializer)(row, {})
-    if verdict is not None:
-        item.update(
-            weight=verdict["weight"],
-            origin=verdict["origin"],
-            role=verdict["role"],
-            reasons=list(verdict["reasons"]),
-        )
-    return item
+def claim_item(row: Row) -> dict:
+    """A claim from a row of ``CLAIM_COLUMNS``."""
+    return builder(ClaimSerializer)(row, {})
 
 
 def verdicts_of(result: engine.Consensus) -> list[dict]:
@@ -629,25 +609,28 @@ def verdicts_of(result: engine.Consensus) -> list[dict]:
     ]
 
 
-def evidence_sides(reports: list, verdicts: list[dict], state: str) -> dict[str, list[dict]]:
-    """Split the claims behind a status into supporting, disputing and set aside."""
-    by_ref = {claim_ref(r.source.key, r.key): r for r in reports}
-    sides: dict[str, list[dict]] = {"supporting": [], "disputing": [], "set_aside": []}
+def evidence_sides(claims: list[Row], verdicts: list[dict], state: str) -> dict[str, list[Row]]:
+    """Split the claims behind a status into supporting, disputing and set aside: rows of
+    ``CLAIM_COLUMNS`` with their verdict's weight, origin, role and reasons (the rows
+    :class:`WeighedClaimSerializer` reads)."""
+    by_ref = {claim_ref(c["source__key"], c["key"]): c for c in claims}
+    sides: dict[str, list[Row]] = {"supporting": [], "disputing": [], "set_aside": []}
     for verdict in verdicts:
-        report = by_ref.get(verdict["claim"])
-        if report is None:
+        claim = by_ref.get(verdict["claim"])
+        if claim is None:
             continue
         if verdict["role"] in ("superseded", "discounted"):
             side = "set_aside"
         elif verdict["role"] == "supports" or (
             # A claim about some members of a group supports the group state its share
             # implies (its role says so), not its own state.
-            verdict["role"] == "copy" and report.state == state
+            verdict["role"] == "copy" and claim["state"] == state
         ):
             side = "supporting"
         else:
             side = "disputing"
-        sides[side].append(claim_item(report, verdict))
+        weighed = {name: verdict[name] for name in ("weight", "origin", "role", "reasons")}
+        sides[side].append(ChainMap(weighed, claim))
     return sides
 
 
@@ -824,6 +807,32 @@ class MonumentDetailSerializer(MonumentSerializer):
     claims = ClaimSerializer(many=True, help_text="Every accepted claim about the monument.")
     consensus = ConsensusDetailSerializer(source="*", help_text="The status and its evidence.")
 
+    class Meta(MonumentSerializer.Meta):
+        model_columns = (*MonumentSerializer.Meta.model_columns, "description")
+
+
+# The detail's own row: the list's columns, the description, and what the status's
+# evidence and the linked-data document need (aliases, members, photos and claims are
+# rows read apart and set on it by the view).
+MONUMENT_DETAIL_COLUMNS = (
+    "id",
+    *columns(MonumentDetailSerializer),
+    "consensus__evidence_state",
+    "consensus__explanation",
+    "status_override__reason",
+    "site__name",
+    "site__wikidata",
+    "site__geonames",
+    "site__pleiades",
+)
+
+
+def monument_detail_item(row: Row, context: dict) -> dict:
+    """A monument's detail from a row of ``MONUMENT_DETAIL_COLUMNS`` with ``aliases``,
+    ``members``, ``photos``, ``claims``, ``evidence_state``, ``override_reason``,
+    ``supporting``, ``disputing`` and ``set_aside`` set (see ``MonumentViewSet``)."""
+    return builder(MonumentDetailSerializer)(row, context)
+
 
 class TimelineEntrySerializer(serializers.Serializer):
     date = serializers.DateField(
@@ -846,6 +855,13 @@ class TimelineSerializer(serializers.Serializer):
     monument = serializers.SlugField(help_text="The monument's slug.")
     changes = TimelineEntrySerializer(many=True, help_text="Each change of state, oldest first.")
     current = ConsensusSerializer(help_text="The published status now (may be overridden).")
+
+
+def timeline_item(row: Row, context: dict) -> dict:
+    """A timeline from ``{"monument", "changes", "current"}``: the stored changes, each
+    with its ``claim`` row or None, and the monument's row of stored status columns;
+    ``context`` holds today's ``as_of``."""
+    return builder(TimelineSerializer)(row, context)
 
 
 # --- GeoJSON (schema only: features are built from the table columns) -----------------

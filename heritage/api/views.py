@@ -14,7 +14,7 @@ from collections import ChainMap
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
@@ -30,13 +30,14 @@ from rest_framework import exceptions, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from heritage import consensus as engine
 from heritage import dataset, services
 from heritage.api import formats, linked_data, response_cache
 from heritage.api import serializers as s
-from heritage.api.errors import ParameterError
+from heritage.api.errors import ParameterError, ParameterNotFound
 from heritage.api.filters import CONSENSUS_PARAMETERS, MonumentFilter, ReportFilter, SourceFilter
 from heritage.api.pagination import RegistryPagination
 from heritage.api.renderers import (
@@ -45,7 +46,17 @@ from heritage.api.renderers import (
     JSONLDRenderer,
     JSONLinesRenderer,
 )
-from heritage.models import Alias, DamageReport, Monument, PeriodBasis, Photo, Site, Source
+from heritage.models import (
+    PUBLICATION_ORDER,
+    Alias,
+    DamageReport,
+    Monument,
+    PeriodBasis,
+    Photo,
+    ReviewStatus,
+    Site,
+    Source,
+)
 
 COMMON_PARAMETERS = {"format"}
 MAX_PARAMETER_LENGTH = 200
@@ -486,78 +497,20 @@ class MonumentViewSet(RegistryViewSet):
 
     # --- detail ----------------------------------------------------------------------
 
-    def get_object(self):
-        slug = self.kwargs["slug"]
-        monument = (
-            Monument.objects.for_api()
-            .select_related("status_override")
-            .prefetch_related(
-                # Aliases, members and photos in one query each, not one per row.
-                Prefetch("aliases", queryset=Alias.objects.order_by("language", "name")),
-                Prefetch(
-                    "members", queryset=Monument.objects.only("slug", "part_of").order_by("slug")
-                ),
-                Prefetch(
-                    "photos", queryset=Photo.objects.select_related("source").order_by("key")
-                ),
-            )
-            .filter(slug=slug)
-            .first()
-        )
-        if monument is None:
-            raise exceptions.NotFound({"slug": [f"No monument with slug {slug!r}."]})
-        return monument
-
-    def accepted_reports(self, monument: Monument) -> list[DamageReport]:
-        # The claims behind the status, with their sources and outlets, in one query.
-        return list(
-            DamageReport.objects.accepted()
-            .filter(monument=monument)
-            .select_related("source__outlet", "monument")
-            .order_by("source__published_on", "source__key", "key")
-        )
-
     def retrieve(self, request, *args, **kwargs):
         dates = self.dates()
-        monument = self.get_object()
-        reports = self.accepted_reports(monument)
-        as_of = self.status_date(dates)
-        if any(dates.values()):
-            by_monument, groups = services.engine_inputs([monument.pk])
-            claims = by_monument.get(monument.pk, [])
-            result = engine.compute(
-                claims,
-                as_of=dates["as_of"],
-                known_at=dates["known_at"],
-                group=groups.get(monument.pk),
-            )
-            consensus = s.consensus_row(result, claims)
-            verdicts = s.verdicts_of(result)
-            evidence_state, override_reason = result.evidence_state, ""
-        else:
-            stored = getattr(monument, "consensus", None)
-            consensus = s.stored_consensus_row(stored)
-            verdicts = stored.explanation if stored else []
-            evidence_state = stored.evidence_state if stored else engine.UNKNOWN
-            override = getattr(monument, "status_override", None)
-            overridden = bool(stored and stored.overridden)
-            override_reason = override.reason if override and overridden else ""
-        context = {"base_url": self.detail_url("monuments"), "as_of": as_of.isoformat()}
-        item = s.monument_item(ChainMap(consensus, s.InstanceRow(monument)), context)
-        item["consensus"].update(
-            evidence_state=evidence_state,
-            override_reason=override_reason,
-            **s.evidence_sides(reports, verdicts, item["consensus"]["state"]),
-        )
-        item.update(
-            description=monument.description,
-            aliases=[{"name": a.name, "language": a.language} for a in monument.aliases.all()],
-            members=[m.slug for m in monument.members.all()],
-            photos=[photo_item(p, request) for p in monument.photos.all()],
-            claims=[s.claim_item(r) for r in reports],
-        )
+        slug = self.kwargs["slug"]
+        detail = monument_detail_row(slug, dates, request)
+        if detail is None:
+            raise exceptions.NotFound({"slug": [f"No monument with slug {slug!r}."]})
+        context = {
+            "base_url": self.detail_url("monuments"),
+            "as_of": self.status_date(dates).isoformat(),
+        }
+        item = s.monument_detail_item(detail, context)
         if request.accepted_renderer.format == "jsonld":
-            item = linked_data.monument(item, monument, vocabulary=self.vocabulary_url())
+            site = {name: detail[f"site__{name}"] for name in SITE_LINK_NAMES}
+            item = linked_data.monument(item, site, vocabulary=self.vocabulary_url())
         return Response(item)
 
     def vocabulary_url(self) -> str:
@@ -573,39 +526,53 @@ class MonumentViewSet(RegistryViewSet):
     )
     @action(detail=True, methods=["get"])
     def timeline(self, request, slug=None):
-        # The engine's timeline as stored by services.refresh_consensus, with the
-        # present status: one query; then one for the claims that caused the changes.
-        row = (
-            Monument.objects.filter(slug=slug)
-            .values(
-                "slug",
-                "member_count",
-                "member_count_approximate",
-                "consensus__timeline",
-                *STORED_COLUMNS,
-            )
-            .first()
-        )
+        row = monument_timeline_row(slug)
         if row is None:
             raise exceptions.NotFound({"slug": [f"No monument with slug {slug!r}."]})
-        stored = row["consensus__timeline"] or []
-        refs = {c["claim_id"] for c in stored if c.get("claim_id")}
-        by_ref = {}
-        if refs:
-            wanted = Q()
-            for ref in refs:
-                source_key, key = ref.split("/", 1)
-                wanted |= Q(source__key=source_key, key=key)
-            claims = DamageReport.objects.accepted().filter(wanted).values(*s.CLAIM_COLUMNS)
-            by_ref = {services.claim_ref(c["source__key"], c["key"]): c for c in claims}
-        changes = []
-        for change in stored:
-            entry = {k: v for k, v in change.items() if k != "claim_id"}
-            claim = by_ref.get(change.get("claim_id"))
-            entry["claim"] = s.claim_item(claim) if claim is not None else None
-            changes.append(entry)
-        current = s.consensus_item(row, timezone.localdate())
-        return Response({"monument": row["slug"], "changes": changes, "current": current})
+        return Response(s.timeline_item(row, {"as_of": timezone.localdate().isoformat()}))
+
+
+def monument_timeline_row(slug: str) -> dict | None:
+    """The row :func:`serializers.timeline_item` builds a timeline from, or None for an
+    unknown slug: the engine's timeline as stored by ``services.refresh_consensus``
+    with the present status (one query), and the claims that caused the changes (one)."""
+    row = (
+        Monument.objects.filter(slug=slug)
+        .values(
+            "slug",
+            "member_count",
+            "member_count_approximate",
+            "consensus__timeline",
+            *STORED_COLUMNS,
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    stored = row["consensus__timeline"] or []
+    refs = {c["claim_id"] for c in stored if c.get("claim_id")}
+    by_ref = {}
+    if refs:
+        # Claims by source key and claim key, through the unique index; whether they
+        # are accepted is checked here, not in the query, where SQLite (without
+        # statistics) would rather read every accepted claim. A few more pairs than
+        # asked may come back (the product of the two lists); they are left out too.
+        pairs = [ref.split("/", 1) for ref in refs]
+        claims = (
+            DamageReport.objects.filter(
+                source__key__in={p[0] for p in pairs}, key__in={p[1] for p in pairs}
+            )
+            .order_by()
+            .values("review_status", *s.CLAIM_COLUMNS)
+        )
+        by_ref = {
+            ref: c
+            for c in claims
+            if c["review_status"] == ReviewStatus.ACCEPTED
+            and (ref := services.claim_ref(c["source__key"], c["key"])) in refs
+        }
+    changes = [{**change, "claim": by_ref.get(change.get("claim_id"))} for change in stored]
+    return {"monument": row["slug"], "changes": changes, "current": row}
 
 
 # Rows read for the as-of-before-known-at list at a time (the engine runs per chunk).
@@ -642,17 +609,80 @@ def past_row(row: dict) -> dict:
     return out
 
 
-def photo_item(photo: Photo, request) -> dict:
-    return {
-        "key": photo.key,
-        "image": request.build_absolute_uri(photo.image.url) if photo.image else None,
-        "width": photo.width,
-        "height": photo.height,
-        "caption": photo.caption,
-        "credit": photo.credit,
-        "taken_on": photo.taken_on.isoformat() if photo.taken_on else None,
-        "source": photo.source.key if photo.source else None,
-    }
+def monument_detail_row(slug: str, dates: dict, request) -> ChainMap | None:
+    """The row :func:`serializers.monument_detail_item` builds a monument's detail from,
+    or None for an unknown slug. Rows, not model instances: the monument with its site,
+    stored status and override (one query), then its aliases, members, photos and
+    accepted claims (one query each). With ``as_of`` or ``known_at`` in *dates* the
+    status is computed for that day."""
+    row = Monument.objects.filter(slug=slug).values(*s.MONUMENT_DETAIL_COLUMNS).first()
+    if row is None:
+        return None
+    pk = row["id"]
+    claims = list(
+        DamageReport.objects.accepted()
+        .filter(monument_id=pk)
+        .in_publication_order()
+        .values(*s.CLAIM_COLUMNS)
+    )
+    if any(dates.values()):
+        by_monument, groups = services.engine_inputs([pk])
+        inputs = by_monument.get(pk, [])
+        result = engine.compute(
+            inputs, as_of=dates["as_of"], known_at=dates["known_at"], group=groups.get(pk)
+        )
+        status = s.consensus_row(result, inputs)
+        verdicts = s.verdicts_of(result)
+        evidence_state, override_reason = result.evidence_state, ""
+    else:
+        status = {}
+        verdicts = row["consensus__explanation"] or []
+        evidence_state = row["consensus__evidence_state"] or engine.UNKNOWN
+        override_reason = (row["consensus__overridden"] and row["status_override__reason"]) or ""
+    state = status.get("consensus__state", row["consensus__state"]) or engine.UNKNOWN
+    return ChainMap(
+        {
+            "aliases": list(
+                Alias.objects.filter(monument_id=pk)
+                .order_by("language", "name")
+                .values("name", "language")
+            ),
+            "members": list(
+                Monument.objects.filter(part_of_id=pk)
+                .order_by("slug")
+                .values_list("slug", flat=True)
+            ),
+            "photos": photo_rows(pk, request),
+            "claims": claims,
+            "evidence_state": evidence_state,
+            "override_reason": override_reason,
+            **s.evidence_sides(claims, verdicts, state),
+        },
+        status,
+        row,
+    )
+
+
+SITE_LINK_NAMES = ("name", "wikidata", "geonames", "pleiades")
+
+
+def photo_rows(monument_id: int, request) -> list[dict]:
+    """A monument's photos as the rows :class:`PhotoSerializer` reads (the image as an
+    absolute address)."""
+    storage = Photo._meta.get_field("image").storage
+    rows = (
+        Photo.objects.filter(monument_id=monument_id)
+        .order_by("key")
+        .values("key", "image", "width", "height", "caption", "credit", "taken_on", "source__key")
+    )
+    return [
+        {
+            **r,
+            "image": request.build_absolute_uri(storage.url(r["image"])) if r["image"] else None,
+            "source": r["source__key"],
+        }
+        for r in rows
+    ]
 
 
 # --- sources, claims, sites ----------------------------------------------------------
@@ -745,24 +775,147 @@ class ReportViewSet(mixins.ListModelMixin, RegistryViewSet):
     serializer_class = s.ClaimSerializer
 
     def get_queryset(self):
-        # Source, outlet and monument are joined in the values() row: one query per page.
-        return DamageReport.objects.accepted().order_by(
-            "source__published_on", "source__key", "key"
-        )
+        # In publication order, from the claims' copies of their sources' date and key
+        # (index claim_publication_order): a page stops at its end instead of sorting
+        # every accepted claim with its source.
+        return DamageReport.objects.accepted().in_publication_order()
 
     def list(self, request, *args, **kwargs):
-        queryset = self.uniquely_ordered(self.filter_queryset(self.get_queryset()), "pk")
-        rows = queryset.values(*s.CLAIM_COLUMNS)
+        queryset = self.filter_queryset(self.get_queryset())
+        order = [str(o) for o in queryset.query.order_by]
+        descending = order[0].startswith("-")
+        in_publication_order = [o.lstrip("-") for o in order] in (
+            ["source_published_on"],
+            list(PUBLICATION_ORDER),
+        ) and all(o.startswith("-") == descending for o in order)
+        if in_publication_order:
+            queryset = queryset.in_publication_order(descending)
+        else:
+            # observed_from: ties by id, in the same direction (claim_observed_order).
+            queryset = queryset.order_by(*order, "-pk" if descending else "pk")
+        anchor = self.anchor(in_publication_order)
         if request.accepted_renderer.format == "json":
-            page = self.paginate_queryset(rows)
-            return self.get_paginated_response([s.claim_item(r) for r in page])
+            return self.page(queryset, anchor, descending, in_publication_order)
+        if anchor is not None:
+            name, values = anchor
+            queryset = queryset.filter(beyond(values, after=(name == "after") != descending))
         return self.export(
             "reports",
             formats.claim_table,
-            formats.raw_rows(rows),
+            formats.raw_rows(queryset.values(*s.CLAIM_COLUMNS)),
             lambda row, context: s.claim_item(row),
             {},
         )
+
+    def anchor(self, in_publication_order: bool) -> tuple[str, tuple] | None:
+        """The ``after`` or ``before`` parameter, as (name, the claim's place in the
+        publication order); None without either."""
+        params = self.request.query_params
+        given = [name for name in KEYSET_PARAMETERS if name in params]
+        if not given:
+            return None
+        if len(given) > 1:
+            raise ParameterError("before", KEYSET_BOTH)
+        name = given[0]
+        if "page" in params:
+            raise ParameterError("page", KEYSET_WITH_PAGE)
+        if not in_publication_order:
+            raise ParameterError(name, KEYSET_ORDER)
+        source_key, slash, key = params[name].partition("/")
+        if not (slash and source_key and key):
+            raise ParameterError(name, KEYSET_MALFORMED.format(value=params[name]))
+        # Any claim, accepted or not: a claim rejected since a link was given still has
+        # its place in the order.
+        values = (
+            DamageReport.objects.filter(source__key=source_key, key=key)
+            .values_list(*PUBLICATION_ORDER)
+            .first()
+        )
+        if values is None:
+            raise ParameterNotFound(name, KEYSET_UNKNOWN.format(value=params[name]))
+        return name, values
+
+    def page(self, queryset, anchor, descending: bool, in_publication_order: bool):
+        """One page: its ids (by number, or by key after or before a claim), then their
+        rows; in publication order the links read by key, so that following ``next``
+        costs the same on every page (a page read by key has no ``count``)."""
+        paginator = self.paginator
+        size = paginator.get_page_size(self.request)
+        has_next = has_previous = False
+        if anchor is None:
+            ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
+            has_next, has_previous = paginator.page.has_next(), paginator.page.has_previous()
+            count = paginator.page.paginator.count
+        else:
+            name, values = anchor
+            forward = name == "after"
+            ahead = queryset if forward else queryset.reverse()
+            ids = list(
+                ahead.filter(beyond(values, after=forward != descending)).values_list(
+                    "pk", flat=True
+                )[: size + 1]
+            )
+            more = len(ids) > size
+            ids = ids[:size]
+            if not forward:
+                ids.reverse()
+            # Whether anything comes before the page: the anchor itself or beyond it the
+            # other way (a range the index seeks to, as the page's own query).
+            behind = queryset.filter(
+                beyond(values, after=forward == descending, inclusive=True)
+            ).exists()
+            has_next, has_previous = (more, behind) if forward else (behind, more)
+            # Not counted: a count reads every matching claim, and a page read by key
+            # costs the same however long the list (the first page gives the count).
+            count = None
+        by_id = {
+            r["id"]: r
+            for r in DamageReport.objects.filter(pk__in=ids).values("id", *s.CLAIM_COLUMNS)
+        }
+        results = [s.claim_item(by_id[pk]) for pk in ids]
+        if not in_publication_order:
+            return self.get_paginated_response(results)
+        links = {"next": None, "previous": None}
+        if results and has_next:
+            links["next"] = keyset_link(self.request, "after", results[-1]["claim"])
+        if results and has_previous:
+            links["previous"] = keyset_link(self.request, "before", results[0]["claim"])
+        return Response({"count": count, **links, "results": results})
+
+
+KEYSET_PARAMETERS = ("after", "before")
+KEYSET_BOTH = "Give after or before, not both."
+KEYSET_WITH_PAGE = "Give page, or after / before, not both."
+KEYSET_ORDER = (
+    "after and before follow the publication order: leave ordering out, or give "
+    "published_on or -published_on."
+)
+KEYSET_MALFORMED = "Expected a claim reference <source key>/<claim key>, got {value!r}."
+KEYSET_UNKNOWN = "No claim {value!r} (its reference, or its source's key, has changed?)."
+
+
+def beyond(values: tuple, *, after: bool, inclusive: bool = False) -> Q:
+    """The claims after (or before) the place *values* in PUBLICATION_ORDER, and the
+    claim at that place too when *inclusive*.
+
+    Written out term by term (no row comparison in the ORM), with the first column's
+    bound stated alone too, so that the database reads the index from that point."""
+    op = "gt" if after else "lt"
+    first = PUBLICATION_ORDER[0]
+    condition = Q()
+    for n, name in enumerate(PUBLICATION_ORDER):
+        equal = {p: v for p, v in zip(PUBLICATION_ORDER[:n], values[:n], strict=True)}
+        condition |= Q(**equal, **{f"{name}__{op}": values[n]})
+    if inclusive:
+        condition |= Q(**dict(zip(PUBLICATION_ORDER, values, strict=True)))
+    return Q(**{f"{first}__{op}e": values[0]}) & condition
+
+
+def keyset_link(request, name: str, ref: str) -> str:
+    url = request.build_absolute_uri()
+    for other in ("page", *KEYSET_PARAMETERS):
+        url = remove_query_param(url, other)
+    return replace_query_param(url, name, ref)
 
 
 @extend_schema_view(

@@ -21,9 +21,10 @@ PAGES = {
     "admin:heritage_damagereport_changelist": 7,
     # site filter, count, the page with monuments, sources and outlets joined in
     "admin:heritage_draftedclaim_changelist": 7,
-    # two outlet filters, count, page, credits, copy links, shared credits (2),
-    # claim counts, date hierarchy (2)
-    "admin:heritage_source_changelist": 15,
+    # the outlets (once for both outlet filters), count, the page with its claim
+    # counts, copy links, the credits of the page and of sources near it, date
+    # hierarchy (2)
+    "admin:heritage_source_changelist": 11,
 }
 
 

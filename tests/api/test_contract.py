@@ -34,6 +34,8 @@ SAMPLES = {
     "evidence": "official",
     "observed_since": "2015-01-01",
     "observed_until": "2016-03-29",
+    "after": "afp-2016-03-28-syria-troops-press-advance/temple-of-bel-in-pieces",
+    "before": "afp-2016-03-28-syria-troops-press-advance/temple-of-bel-in-pieces",
 }
 # Orderings differ per endpoint.
 ORDERING = {"/api/monuments/": "-confidence", "/api/reports/": "observed_from"}

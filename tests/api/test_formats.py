@@ -2,16 +2,23 @@
 GeoJSON read by GDAL; compressed exports; one description behind every output."""
 
 import csv
+import datetime
 import gzip
 import io
 import json
 import struct
 
 import pyogrio
+import pytest
 
 from heritage.api import formats
 from heritage.api import serializers as s
-from heritage.api.views import SiteViewSet, SourceViewSet
+from heritage.api.views import (
+    SiteViewSet,
+    SourceViewSet,
+    monument_detail_row,
+    monument_timeline_row,
+)
 from heritage.models import DamageReport, Monument, Site
 
 
@@ -153,6 +160,31 @@ def test_the_fast_builders_equal_the_serializers(seeded):
     context = {"base_url": "http://x/api/sources/"}
     assert [s.source_item(r, context) for r in sources] == s.values_in(
         sources, s.SourceSerializer, context
+    )
+
+
+@pytest.mark.parametrize("dates", [{}, {"as_of": datetime.date(2016, 3, 28)}])
+def test_the_detail_and_timeline_builders_equal_the_serializers(seeded, api, rf, dates):
+    """The detail and the timeline are built from rows by the compiled builders of
+    their serializers; DRF rendering the same rows gives the same documents."""
+    request = rf.get("/api/monuments/temple-of-bel/")
+    context = {"base_url": "http://x/api/monuments/", "as_of": "2016-03-28"}
+    dates = {"as_of": None, "known_at": None, **dates}
+    for slug in ("temple-of-bel", "tower-tombs", "palmyra"):
+        row = monument_detail_row(slug, dates, request)
+        built = s.monument_detail_item(row, context)
+        assert built["claims"] and built["consensus"]["supporting"]
+        assert built == s.values_in([row], s.MonumentDetailSerializer, context)[0]
+        served = api.get(f"/api/monuments/{slug}/", {k: v for k, v in dates.items() if v})
+        assert list(served.json()) == list(built)
+        assert served.json()["claims"] == built["claims"]
+    row = monument_timeline_row("temple-of-bel")
+    timeline = s.timeline_item(row, context)
+    assert any(change["claim"] for change in timeline["changes"])
+    assert timeline == s.values_in([row], s.TimelineSerializer, context)[0]
+    assert (
+        api.get("/api/monuments/temple-of-bel/timeline/").json()["changes"]
+        == (timeline["changes"])
     )
 
 
