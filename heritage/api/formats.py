@@ -9,8 +9,10 @@ accepts it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
+import gc
 import io
 import json
 import zlib
@@ -81,6 +83,21 @@ def read(values_queryset, size: int = CHUNK) -> Rows:
     return Rows(names, raw_tuples(values_queryset, size))
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while one chunk is built: its thousands of new rows
+    and features would otherwise set off collections that walk every object of the
+    process (a third of a GeoJSON export's time). Nothing built here forms a cycle, and
+    the collector runs again as soon as the chunk is done."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 # --- tables: what a list exports ---------------------------------------------------------
 
 
@@ -116,7 +133,8 @@ class Table:
         build = chunk_builder(self.serializer, (*rows.names, *self.added), extra, mode)
 
         def run(chunk: list[tuple], context: dict) -> list:
-            return build(self.extend(chunk, rows.names), context)
+            with gc_paused():
+                return build(self.extend(chunk, rows.names), context)
 
         return run
 
