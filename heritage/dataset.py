@@ -287,14 +287,14 @@ def write(target, *, version: str, changed: datetime.datetime) -> None:
         for table, rows, _ in tables:
             ctx = {**context, "base_url": settings.DATASET_BASE_URL + bases[table.name]}
             with member(archive, f"{table.name}.csv") as out:
-                for part in formats.csv_chunks(table, formats.raw_rows(rows()), ctx):
+                for part in formats.csv_chunks(table, formats.read(rows()), ctx):
                     out.write(part.encode())
         for table, rows, _ in tables:
             if table.name not in ("monuments", "sites"):
                 continue
             ctx = {**context, "base_url": settings.DATASET_BASE_URL + bases[table.name]}
             with member(archive, f"{table.name}.geojson") as out:
-                for part in formats.geojson_chunks(table, formats.raw_rows(rows()), ctx):
+                for part in formats.geojson_chunks(table, formats.read(rows()), ctx):
                     out.write(part.encode())
         released = changed.date()
         package = datapackage(version, released, tables)

@@ -14,7 +14,6 @@ dataset at once.
 from __future__ import annotations
 
 import datetime
-import functools
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -45,7 +44,7 @@ def _number(value: Decimal | float) -> float:
     return float(value)
 
 
-# The exports read rows straight from the database cursor (formats.raw_rows), where
+# The exports read rows straight from the database cursor (formats.read), where
 # SQLite gives text for dates and times and 0/1 for booleans: these accept both.
 
 
@@ -137,7 +136,7 @@ Builder = Callable[[Row, dict], dict]
 LIST_SEPARATOR = "; "
 
 
-def _expression(field: serializers.Field, namespace: dict, flat: bool) -> str:
+def _expression(field: serializers.Field, namespace: dict) -> str:
     """Python source computing *field*'s value from ``row`` and ``ctx``."""
     if isinstance(field, serializers.BaseSerializer):
         # A nested object (source "*": the same row), a nested row, or a list of rows.
@@ -158,8 +157,6 @@ def _expression(field: serializers.Field, namespace: dict, flat: bool) -> str:
         return "claim_ref(row['source__key'], row['key'])"
     source = repr(field.source)
     if isinstance(field, serializers.ListField):
-        if flat:
-            return f"SEPARATOR.join(row[{source}] or ())"
         return f"list(row[{source}])"
     convert = converter(field)
     if convert is _same:
@@ -169,20 +166,15 @@ def _expression(field: serializers.Field, namespace: dict, flat: bool) -> str:
     return f"(None if (v := row[{source}]) is None else {name}(v))"
 
 
-def _compile(
-    fields: list[tuple[str, serializers.Field]], prepares: list, flat: bool, label: str
-) -> Callable:
-    namespace: dict[str, Any] = {"claim_ref": claim_ref, "SEPARATOR": LIST_SEPARATOR}
+def _compile(fields: list[tuple[str, serializers.Field]], prepares: list, label: str) -> Callable:
+    namespace: dict[str, Any] = {"claim_ref": claim_ref}
     lines = ["def build(row, ctx):"]
     for n, prepare in enumerate(prepares):
         namespace[f"prepare{n}"] = prepare
         lines.append(f"    row = prepare{n}(row)")
     lines.append("    base_url = ctx.get('base_url')")
-    values = [(name, _expression(field, namespace, flat)) for name, field in fields]
-    if flat:
-        lines.append("    return [" + ", ".join(expr for _, expr in values) + "]")
-    else:
-        lines.append("    return {" + ", ".join(f"{n!r}: {e}" for n, e in values) + "}")
+    values = [(name, _expression(field, namespace)) for name, field in fields]
+    lines.append("    return {" + ", ".join(f"{n!r}: {e}" for n, e in values) + "}")
     code = compile("\n".join(lines), f"<builder of {label}>", "exec")
     exec(code, namespace)  # the source is generated above from the field definitions
     return namespace["build"]
@@ -198,7 +190,6 @@ def builder(serializer_class: type[serializers.Serializer]) -> Builder:
         _BUILDERS[serializer_class] = _compile(
             list(serializer_class().fields.items()),
             [prepare] if prepare else [],
-            flat=False,
             label=serializer_class.__name__,
         )
     return _BUILDERS[serializer_class]
@@ -255,17 +246,6 @@ def table(serializer_class: type[serializers.Serializer]) -> list[Column]:
     """The serializer's fields as flat scalar columns: a nested object's fields come in
     its place, a list becomes text joined by "; "."""
     return [Column(name, field) for name, field in _flat_fields(serializer_class)[0]]
-
-
-@functools.cache
-def flat_row_builder(
-    serializer_class: type[serializers.Serializer],
-) -> tuple[list[Column], Callable[[Row, dict], list]]:
-    """The table's columns and a compiled function ``(row, context) -> [values]``
-    (compiled once per serializer)."""
-    pairs, prepares = _flat_fields(serializer_class)
-    build = _compile(pairs, prepares, flat=True, label=f"{serializer_class.__name__} rows")
-    return [Column(name, field) for name, field in pairs], build
 
 
 # --- Consensus ------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import ChainMap
-from collections.abc import Iterator
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -427,9 +426,9 @@ class MonumentViewSet(RegistryViewSet):
             by_id = {r["id"]: r for r in rows.values(*columns)}
             page = [from_row(by_id[pk]) if from_row else by_id[pk] for pk in ids]
             return self.get_paginated_response([s.monument_item(r, context) for r in page])
-        rows = formats.raw_rows(queryset.values(*columns))
+        rows = formats.read(queryset.values(*columns))
         if from_row is not None:
-            rows = map(from_row, rows)
+            rows = rows.through(lambda chunk: list(map(from_row, chunk)), s.MONUMENT_COLUMNS)
         return self.export("monuments", formats.monument_table, rows, s.monument_item, context)
 
     @staticmethod
@@ -484,16 +483,9 @@ class MonumentViewSet(RegistryViewSet):
             page = with_status([by_id[pk] for pk in ids])
             return self.get_paginated_response([s.monument_item(r, context) for r in page])
 
-        def chunks() -> Iterator[dict]:
-            batch: list[dict] = []
-            for row in formats.raw_rows(queryset.values(*s.MONUMENT_COLUMNS)):
-                batch.append(row)
-                if len(batch) == BITEMPORAL_CHUNK:
-                    yield from with_status(batch)
-                    batch = []
-            yield from with_status(batch)
-
-        return self.export("monuments", formats.monument_table, chunks(), s.monument_item, context)
+        rows = formats.read(queryset.values(*s.MONUMENT_COLUMNS), size=BITEMPORAL_CHUNK)
+        rows = rows.through(with_status, s.MONUMENT_COLUMNS)
+        return self.export("monuments", formats.monument_table, rows, s.monument_item, context)
 
     # --- detail ----------------------------------------------------------------------
 
@@ -730,7 +722,7 @@ class SourceViewSet(RegistryViewSet):
         return self.export(
             "sources",
             formats.source_table,
-            formats.raw_rows(rows),
+            formats.read(rows),
             s.source_item,
             context,
             enrich=formats.attach_source_links,
@@ -802,7 +794,7 @@ class ReportViewSet(mixins.ListModelMixin, RegistryViewSet):
         return self.export(
             "reports",
             formats.claim_table,
-            formats.raw_rows(queryset.values(*s.CLAIM_COLUMNS)),
+            formats.read(queryset.values(*s.CLAIM_COLUMNS)),
             lambda row, context: s.claim_item(row),
             {},
         )
@@ -948,9 +940,7 @@ class SiteViewSet(RegistryViewSet):
         if request.accepted_renderer.format == "json":
             page = self.paginate_queryset(rows)
             return self.get_paginated_response([s.site_item(r, context) for r in page])
-        return self.export(
-            "sites", formats.site_table, formats.raw_rows(rows), s.site_item, context
-        )
+        return self.export("sites", formats.site_table, formats.read(rows), s.site_item, context)
 
     def retrieve(self, request, *args, **kwargs):
         row = self.get_queryset().filter(slug=self.kwargs["slug"]).values(*s.SITE_COLUMNS).first()

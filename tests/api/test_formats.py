@@ -19,7 +19,7 @@ from heritage.api.views import (
     monument_detail_row,
     monument_timeline_row,
 )
-from heritage.models import DamageReport, Monument, Site
+from heritage.models import DamageReport, Monument, MonumentConsensus, Site
 
 
 def body(response) -> bytes:
@@ -186,6 +186,88 @@ def test_the_detail_and_timeline_builders_equal_the_serializers(seeded, api, rf,
         api.get("/api/monuments/temple-of-bel/timeline/").json()["changes"]
         == (timeline["changes"])
     )
+
+
+CONTEXT = {"base_url": "http://x/api/things/", "as_of": "2016-03-28"}
+
+
+def flat_values(item) -> list:
+    """A DRF item as the flat table's values: nested objects in place, lists joined."""
+    if isinstance(item, dict):
+        return [value for nested in item.values() for value in flat_values(nested)]
+    if isinstance(item, list):
+        return [s.LIST_SEPARATOR.join(item)]
+    return [item]
+
+
+def as_csv_cells(serializer, values: list) -> list:
+    texts = (s.serializers.CharField, s.serializers.ChoiceField)
+    cells = []
+    for column, value in zip(s.table(serializer), values, strict=True):
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(column.field, texts) and value and value[0] in "=+-@\t\r":
+            value = "'" + value
+        cells.append(value)
+    return cells
+
+
+def test_the_export_builders_equal_the_serializers(seeded):
+    # A monument without a stored status (the serializer's prepare_row fills it in) and
+    # text a spreadsheet would run as a formula.
+    MonumentConsensus.objects.filter(monument__slug="temple-of-bel").delete()
+    Monument.objects.filter(slug="arch-of-triumph").update(name="=SUM(1)", wikidata="+1")
+    context = CONTEXT
+    for table, queryset in [
+        (formats.monument_table(), Monument.objects.for_api().values(*s.MONUMENT_COLUMNS)),
+        (formats.site_table(), SiteViewSet().get_queryset().values(*s.SITE_COLUMNS)),
+        (formats.claim_table(), DamageReport.objects.accepted().values(*s.CLAIM_COLUMNS)),
+        (formats.source_table(), SourceViewSet().get_queryset().values(*s.SOURCE_COLUMNS)),
+    ]:
+        typed = list(queryset)
+        if table.serializer is s.SourceSerializer:
+            formats.attach_source_links(typed)
+        expected = [flat_values(i) for i in s.values_in(typed, table.serializer, context)]
+        assert expected
+        width = len(expected[0])
+        for mode in (formats.JSON, formats.CSV):
+            rows = formats.read(queryset)
+            built = [r for chunk in rows.chunks for r in table.chunks(rows, mode)(chunk, context)]
+            if mode == formats.CSV:
+                expected = [as_csv_cells(table.serializer, values) for values in expected]
+            assert [r[:width] for r in built] == expected, (table.name, mode)
+        if table.name == "monuments":
+            names = [c.name for c in s.table(table.serializer)]
+            assert "=SUM(1)" in [r[names.index("name")] for r in typed_flat(table, queryset)]
+            assert "'=SUM(1)" in [r[names.index("name")] for r in built]
+            bel = next(r for r in built if r[0] == "temple-of-bel")
+            assert bel[names.index("state")] == "unknown"
+
+
+def typed_flat(table, queryset) -> list[list]:
+    rows = formats.read(queryset)
+    return [r for chunk in rows.chunks for r in table.chunks(rows, formats.JSON)(chunk, CONTEXT)]
+
+
+def test_geojson_features_carry_the_flat_columns(seeded):
+    table = formats.monument_table()
+    queryset = Monument.objects.for_api().values(*s.MONUMENT_COLUMNS)
+    flat = typed_flat(table, queryset)
+    rows = formats.read(queryset)
+    build = table.chunks(rows, formats.GEOJSON)
+    features = [f for chunk in rows.chunks for f in build(chunk, CONTEXT)]
+    header = table.header
+    lat, lon = header.index("latitude"), header.index("longitude")
+    for values, feature in zip(flat, features, strict=True):
+        assert feature["id"] == values[header.index("slug")]
+        point = None if values[lon] is None else [values[lon], values[lat]]
+        assert (feature["geometry"] or {}).get("coordinates") == point
+        expected = {
+            n: v
+            for i, (n, v) in enumerate(zip(header, values, strict=True))
+            if i not in (lat, lon)
+        }
+        assert feature["properties"] == expected
 
 
 def test_json_csv_and_schema_come_from_one_description(seeded, api):
