@@ -244,8 +244,19 @@ def client(port: int, mix, recorder: Recorder, deadline: float, seed: int, think
         started = time.perf_counter()
         error = None
         try:
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
+            try:
+                reused = connection.sock is not None
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                if not reused:
+                    raise
+                # The server closed the idle keep-alive connection (after gunicorn's
+                # keepalive seconds) as the request left: ask again on a new one, as
+                # HTTP clients do for a request that changes nothing.
+                connection.close()
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
             response.read()
             changed = (
                 # A write since the ETag was given: a full answer with a new ETag is right.
