@@ -1103,7 +1103,9 @@ class RequestCount(models.Model):
     """The anonymous rate limit's counter for one client address
     (``heritage/api/throttles.py``): its requests in the current window of the rate's
     duration and in the window before, updated by one statement per request so that
-    every worker process counts the same requests.
+    every worker process counts the same requests. On PostgreSQL the table is
+    UNLOGGED (migration 0013): counting does not wait for the write-ahead log's flush,
+    and a crash only empties the counts.
 
     Not registry content: dumpdata leaves it out and loaddata ignores it."""
 

@@ -3,6 +3,18 @@
 from django.db import migrations, models
 
 
+def unlogged(apps, schema_editor, persistence="UNLOGGED"):
+    # PostgreSQL: the counters are not written to the write-ahead log, so counting a
+    # request does not wait for a disk flush (3 ms a request here); a crash empties
+    # them, which costs nothing but a fresh count.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"ALTER TABLE heritage_requestcount SET {persistence}")
+
+
+def logged(apps, schema_editor):
+    unlogged(apps, schema_editor, persistence="LOGGED")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -19,4 +31,5 @@ class Migration(migrations.Migration):
                 ('previous', models.PositiveIntegerField(default=0, help_text='Requests in the window before.')),
             ],
         ),
+        migrations.RunPython(unlogged, logged),
     ]

@@ -112,6 +112,16 @@ def test_the_rate_limit_costs_one_statement_a_request(seeded, api):
     assert RequestCount.objects.get().count == 1
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_counting_a_request_does_not_wait_for_the_write_ahead_log(db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relpersistence FROM pg_class WHERE relname = %s",
+            [RequestCount._meta.db_table],
+        )
+        assert cursor.fetchone() == ("u",)  # unlogged
+
+
 @pytest.fixture
 def minute(monkeypatch):
     """Moves the rate limit's clock: minute(k, s) is second s of minute k."""
