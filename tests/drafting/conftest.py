@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from heritage.drafting.places import Gazetteer, places_from_fixture
+from heritage.drafting.article import body_sentences
+from heritage.drafting.claims import Discourse, claims_in_sentence
+from heritage.drafting.places import Gazetteer, article_context, places_from_fixture
 
 from ..conftest import GAZETTEER, ROOT
 
@@ -47,3 +49,22 @@ def seeds_dir() -> Path:
     if not SEEDS_DIR.is_dir():
         pytest.skip(f"the seed articles are not in {SEEDS_DIR}")
     return SEEDS_DIR
+
+
+def draft_sentences(places: Gazetteer, text: str, published_on) -> list:
+    """The claims of an article's text, sentence by sentence as the drafter reads it."""
+    sentences = [s.text for s in body_sentences(text)]
+    context = article_context(places, text)
+    discourse = Discourse()
+    found = []
+    for index, sentence in enumerate(sentences):
+        following = sentences[index + 1] if index + 1 < len(sentences) else ""
+        found += claims_in_sentence(
+            sentence,
+            gazetteer=places,
+            context=context,
+            published_on=published_on,
+            discourse=discourse,
+            following=following,
+        )
+    return found

@@ -7,14 +7,12 @@ import datetime
 
 import pytest
 
-from heritage.drafting.article import body_sentences
-from heritage.drafting.claims import Discourse, claims_in_sentence
 from heritage.drafting.dates import date_mentions
 from heritage.drafting.evaluation import MISSPELLING, NEIGHBOUR
-from heritage.drafting.places import Gazetteer, article_context, places_from_fixture
+from heritage.drafting.places import Gazetteer, places_from_fixture
 
 from ..conftest import GAZETTEER
-from .conftest import ROOT, read_json
+from .conftest import ROOT, draft_sentences, read_json
 
 FRIDAY = datetime.date(2014, 9, 12)
 
@@ -27,22 +25,7 @@ def places() -> Gazetteer:
 
 
 def drafted(places, text, published_on=FRIDAY):
-    """The claims of an article's text, sentence by sentence as the drafter reads it."""
-    sentences = [s.text for s in body_sentences(text)]
-    context = article_context(places, text)
-    discourse = Discourse()
-    found = []
-    for index, sentence in enumerate(sentences):
-        following = sentences[index + 1] if index + 1 < len(sentences) else ""
-        found += claims_in_sentence(
-            sentence,
-            gazetteer=places,
-            context=context,
-            published_on=published_on,
-            discourse=discourse,
-            following=following,
-        )
-    return found
+    return draft_sentences(places, text, published_on)
 
 
 def pairs(places, text):

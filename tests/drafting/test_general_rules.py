@@ -10,7 +10,6 @@ import json
 import pytest
 
 from heritage.drafting.article import body_sentences
-from heritage.drafting.claims import Discourse, claims_in_sentence
 from heritage.drafting.corpus import CorpusError, read_corpus
 from heritage.drafting.evaluation import (
     CLAIM_CLASSES,
@@ -23,14 +22,13 @@ from heritage.drafting.evaluation import (
 )
 from heritage.drafting.places import (
     Gazetteer,
-    article_context,
     places_from_fixture,
     sites_from_fixture,
 )
 from heritage.models import EvidenceKind
 
 from ..conftest import GAZETTEER
-from .conftest import ROOT, read_json
+from .conftest import ROOT, draft_sentences, read_json
 
 SUNDAY = datetime.date(2023, 7, 23)
 
@@ -43,21 +41,7 @@ def places() -> Gazetteer:
 
 
 def drafted(places, text, published_on=SUNDAY):
-    sentences = [s.text for s in body_sentences(text)]
-    context = article_context(places, text)
-    discourse = Discourse()
-    found = []
-    for index, sentence in enumerate(sentences):
-        following = sentences[index + 1] if index + 1 < len(sentences) else ""
-        found += claims_in_sentence(
-            sentence,
-            gazetteer=places,
-            context=context,
-            published_on=published_on,
-            discourse=discourse,
-            following=following,
-        )
-    return found
+    return draft_sentences(places, text, published_on)
 
 
 def pairs(places, text):
