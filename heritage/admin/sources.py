@@ -62,17 +62,21 @@ def credits_and_copy_hints(
         .exclude(outlet__kind=OutletKind.UNNAMED_AGENCIES)
         .values("outlet_id")
     )
+    columns = (
+        "source_id",
+        "outlet_id",
+        "outlet__name",
+        "outlet__kind",
+        "source__key",
+        "source__published_on",
+    )
+    # Two branches of one UNION, each served by its own index (the page's credits by
+    # source, the others by publication date): one WHERE with OR read every credit.
     rows = (
-        through.objects.filter(Q(source_id__in=ids) | (near & Q(outlet_id__in=identifiable)))
+        through.objects.filter(source_id__in=ids)
+        .values_list(*columns)
+        .union(through.objects.filter(near, outlet_id__in=identifiable).values_list(*columns))
         .order_by("outlet__name", "source_id")
-        .values_list(
-            "source_id",
-            "outlet_id",
-            "outlet__name",
-            "outlet__kind",
-            "source__key",
-            "source__published_on",
-        )
     )
     own: list[tuple[int, int, str]] = []
     others = defaultdict(list)
