@@ -209,6 +209,26 @@ def test_a_failed_loaddata_leaves_the_consensus_as_it_was(seeded, tmp_path):
     assert list(MonumentConsensus.objects.order_by("pk").values()) == before
 
 
+def afp_destroyed_claim(key: str, monument: Monument, excerpt: str, evidence: str):
+    """A drafted claim, in an AFP story of 4 June 2016, that *monument* was destroyed
+    (observed on 2 June)."""
+    source = Source.objects.create(
+        key=f"{key}-gone",
+        title=f"{monument.name} blown up",
+        published_on=datetime.date(2016, 6, 4),
+        outlet=Outlet.objects.get(slug="afp"),
+    )
+    return DamageReport.objects.create(
+        source=source,
+        key=key,
+        monument=monument,
+        state="destroyed",
+        excerpt=excerpt,
+        evidence=evidence,
+        observed_from=datetime.date(2016, 6, 2),
+    )
+
+
 def test_a_members_claim_rolls_up_to_its_group(seeded, curator):
     """Groups and extent: accepting or rejecting a member's claim recomputes its group,
     whose state and extent follow the member's (one of two members destroyed: severely
@@ -217,20 +237,11 @@ def test_a_members_claim_rolls_up_to_its_group(seeded, curator):
     twin = Monument.objects.create(
         slug="twin-tower", name="Twin tower", kind="tomb", site=tombs.site, part_of=tombs
     )
-    source = Source.objects.create(
-        key="elahbel-gone",
-        title="Tower of Elahbel blown up",
-        published_on=datetime.date(2016, 6, 4),
-        outlet=Outlet.objects.get(slug="afp"),
-    )
-    report = DamageReport.objects.create(
-        source=source,
-        key="elahbel",
-        monument=Monument.objects.get(slug="tower-of-elahbel"),
-        state="destroyed",
-        excerpt="Satellite images show the Tower of Elahbel has been destroyed.",
-        evidence="imagery",
-        observed_from=datetime.date(2016, 6, 2),
+    report = afp_destroyed_claim(
+        "elahbel",
+        Monument.objects.get(slug="tower-of-elahbel"),
+        "Satellite images show the Tower of Elahbel has been destroyed.",
+        "imagery",
     )
     tombs.member_count = 24
     tombs.save()
@@ -259,20 +270,11 @@ def test_a_member_that_leaves_its_group_recomputes_the_group(seeded, curator):
     the former group too."""
     tombs = Monument.objects.get(slug="tower-tombs")
     elahbel = Monument.objects.get(slug="tower-of-elahbel")
-    source = Source.objects.create(
-        key="elahbel-gone",
-        title="Tower of Elahbel blown up",
-        published_on=datetime.date(2016, 6, 4),
-        outlet=Outlet.objects.get(slug="afp"),
-    )
-    report = DamageReport.objects.create(
-        source=source,
-        key="elahbel",
-        monument=elahbel,
-        state="destroyed",
-        excerpt="Satellite images show the Tower of Elahbel has been destroyed.",
-        evidence="imagery",
-        observed_from=datetime.date(2016, 6, 2),
+    report = afp_destroyed_claim(
+        "elahbel",
+        elahbel,
+        "Satellite images show the Tower of Elahbel has been destroyed.",
+        "imagery",
     )
     services.review_reports(reports=[report], decision=ReviewStatus.ACCEPTED, reviewer=curator)
     tombs.member_count = 2
@@ -329,20 +331,8 @@ def _mosque_with_minaret(seeded, curator) -> tuple[Monument, Monument]:
     cella = Monument.objects.create(
         slug="cella-of-bel", name="Cella of Bel", kind="temple", site=bel.site, part_of=bel
     )
-    source = Source.objects.create(
-        key="cella-gone",
-        title="Cella blown up",
-        published_on=datetime.date(2016, 6, 4),
-        outlet=Outlet.objects.get(slug="afp"),
-    )
-    report = DamageReport.objects.create(
-        source=source,
-        key="cella",
-        monument=cella,
-        state="destroyed",
-        excerpt="The cella of the temple has been blown up.",
-        evidence="eyewitness",
-        observed_from=datetime.date(2016, 6, 2),
+    report = afp_destroyed_claim(
+        "cella", cella, "The cella of the temple has been blown up.", "eyewitness"
     )
     services.review_reports(reports=[report], decision=ReviewStatus.ACCEPTED, reviewer=curator)
     return bel, cella
