@@ -166,3 +166,22 @@ def test_claims_are_found_by_excerpt_monument_or_source(
     client.force_login(reviewer)
     page = client.get(reverse("admin:heritage_damagereport_changelist"), {"q": term})
     assert {r.key for r in page.context["cl"].result_list} == expected
+
+
+def test_the_monument_list_leaves_the_stored_explanations_in_the_database(
+    seeded, reviewer, client
+):
+    """The list joins the stored status for its columns but reads neither its
+    explanation nor its stored timeline (JSON of every claim behind it), and does not
+    fetch them later one monument at a time."""
+    client.force_login(reviewer)
+    url = reverse("admin:heritage_monument_changelist")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    assert page.status_code == 200 and page.context["cl"].result_list
+    consensus_reads = [q["sql"] for q in queries if "heritage_monumentconsensus" in q["sql"]]
+    assert len(consensus_reads) == 1, consensus_reads
+    assert '"state"' in consensus_reads[0]
+    assert '"explanation"' not in consensus_reads[0]
+    assert '"timeline"' not in consensus_reads[0]
