@@ -22,6 +22,7 @@ import time
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import F
 from rest_framework.throttling import SimpleRateThrottle
 
 from ..models import RequestCount
@@ -60,8 +61,9 @@ class AnonymousRateThrottle(SimpleRateThrottle):
         if previous * (1 - elapsed) + count <= self.num_requests:
             return True
         # Refused: not counted, so that the estimate stays the pace the client was served.
-        RequestCount.objects.filter(client=client, window_index=window).update(
-            count=max(count - 1, 0)
+        # Relative to the stored count: other workers may have counted requests since.
+        RequestCount.objects.filter(client=client, window_index=window, count__gt=0).update(
+            count=F("count") - 1
         )
         self.refused = (count - 1, previous, elapsed)
         return False
