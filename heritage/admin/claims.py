@@ -184,7 +184,9 @@ class DamageReportAdmin(ClaimSearch, TableMixin, ReviewActions, HistoryAdmin):
             # Not a field lookup: take it out before the changelist reads the filters.
             request.GET = request.GET.copy()
             del request.GET[BEFORE]
-            if before.isdigit():
+            # ASCII digits only: "²".isdigit() is true, but int("²") fails. Anything
+            # else lists the newest claims, as without the parameter.
+            if before.isascii() and before.isdigit():
                 request.claims_before = int(before)
         return super().changelist_view(request, extra_context)
 

@@ -152,6 +152,21 @@ def test_deep_claim_pages_are_read_by_key_in_the_queries_of_the_first(
     )
 
 
+@pytest.mark.parametrize("before", ["²", "①", "-1", "1e3", "", "9" * 40])
+def test_a_claims_key_that_is_not_an_ascii_whole_number_lists_the_newest_claims(
+    large_registry, reviewer, client, before
+):
+    from heritage.models import DamageReport
+
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:heritage_damagereport_changelist"), {"before": before})
+
+    assert page.status_code == 200
+    newest = list(DamageReport.objects.order_by("-pk").values_list("pk", flat=True))
+    # Ignored, or (forty nines) a key every claim is older than: the newest page.
+    assert [r.pk for r in page.context["cl"].result_list] == newest[:100]
+
+
 @pytest.mark.parametrize(
     ("term", "expected"),
     [
