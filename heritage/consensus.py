@@ -56,8 +56,10 @@ on bench/timeline_eval.py and bench/consensus_eval.py):
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -163,12 +165,13 @@ class Claim:
     # when it speaks of the monument (or group) as a whole.
     quantity: int | None = None
 
-    @property
+    # Cached: a claim is frozen, and the engine reads these for every pair of claims.
+    @functools.cached_property
     def observed_until(self) -> datetime.date:
         """Last day the claim can speak of: the observation's end, else publication."""
         return self.observed_to or self.observed_from or self.published_on
 
-    @property
+    @functools.cached_property
     def speaks_from(self) -> datetime.date:
         """First day the claim speaks of: its observation's start, else its publication
         (an undated claim speaks of the state when it was published)."""
@@ -350,10 +353,11 @@ def _compute(
 
     verdicts = []
     voting_ids = {c.id for c in votes.values()}
+    live_ids = {c.id for c in live}
     for c in in_play:
         if c.id in superseded:
             role = "superseded"
-        elif weight[c.id] == 0 or c.id not in {x.id for x in live}:
+        elif weight[c.id] == 0 or c.id not in live_ids:
             role = "discounted"
         elif c.id not in voting_ids:
             role = "copy"
@@ -463,9 +467,13 @@ def _compute_group(
     override: Override | None,
     as_of: datetime.date | None,
     known_at: datetime.date | None,
+    members: Sequence[Consensus] | None = None,
 ) -> Consensus:
     """Rules 8 and 9: the monument's own vote (for a group, quantified claims read as
-    shares), its members' roll-up and, for a group, the extent."""
+    shares), its members' roll-up and, for a group, the extent.
+
+    *members*: the members' consensus at the same dates, when the caller has it
+    (:func:`history` computes each member once per change of its own evidence)."""
     claims = list(claims)
     own_claims, notes = [], {}
     for c in claims:
@@ -477,7 +485,8 @@ def _compute_group(
     by_id = {c.id: c for c in claims}
     own_by_id = {c.id: c for c in own_claims}
     own = _compute(own_claims, override=override, as_of=as_of, known_at=known_at, notes=notes)
-    members = [_compute(m, as_of=as_of, known_at=known_at) for m in group.members]
+    if members is None:
+        members = [_compute(m, as_of=as_of, known_at=known_at) for m in group.members]
     count = {s: sum(1 for m in members if m.state == s) for s in (*STATES, UNKNOWN)}
     own_state = own.evidence_state
 
@@ -614,22 +623,77 @@ class Change:
         return self.date
 
 
-def timeline(claims: Sequence[Claim], *, group: Group | None = None) -> list[Change]:
+def history(
+    claims: Sequence[Claim],
+    days: Sequence[datetime.date],
+    *,
+    group: Group | None = None,
+    on: str = "as_of",
+) -> list[Consensus]:
+    """``compute(claims, group=group, **{on: day})`` for each of *days* (ascending),
+    where *on* is ``"as_of"`` or ``"known_at"``.
+
+    The same results, computed once per member and change of its own evidence: a
+    member's consensus on a day depends only on which of its claims are in play by
+    then, so a group's day on which none of a member's claims enters reuses that
+    member's result (a group's days are all its members' days).
+    """
+    if on not in ("as_of", "known_at"):
+        raise ValueError(f"history: on must be 'as_of' or 'known_at', not {on!r}")
+    day_of = (lambda c: c.observed_until) if on == "as_of" else (lambda c: c.published_on)
+    members = group.members if group else ()
+    member_days = [sorted(day_of(c) for c in member) for member in members]
+    cache: dict[tuple[int, int], Consensus] = {}
+    results = []
+    for day in days:
+        as_of, known_at = (day, None) if on == "as_of" else (None, day)
+        if group is None:
+            results.append(_compute(claims, as_of=as_of, known_at=known_at))
+            continue
+        rolled = []
+        for i, member in enumerate(members):
+            key = (i, bisect.bisect_right(member_days[i], day))  # its claims in play
+            if key not in cache:
+                cache[key] = _compute(member, as_of=as_of, known_at=known_at)
+            rolled.append(cache[key])
+        results.append(
+            _compute_group(
+                claims, group, override=None, as_of=as_of, known_at=known_at, members=rolled
+            )
+        )
+    return results
+
+
+def change_days(claims: Iterable[Claim], group: Group | None = None) -> list[datetime.date]:
+    """The days ``as_of`` may change on: the ends of the observations of the
+    monument's claims and of its members', ascending."""
+    days = {c.observed_until for c in claims}
+    for member in group.members if group else ():
+        days.update(c.observed_until for c in member)
+    return sorted(days)
+
+
+def timeline(
+    claims: Sequence[Claim],
+    *,
+    group: Group | None = None,
+    steps: Sequence[Consensus] | None = None,
+) -> list[Change]:
     """Each change of the evidence-based state over time, oldest first, with the window
     in which it happened.
 
     A curator's override speaks of the present only, so the past is evidence alone. A
     group's timeline also changes when its members' states roll up to a new state; such
-    a change names no claim of the group as its cause.
+    a change names no claim of the group as its cause. *steps*: the consensus on each
+    of :func:`change_days`, when the caller has it (from :func:`history`).
     """
     changes: list[Change] = []
     by_id = {c.id: c for c in claims}
     previous: Consensus | None = None
-    days = {c.observed_until for c in claims}
-    for member in group.members if group else ():
-        days.update(c.observed_until for c in member)
-    for day in sorted(days):
-        result = compute(claims, as_of=day, group=group)
+    days = change_days(claims, group)
+    if steps is None:
+        steps = history(claims, days, group=group)
+    for day, result in zip(days, steps, strict=True):
         if not changes or result.state != changes[-1].state:
             # The causes: the claims observed that day that support the new state.
             causes = [
@@ -695,11 +759,21 @@ def _origins(claims: Sequence[Claim]) -> dict[ClaimRef, str]:
             )
             parent[second] = first
 
-    keys = sorted(by_source)
-    for i, a in enumerate(keys):
-        for b in keys[i + 1 :]:
-            if _same_origin(by_source[a], by_source[b]):
-                union(a, b)
+    # Only sources that share a wire credit, or where one copies the other, can be of
+    # one origin. Each origin's name is its earliest source whatever the order of the
+    # unions, so only those pairs are tried.
+    by_credit: dict[str, list[str]] = {}
+    for key in sorted(by_source):
+        for copied in by_source[key].copies_from:
+            if copied in by_source:
+                union(key, copied)
+        for credit in by_source[key].wire_credits:
+            by_credit.setdefault(credit, []).append(key)
+    for keys in by_credit.values():
+        for i, a in enumerate(keys):
+            for b in keys[i + 1 :]:
+                if _same_origin(by_source[a], by_source[b]):
+                    union(a, b)
     return {c.id: find(c.source_key) for c in claims}
 
 
@@ -752,13 +826,8 @@ def _superseded(
         return reports_change[later.id]
 
     for earlier in live:
-        contrary = [
-            later
-            for later in live
-            if later.speaks_from > earlier.observed_until
-            and later.state != earlier.state
-            and _may_follow(earlier.state, later.state)
-        ]
+        until, follows = earlier.observed_until, _FOLLOWERS[earlier.state]
+        contrary = [c for c in live if c.speaks_from > until and c.state in follows]
         if not contrary:
             continue
         first = min(c.speaks_from for c in contrary)
@@ -795,6 +864,13 @@ def _may_follow(earlier: str, later: str) -> bool:
     if later == RESTORED or earlier == RESTORED:
         return True
     return _DAMAGE_LEVEL[later] >= _DAMAGE_LEVEL[earlier]
+
+
+# For each state, the other states that may follow it (:func:`_may_follow`).
+_FOLLOWERS = {
+    earlier: frozenset(s for s in STATES if s != earlier and _may_follow(earlier, s))
+    for earlier in STATES
+}
 
 
 def _vote(votes: list[tuple[str, float]], override: Override | None) -> tuple[str, float, bool]:

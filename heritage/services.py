@@ -396,8 +396,9 @@ def _refresh_batch(ids: list[int], *, whole_range: bool) -> int:
         digest = history_digest(mine, group)
         # The past (timeline and periods) is recomputed only when its input changed.
         if row is None or row["history_digest"] != digest:
-            values.update(timeline=stored_timeline(mine, group), history_digest=digest)
-            periods.extend(consensus_periods(mid, mine, group))
+            timeline, past = stored_past(mid, mine, group)
+            values.update(timeline=timeline, history_digest=digest)
+            periods.extend(past)
             stale.append(mid)
         if row is None:
             created.append(MonumentConsensus(monument_id=mid, changed_at=now, **values))
@@ -552,7 +553,9 @@ _WRITTEN_FIELDS = [*_STORED_FIELDS, *_HISTORY_FIELDS, "changed_at"]
 def _engine_digest() -> str:
     """The engine's code and the code that stores its past are part of every digest:
     new rules recompute every stored past."""
-    code = [inspect.getsource(f) for f in (consensus, stored_timeline, consensus_periods)]
+    code = [
+        inspect.getsource(f) for f in (consensus, stored_past, stored_timeline, consensus_periods)
+    ]
     return hashlib.sha256("\n".join(code).encode()).hexdigest()
 
 
@@ -582,8 +585,24 @@ def history_digest(claims: list[consensus.Claim], group: consensus.Group | None 
     return digest.hexdigest()
 
 
+def stored_past(
+    monument_id: int, claims: list[consensus.Claim], group: consensus.Group | None = None
+) -> tuple[list[dict], list[ConsensusPeriod]]:
+    """The monument's stored past: its timeline and its periods on both bases.
+
+    The timeline's days are the ``as_of`` periods' days, so the engine's history on
+    them is computed once for both."""
+    days = consensus.change_days(claims, group)
+    steps = consensus.history(claims, [datetime.date.min, *days], group=group)
+    timeline = stored_timeline(claims, group, steps=steps[1:])
+    return timeline, consensus_periods(monument_id, claims, group, as_of_steps=steps)
+
+
 def stored_timeline(
-    claims: list[consensus.Claim], group: consensus.Group | None = None
+    claims: list[consensus.Claim],
+    group: consensus.Group | None = None,
+    *,
+    steps: list[consensus.Consensus] | None = None,
 ) -> list[dict]:
     """The engine's timeline of one monument as stored (dates as ISO strings)."""
     return [
@@ -595,7 +614,7 @@ def stored_timeline(
             "confidence": change.confidence,
             "claim_id": change.claim_id,
         }
-        for change in consensus.timeline(claims, group=group)
+        for change in consensus.timeline(claims, group=group, steps=steps)
     ]
 
 
@@ -608,7 +627,19 @@ def replace_periods(monument_ids: list[int], periods: list[ConsensusPeriod]) -> 
     for start in range(0, len(monument_ids), 500):  # within SQLite's parameter limit
         chunk = monument_ids[start : start + 500]
         ConsensusPeriod.objects.filter(monument_id__in=chunk).delete()
-    ConsensusPeriod.objects.bulk_create(periods, batch_size=1000)
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        ConsensusPeriod.objects.bulk_create(periods, batch_size=1000)
+        return
+    # A full refresh writes millions of periods: COPY streams them in one statement.
+    fields = [f for f in ConsensusPeriod._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        sql = f"COPY {quote(ConsensusPeriod._meta.db_table)} ({columns}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            for period in periods:
+                copy.write_row([getattr(period, f.attname) for f in fields])
 
 
 _BASES = {
@@ -618,7 +649,11 @@ _BASES = {
 
 
 def consensus_periods(
-    monument_id: int, claims: list[consensus.Claim], group: consensus.Group | None = None
+    monument_id: int,
+    claims: list[consensus.Claim],
+    group: consensus.Group | None = None,
+    *,
+    as_of_steps: list[consensus.Consensus] | None = None,
 ) -> list[ConsensusPeriod]:
     """The monument's past consensus on both bases, as periods covering every day.
 
@@ -628,7 +663,8 @@ def consensus_periods(
     status is unknown. A period whose state differs from the previous one's is a change
     (``changes_state``), caused by the heaviest claim of its first day that supports the
     new state, as in the engine's timeline. A group's status also changes on its
-    members' days (their states roll up to it).
+    members' days (their states roll up to it). *as_of_steps*: the engine's history on
+    the ``as_of`` periods' first days, when the caller has it.
     """
     members = [c for member in (group.members if group else ()) for c in member]
     periods = []
@@ -636,9 +672,11 @@ def consensus_periods(
         days = sorted({day_of(c) for c in [*claims, *members]})
         starts = [datetime.date.min, *days]
         ends = [*(d - datetime.timedelta(days=1) for d in days), END_OF_TIME]
+        steps = as_of_steps if parameter == "as_of" else None
+        if steps is None:
+            steps = consensus.history(claims, starts, group=group, on=parameter)
         previous = consensus.UNKNOWN
-        for start, end in zip(starts, ends, strict=True):
-            result = consensus.compute(claims, group=group, **{parameter: start})
+        for start, end, result in zip(starts, ends, steps, strict=True):
             ids = {v.claim_id for v in result.verdicts}
             in_play = [c for c in claims if c.id in ids]
             changes_state = result.state != previous

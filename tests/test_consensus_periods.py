@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from heritage import consensus
-from heritage.models import END_OF_TIME, PeriodBasis
-from heritage.services import consensus_periods, history_digest
+from heritage.models import END_OF_TIME, ConsensusPeriod, PeriodBasis
+from heritage.services import consensus_periods, history_digest, stored_past, stored_timeline
 
 FIRST_DAY = datetime.date(2014, 1, 1)
 SOURCES = ("a", "b", "c", "d", "e")
@@ -137,3 +139,50 @@ def test_the_digest_ignores_order_and_sees_any_change():
     changed = [claims[0], consensus.Claim(**{**claims[1].__dict__, "rank": "deprecated"})]
     assert history_digest(changed) != digest
     assert history_digest([]) != digest
+
+
+@st.composite
+def groups(draw) -> tuple[list[consensus.Claim], consensus.Group]:
+    """A monument with members: its own claims and each member's, as a group of like
+    members (of a known or unknown size) or a whole with parts."""
+    own = draw(claim_sets())
+    members = tuple(
+        [dataclasses.replace(c, id=f"m{i}:{c.id}") for c in draw(claim_sets())]
+        for i in range(draw(st.integers(0, 3)))
+    )
+    composition = draw(st.sampled_from((consensus.GROUP, consensus.WHOLE)))
+    size = None if composition == consensus.WHOLE else draw(st.sampled_from((None, 3, 10)))
+    return own, consensus.Group(size=size, members=members, composition=composition)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, database=None)
+@given(groups(), st.sampled_from(("as_of", "known_at")))
+def test_history_equals_the_engine_on_each_day_for_a_monument_with_members(monument, on):
+    claims, group = monument
+    day_of = (lambda c: c.observed_until) if on == "as_of" else (lambda c: c.published_on)
+    days = sorted({day_of(c) for c in [*claims, *(c for m in group.members for c in m)]})
+    days = [datetime.date.min, *days, END_OF_TIME]
+    steps = consensus.history(claims, days, group=group, on=on)
+    assert steps == [consensus.compute(claims, group=group, **{on: day}) for day in days]
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, database=None)
+@given(groups())
+def test_the_stored_past_is_the_engines_timeline_and_periods(monument):
+    claims, group = monument
+    timeline, periods = stored_past(1, claims, group)
+    assert [change["date"] for change in timeline] == [
+        change.date.isoformat() for change in consensus.timeline(claims, group=group)
+    ]
+    assert timeline == stored_timeline(claims, group)
+    fields = [f.attname for f in ConsensusPeriod._meta.concrete_fields if not f.primary_key]
+
+    def rows(periods):
+        return [tuple(getattr(p, name) for name in fields) for p in periods]
+
+    assert rows(periods) == rows(consensus_periods(1, claims, group))
+
+
+def test_history_refuses_an_unknown_basis():
+    with pytest.raises(ValueError, match="as_of.*known_at"):
+        consensus.history([], [datetime.date(2016, 1, 1)], on="observed")
