@@ -47,6 +47,10 @@ MEMBERS_ONLY_FOR_GROUP = (
     "leave member_count empty and member_count_approximate off."
 )
 PUBLISHED_IN_FUTURE = "The publication date cannot be in the future."
+# The earliest date a source or an observation may carry: earlier ones are typing errors
+# ("0216-03-27"), and date arithmetic near date.min overflows.
+EARLIEST_DATE = datetime.date(1800, 1, 1)
+BEFORE_EARLIEST_DATE = "{date} is before 1800-01-01, the earliest date the registry records."
 RANK_NEEDS_REASON = "Pinning or discounting a claim needs a reason on record."
 OVERRIDE_NEEDS_REASON = "An override needs a reason on record."
 PHOTO_NEEDS_CREDIT = "A photo needs a credit (who took it or owns it)."
@@ -625,6 +629,10 @@ class Source(models.Model):
         super().clean()
         if self.published_on and self.published_on > timezone.localdate():
             raise ValidationError({"published_on": PUBLISHED_IN_FUTURE})
+        if self.published_on and self.published_on < EARLIEST_DATE:
+            raise ValidationError(
+                {"published_on": BEFORE_EARLIEST_DATE.format(date=self.published_on.isoformat())}
+            )
         if self.pk and self.published_on:
             # A claim is never observed after its source's publication (the stored past
             # relies on it): moving the date before a claim's observation is refused.
@@ -857,6 +865,10 @@ class DamageReport(Versioned, models.Model):
             errors["observed_from"] = OBSERVED_END_WITHOUT_START
         elif self.observed_to and self.observed_to < self.observed_from:
             errors["observed_to"] = OBSERVED_RANGE_REVERSED
+        for name in ("observed_from", "observed_to"):
+            value = getattr(self, name)
+            if value and value < EARLIEST_DATE:
+                errors[name] = BEFORE_EARLIEST_DATE.format(date=value.isoformat())
         latest = self.observed_until
         if latest and latest > timezone.localdate():
             errors.setdefault(

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from heritage import services
 from heritage.models import (
+    BEFORE_EARLIEST_DATE,
     OBSERVED_AFTER_PUBLICATION,
     OBSERVED_IN_FUTURE,
     Alias,
@@ -376,6 +377,26 @@ def _observed_in_future(tmp_path):
     ]
 
 
+def _observed_before_the_earliest_date(tmp_path):
+    content = bad_report(observed_from="0001-01-01")
+    return [("observed-year-one.json", content)], [
+        "object 1",
+        'key="bad-report"',
+        "'observed_from'",
+        BEFORE_EARLIEST_DATE.format(date="0001-01-01"),
+    ]
+
+
+def _published_before_the_earliest_date(tmp_path):
+    content = [new_source("test-2016-04-03-typo", published_on="0216-03-27")]
+    return [("published-typo.json", content)], [
+        "object 1",
+        'key="test-2016-04-03-typo"',
+        "'published_on'",
+        BEFORE_EARLIEST_DATE.format(date="0216-03-27"),
+    ]
+
+
 def _seed_source_key_reused(tmp_path):
     (source,) = [obj for obj in read_fixture(REUTERS_ARTICLE) if obj["model"] == "heritage.source"]
     source["fields"]["title"] = "A different article under the same key"
@@ -563,6 +584,8 @@ BAD_CASES = [
     pytest.param(_whitespace_excerpt, id="whitespace-only-excerpt"),
     pytest.param(_observed_after_publication, id="observed-after-publication"),
     pytest.param(_observed_in_future, id="observed-in-future"),
+    pytest.param(_observed_before_the_earliest_date, id="observed-in-year-one"),
+    pytest.param(_published_before_the_earliest_date, id="published-in-year-216"),
     pytest.param(_seed_source_key_reused, id="seed-source-key-reused-with-different-title"),
     pytest.param(_new_source_key_defined_twice, id="new-source-key-defined-differently-twice"),
     pytest.param(_oversized_title, id="oversized-title"),

@@ -141,6 +141,9 @@ class SourceAdmin(TableMixin, HistoryAdmin):
     search_fields = ["title", "key", "byline"]
     autocomplete_fields = ["outlet", "wire_credits", "photo_credits", "copies_passages_from"]
     date_hierarchy = "published_on"
+    # Its years, months and days probed with the date's index (templatetags/admin_dates);
+    # import-export's buttons are added around it.
+    change_list_template = "admin/heritage/source/change_list.html"
     readonly_fields = ["copy_hint_detail"]
     inlines = [SourceClaimInline]
     show_full_result_count = False
