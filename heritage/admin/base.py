@@ -10,7 +10,9 @@ import tablib
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -144,10 +146,25 @@ def deleted_label(row) -> str:
         )
 
 
+class KeysFirstPaginator(Paginator):
+    """Pages past the first read their rows by key: the page's primary keys are chosen
+    in a subquery (``OFFSET`` over the list's order, which an index can serve alone),
+    and only those rows are joined to what the list shows. Skipping rows with their
+    joins made a deep page of two million claims take 8 s on PostgreSQL."""
+
+    def page(self, number):
+        page = super().page(number)
+        if isinstance(self.object_list, QuerySet) and page.number > 1:
+            keys = page.object_list.values("pk")
+            page.object_list = self.object_list.filter(pk__in=keys)
+        return page
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """History (who, when, which fields), revert, and the list of deleted records."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    paginator = KeysFirstPaginator
 
     def get_urls(self):
         return [

@@ -11,7 +11,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from heritage.admin.base import HistoryAdmin, TableMixin, VersionedForm, can_review
+from heritage.admin.base import (
+    HistoryAdmin,
+    KeysFirstPaginator,
+    TableMixin,
+    VersionedForm,
+    can_review,
+)
 from heritage.admin.decisions import ReviewActions
 from heritage.models import (
     CLAIM_FIELDS,
@@ -226,6 +232,7 @@ class DraftedClaimAdmin(ClaimSearch, ReviewActions, admin.ModelAdmin):
     ordering = ["source__published_on", "source__key", "key"]
     show_full_result_count = False
     list_per_page = 50
+    paginator = KeysFirstPaginator
 
     def has_add_permission(self, request):
         return False

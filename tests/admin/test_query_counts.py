@@ -152,6 +152,42 @@ def test_deep_claim_pages_are_read_by_key_in_the_queries_of_the_first(
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "order"),
+    [
+        ("admin:heritage_damagereport_changelist", {}),
+        ("admin:heritage_damagereport_changelist", {"o": "3"}),  # by state, then -pk
+        ("admin:heritage_source_changelist", {}),
+        ("admin:heritage_monument_changelist", {}),
+        ("admin:heritage_draftedclaim_changelist", {}),
+    ],
+)
+def test_a_later_page_by_number_is_read_by_key_with_the_rows_of_offset_pages(
+    large_registry, reviewer, client, monkeypatch, name, order
+):
+    """Page 2 holds the rows the list's order puts there, read in the page's one
+    query: the page's keys in a subquery (OFFSET over the keys alone), then its rows."""
+    from django.contrib import admin
+
+    model_admin = next(
+        a
+        for a in admin.site._registry.values()
+        if name.endswith(f"_{a.opts.model_name}_changelist")
+    )
+    monkeypatch.setattr(model_admin, "list_per_page", 20)  # three pages or more
+    client.force_login(reviewer)
+    first = client.get(reverse(name), order).context["cl"]
+    expected = list(first.queryset.values_list("pk", flat=True))
+    size = first.list_per_page
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(reverse(name), {**order, "p": "2"}).context["cl"]
+
+    assert [row.pk for row in second.result_list] == expected[size : 2 * size]
+    table = first.model._meta.db_table
+    pages = [q["sql"] for q in queries if "OFFSET" in q["sql"] and table in q["sql"]]
+    assert len(pages) == 1 and " IN (SELECT" in pages[0]
+
+
 @pytest.mark.parametrize("before", ["²", "①", "-1", "1e3", "", "9" * 40])
 def test_a_claims_key_that_is_not_an_ascii_whole_number_lists_the_newest_claims(
     large_registry, reviewer, client, before
