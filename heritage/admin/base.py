@@ -9,11 +9,12 @@ import openpyxl
 import tablib
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from import_export.admin import ImportExportMixin
@@ -176,6 +177,18 @@ class HistoryAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
+    def history_view(self, request, object_id, extra_context=None):
+        self._key_or_404(object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def _key_or_404(self, raw: str, field=None) -> None:
+        """A history address whose key is not one ("abc", "²") is not found, as the
+        change page treats it, instead of failing in the query."""
+        try:
+            (field or self.opts.pk).to_python(unquote(raw))
+        except ValidationError as exc:
+            raise Http404(f"No {self.opts.verbose_name} with the key {raw!r}.") from exc
+
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             "deleted_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted"),
@@ -227,6 +240,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
             previous = current
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._key_or_404(object_id)
+        self._key_or_404(version_id, field=self.model.history.model._meta.pk)
         request.heritage_reverting = True
         return super().history_form_view(request, object_id, version_id, extra_context)
 
