@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
+from django.core.validators import slug_re
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -454,7 +455,8 @@ def site_from_query(request) -> Site | None:
     slug = request.GET.get("site") or ""
     if not slug:
         return None
-    site = Site.objects.filter(slug=slug).first()
+    # Not a slug (a NUL byte, which PostgreSQL refuses in a query): no such site.
+    site = Site.objects.filter(slug=slug).first() if slug_re.fullmatch(slug) else None
     if site is None:
         raise Http404(_("No site with this name in the registry."))
     return site
