@@ -9,10 +9,11 @@ import openpyxl
 import tablib
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import connection, models
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -161,7 +162,36 @@ class KeysFirstPaginator(Paginator):
         return page
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+def is_key(field, raw: str) -> bool:
+    """Whether *raw* can be a value of the primary key *field* in this database."""
+    try:
+        value = field.to_python(raw)
+    except ValidationError:
+        return False
+    if isinstance(value, int):
+        low, high = connection.ops.integer_field_range(field.get_internal_type())
+        return (low is None or value >= low) and (high is None or value <= high)
+    return True
+
+
+class CheckedSelection:
+    """An action on rows whose ids are not ids ("²", an overflowing number: a forged
+    form) does nothing and says so, instead of failing in the query."""
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        wrong = next((raw for raw in selected if not is_key(self.opts.pk, raw)), None)
+        if wrong is not None:
+            self.message_user(
+                request,
+                f"Nothing was done: {wrong[:40]!r} is not the id of a {self.opts.verbose_name}.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
+
+class HistoryAdmin(CheckedSelection, SimpleHistoryAdmin):
     """History (who, when, which fields), revert, and the list of deleted records."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

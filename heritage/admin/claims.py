@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from heritage.admin.base import (
+    CheckedSelection,
     HistoryAdmin,
     KeysFirstPaginator,
     TableMixin,
@@ -218,7 +219,7 @@ class DamageReportAdmin(ClaimSearch, TableMixin, ReviewActions, HistoryAdmin):
 
 
 @admin.register(DraftedClaim)
-class DraftedClaimAdmin(ClaimSearch, ReviewActions, admin.ModelAdmin):
+class DraftedClaimAdmin(CheckedSelection, ClaimSearch, ReviewActions, admin.ModelAdmin):
     """The review queue: drafted claims with what a reviewer needs to decide."""
 
     list_display = ["claim", "state", "excerpt_text", "source_text", "attribution"]

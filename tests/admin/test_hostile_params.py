@@ -60,3 +60,33 @@ def test_a_change_page_for_an_id_that_is_not_one_answers_without_a_server_error(
             url = f"{change}{object_id}/{page}"
             response = admin_client.get(url)
             assert response.status_code < 500, (url, response.status_code)
+
+
+@pytest.mark.parametrize("name", CHANGELISTS)
+def test_an_action_on_ids_that_are_not_ids_does_nothing_and_says_so(seeded, admin_client, name):
+    model = next(
+        m for m in admin.site._registry if name.endswith(f"_{m._meta.model_name}_changelist")
+    )
+    before = model._default_manager.count()
+    for selected in ["²", "abc", "9" * 30, "-9" + "9" * 30]:
+        response = admin_client.post(
+            reverse(name),
+            {"action": "delete_selected", "_selected_action": [selected], "index": "0"},
+            follow=True,
+        )
+        assert response.status_code < 500, (name, selected, response.status_code)
+    assert model._default_manager.count() == before
+
+
+def test_a_review_on_a_forged_claim_id_names_it_and_changes_nothing(seeded, admin_client):
+    from heritage.models import DamageReport
+
+    states = list(DamageReport.objects.values_list("review_status", flat=True))
+    response = admin_client.post(
+        reverse("admin:heritage_damagereport_changelist"),
+        {"action": "accept_claims", "_selected_action": ["1", "²"], "index": "0"},
+        follow=True,
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == ["Nothing was done: '²' is not the id of a damage report."]
+    assert list(DamageReport.objects.values_list("review_status", flat=True)) == states
