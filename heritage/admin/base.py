@@ -162,6 +162,10 @@ class KeysFirstPaginator(Paginator):
         return page
 
 
+def without_nul(text: str) -> str:
+    return text.replace("\x00", "")
+
+
 def is_key(field, raw: str) -> bool:
     """Whether *raw* can be a value of the primary key *field* in this database."""
     try:
@@ -174,9 +178,14 @@ def is_key(field, raw: str) -> bool:
     return True
 
 
-class CheckedSelection:
-    """An action on rows whose ids are not ids ("²", an overflowing number: a forged
-    form) does nothing and says so, instead of failing in the query."""
+class CheckedInput:
+    """What a forged request carries is checked before it reaches a query: an action
+    on rows whose ids are not ids ("²", an overflowing number) does nothing and says
+    so, and a search term loses its NUL bytes (PostgreSQL refuses them in a query; no
+    stored text holds one)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, without_nul(search_term))
 
     def response_action(self, request, queryset):
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
@@ -191,7 +200,7 @@ class CheckedSelection:
         return super().response_action(request, queryset)
 
 
-class HistoryAdmin(CheckedSelection, SimpleHistoryAdmin):
+class HistoryAdmin(CheckedInput, SimpleHistoryAdmin):
     """History (who, when, which fields), revert, and the list of deleted records."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

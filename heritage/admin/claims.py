@@ -12,12 +12,13 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from heritage.admin.base import (
-    CheckedSelection,
+    CheckedInput,
     HistoryAdmin,
     KeysFirstPaginator,
     TableMixin,
     VersionedForm,
     can_review,
+    without_nul,
 )
 from heritage.admin.decisions import ReviewActions
 from heritage.models import (
@@ -41,7 +42,7 @@ def search_claims(queryset, search_term: str):
     Each of the three is its own index-served query (trigram indexes on PostgreSQL)
     and the page keeps the claims in their union: one ``OR`` across the joined tables
     would make the database join every claim first."""
-    term = search_term.strip()
+    term = without_nul(search_term).strip()
     if not term:
         return queryset
     monuments = Monument.objects.filter(Q(name__icontains=term) | Q(slug__icontains=term))
@@ -219,7 +220,7 @@ class DamageReportAdmin(ClaimSearch, TableMixin, ReviewActions, HistoryAdmin):
 
 
 @admin.register(DraftedClaim)
-class DraftedClaimAdmin(CheckedSelection, ClaimSearch, ReviewActions, admin.ModelAdmin):
+class DraftedClaimAdmin(CheckedInput, ClaimSearch, ReviewActions, admin.ModelAdmin):
     """The review queue: drafted claims with what a reviewer needs to decide."""
 
     list_display = ["claim", "state", "excerpt_text", "source_text", "attribution"]

@@ -90,3 +90,23 @@ def test_a_review_on_a_forged_claim_id_names_it_and_changes_nothing(seeded, admi
     messages = [str(m) for m in response.context["messages"]]
     assert messages == ["Nothing was done: '²' is not the id of a damage report."]
     assert list(DamageReport.objects.values_list("review_status", flat=True)) == states
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field_name"),
+    [("damagereport", "monument"), ("damagereport", "source"), ("source", "outlet")],
+)
+@pytest.mark.parametrize("term", ["\x00", "Bel\x00", "%_", "²"])
+def test_autocomplete_answers_any_term(seeded, admin_client, model_name, field_name, term):
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {
+            "term": term,
+            "app_label": "heritage",
+            "model_name": model_name,
+            "field_name": field_name,
+        },
+    )
+    assert response.status_code == 200
+    if term == "Bel\x00" and field_name == "monument":  # the NUL byte is dropped
+        assert "Temple of Bel" in [r["text"] for r in response.json()["results"]]
