@@ -84,6 +84,10 @@ REFERENCE_BY_NUMBER = (
     "field {field!r}: refer to a {target} by its natural key (a list such as "
     '["temple-of-bel"]), not by number'
 )
+NUL_CHARACTER = (
+    "field {field!r} holds a NUL character (\\u0000), which no text in the registry may "
+    "hold (PostgreSQL refuses it)"
+)
 DUPLICATE_KEY = 'the key "{key}" appears twice in one JSON object (each key may appear once)'
 TOO_DEEP = "nested deeper than a fixture needs (at most {depth} levels{where})"
 COPIES_LATER = (
@@ -746,6 +750,8 @@ def _check_shape(record: Record, scope: Scope) -> None:
             raise FixtureError(
                 f"{record.describe()}: {UNKNOWN_FIELD.format(field=name, model=record.model_label)}"
             ) from None
+        if _holds_nul(value):
+            raise FixtureError(f"{record.describe()}: {NUL_CHARACTER.format(field=name)}")
         if history:
             continue  # a history row's references are resolved by _resolve_history_subject
         if getattr(f, "primary_key", False):
@@ -757,6 +763,13 @@ def _check_shape(record: Record, scope: Scope) -> None:
             raise FixtureError(
                 f"{record.describe()}: {REFERENCE_BY_NUMBER.format(field=name, target=target)}"
             )
+
+
+def _holds_nul(value) -> bool:
+    """Whether a field's value (text, or a natural key's parts) holds a NUL character."""
+    if isinstance(value, str):
+        return "\x00" in value
+    return isinstance(value, list) and any(_holds_nul(part) for part in value)
 
 
 def _by_number(f, value) -> bool:

@@ -47,6 +47,9 @@ REVIEW_NEEDS_REVIEWER = (
 )
 
 
+NUL_IN_CELL = "This cell holds a NUL character, which no text in the registry may hold."
+
+
 class NaturalKeyWidget(widgets.ForeignKeyWidget):
     """A reference by natural key; an unknown key is an error naming the key."""
 
@@ -119,7 +122,14 @@ class RegistryResource(resources.ModelResource):
         super().before_import_row(row, **kwargs)
 
     def import_instance(self, instance, row, **kwargs):
-        errors: dict = {}
+        # A NUL character reaches no query (PostgreSQL refuses it): the row is refused.
+        errors: dict = {
+            field.attribute or field.column_name: [NUL_IN_CELL]
+            for field in self.get_import_fields()
+            if isinstance(row.get(field.column_name), str) and "\x00" in row[field.column_name]
+        }
+        if errors:
+            raise ValidationError(errors)
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:

@@ -27,6 +27,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from heritage import services
+from heritage.loading import NUL_CHARACTER
 from heritage.models import (
     BEFORE_EARLIEST_DATE,
     OBSERVED_AFTER_PUBLICATION,
@@ -377,6 +378,24 @@ def _observed_in_future(tmp_path):
     ]
 
 
+def _nul_in_an_excerpt(tmp_path):
+    content = bad_report(excerpt="The temple\u0000 was damaged.")
+    return [("nul-excerpt.json", content)], [
+        "object 1",
+        'key="bad-report"',
+        NUL_CHARACTER.format(field="excerpt"),
+    ]
+
+
+def _nul_in_a_natural_key(tmp_path):
+    content = bad_report(monument=["temple-of-bel\u0000"])
+    return [("nul-key.json", content)], [
+        "object 1",
+        'key="bad-report"',
+        NUL_CHARACTER.format(field="monument"),
+    ]
+
+
 def _observed_before_the_earliest_date(tmp_path):
     content = bad_report(observed_from="0001-01-01")
     return [("observed-year-one.json", content)], [
@@ -585,6 +604,8 @@ BAD_CASES = [
     pytest.param(_observed_after_publication, id="observed-after-publication"),
     pytest.param(_observed_in_future, id="observed-in-future"),
     pytest.param(_observed_before_the_earliest_date, id="observed-in-year-one"),
+    pytest.param(_nul_in_an_excerpt, id="nul-in-an-excerpt"),
+    pytest.param(_nul_in_a_natural_key, id="nul-in-a-natural-key"),
     pytest.param(_published_before_the_earliest_date, id="published-in-year-216"),
     pytest.param(_seed_source_key_reused, id="seed-source-key-reused-with-different-title"),
     pytest.param(_new_source_key_defined_twice, id="new-source-key-defined-differently-twice"),

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from heritage.models import DamageReport, Monument, MonumentConsensus, ReviewStatus, Source
 from heritage.resources import (
+    NUL_IN_CELL,
     REVIEW_NEEDS_REVIEWER,
     DamageReportResource,
     MonumentResource,
@@ -100,6 +101,18 @@ def test_a_dry_run_reports_each_row_and_writes_nothing(seeded, curator):
             "state",
             "not a valid choice",
             id="state-off-the-scale",
+        ),
+        pytest.param(
+            "afp-2016-03-28-syria-troops-press-advance,x,tetrapylon,destroyed,E\x00.,eyewitness,2016-03-27,drafted",
+            "excerpt",
+            NUL_IN_CELL,
+            id="nul-in-a-cell",
+        ),
+        pytest.param(
+            "afp-2016-03-28-syria-troops-press-advance,x,tetra\x00pylon,destroyed,E.,eyewitness,2016-03-27,drafted",
+            "monument",
+            NUL_IN_CELL,
+            id="nul-in-a-reference",
         ),
     ],
 )
