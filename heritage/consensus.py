@@ -866,10 +866,21 @@ def _may_follow(earlier: str, later: str) -> bool:
     return _DAMAGE_LEVEL[later] >= _DAMAGE_LEVEL[earlier]
 
 
-# For each state, the other states that may follow it (:func:`_may_follow`).
+def _follows_safely(earlier: str, later: str) -> bool:
+    """:func:`_may_follow`, where ``unknown`` (a claim about none of a group's
+    members) follows and is followed only as a restoration allows."""
+    try:
+        return _may_follow(earlier, later)
+    except KeyError:
+        return False
+
+
+# For each state, the other states that may follow it.
 _FOLLOWERS = {
-    earlier: frozenset(s for s in STATES if s != earlier and _may_follow(earlier, s))
-    for earlier in STATES
+    earlier: frozenset(
+        s for s in (*STATES, UNKNOWN) if s != earlier and _follows_safely(earlier, s)
+    )
+    for earlier in (*STATES, UNKNOWN)
 }
 
 

@@ -36,6 +36,10 @@ PUBLISHED_BEFORE_OBSERVATION = (
 )
 OBSERVED_RANGE_REVERSED = "The end of the observed range is before its start."
 OBSERVED_END_WITHOUT_START = "Give the start of the observed range too (the same date if exact)."
+QUANTITY_ZERO = (
+    "A claim about members covers at least one: leave the quantity empty for a claim "
+    "about the whole group."
+)
 INFERRED_NEEDS_NOTE = "Say why this vague reference is read as this monument."
 REJECTED_NEEDS_NOTE = "A rejected claim needs a note saying why."
 DRAFT_HAS_REVIEW = "A drafted claim has no reviewer or review time yet."
@@ -880,6 +884,8 @@ class DamageReport(Versioned, models.Model):
                 "observed_to" if self.observed_to else "observed_from",
                 OBSERVED_AFTER_PUBLICATION.format(published=published.isoformat()),
             )
+        if self.quantity == 0:
+            errors["quantity"] = QUANTITY_ZERO
         if self.inferred and not self.inference_note.strip():
             errors["inference_note"] = INFERRED_NEEDS_NOTE
         if self.review_status == ReviewStatus.REJECTED and not self.review_note.strip():

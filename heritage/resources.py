@@ -109,6 +109,15 @@ class RegistryResource(resources.ModelResource):
         super().before_import(dataset, **kwargs)
 
     def before_import_row(self, row, **kwargs):
+        # A NUL character reaches no query, not even the lookup of the row's record by
+        # its key (PostgreSQL refuses it): the row is refused first.
+        nul = {
+            field.attribute or field.column_name: [NUL_IN_CELL]
+            for field in self.get_import_fields()
+            if isinstance(row.get(field.column_name), str) and "\x00" in row[field.column_name]
+        }
+        if nul:
+            raise ValidationError(nul)
         # Spreadsheets give an empty cell as None; the registry stores empty text as "".
         model = self._meta.model
         for field in self.get_import_fields():
@@ -122,14 +131,7 @@ class RegistryResource(resources.ModelResource):
         super().before_import_row(row, **kwargs)
 
     def import_instance(self, instance, row, **kwargs):
-        # A NUL character reaches no query (PostgreSQL refuses it): the row is refused.
-        errors: dict = {
-            field.attribute or field.column_name: [NUL_IN_CELL]
-            for field in self.get_import_fields()
-            if isinstance(row.get(field.column_name), str) and "\x00" in row[field.column_name]
-        }
-        if errors:
-            raise ValidationError(errors)
+        errors: dict = {}
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:

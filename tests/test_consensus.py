@@ -1168,6 +1168,18 @@ def test_group_of_unknown_size_is_damaged_and_says_its_size_is_unknown():
     assert result.extent.size is None and result.extent.destroyed == 12
 
 
+def test_a_claim_about_none_of_a_groups_members_leaves_the_group_unknown():
+    """Refused on saving (QUANTITY_ZERO), but a row stored before must not stop the
+    engine: it reads as no evidence of damage, beside and after other claims."""
+    none = claim(1, DESTROYED, quantity=0, observed="2015-08-01")
+    earlier = claim(2, DAMAGED, evidence="official", observed="2015-06-01")
+    later = claim(3, RESTORED, evidence="official", observed="2016-06-01")
+
+    assert compute([none], group=Group(size=10)).state == UNKNOWN
+    assert compute([earlier, none], group=Group(size=10)).state == DAMAGED
+    assert compute([earlier, none, later], group=Group(size=10)).state == RESTORED
+
+
 def test_group_claim_without_quantity_speaks_of_the_whole_group():
     razed = claim(1, DESTROYED, observed="2015-08-01")
 

@@ -32,6 +32,7 @@ from heritage.models import (
     BEFORE_EARLIEST_DATE,
     OBSERVED_AFTER_PUBLICATION,
     OBSERVED_IN_FUTURE,
+    QUANTITY_ZERO,
     Alias,
     DamageReport,
     Monument,
@@ -378,6 +379,16 @@ def _observed_in_future(tmp_path):
     ]
 
 
+def _quantity_zero(tmp_path):
+    content = bad_report(quantity=0)
+    return [("quantity-zero.json", content)], [
+        "object 1",
+        'key="bad-report"',
+        "'quantity'",
+        QUANTITY_ZERO,
+    ]
+
+
 def _nul_in_an_excerpt(tmp_path):
     content = bad_report(excerpt="The temple\u0000 was damaged.")
     return [("nul-excerpt.json", content)], [
@@ -605,6 +616,7 @@ BAD_CASES = [
     pytest.param(_observed_in_future, id="observed-in-future"),
     pytest.param(_observed_before_the_earliest_date, id="observed-in-year-one"),
     pytest.param(_nul_in_an_excerpt, id="nul-in-an-excerpt"),
+    pytest.param(_quantity_zero, id="a-claim-about-zero-members"),
     pytest.param(_nul_in_a_natural_key, id="nul-in-a-natural-key"),
     pytest.param(_published_before_the_earliest_date, id="published-in-year-216"),
     pytest.param(_seed_source_key_reused, id="seed-source-key-reused-with-different-title"),

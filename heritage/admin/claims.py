@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import admin
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.db.models import Q
@@ -192,9 +194,10 @@ class DamageReportAdmin(ClaimSearch, TableMixin, ReviewActions, HistoryAdmin):
             # Not a field lookup: take it out before the changelist reads the filters.
             request.GET = request.GET.copy()
             del request.GET[BEFORE]
-            # ASCII digits only: "²".isdigit() is true, but int("²") fails. Anything
-            # else lists the newest claims, as without the parameter.
-            if before.isascii() and before.isdigit():
+            # ASCII digits only ("²".isdigit() is true, but int("²") fails), at most
+            # 18 (any id fits; int() refuses over 4,300). Anything else lists the
+            # newest claims, as without the parameter.
+            if re.fullmatch(r"[0-9]{1,18}", before):
                 request.claims_before = int(before)
         return super().changelist_view(request, extra_context)
 

@@ -114,6 +114,12 @@ def test_a_dry_run_reports_each_row_and_writes_nothing(seeded, curator):
             NUL_IN_CELL,
             id="nul-in-a-reference",
         ),
+        pytest.param(
+            "afp-2016-03-28-syria-troops-press-advance,x\x00,tetrapylon,destroyed,E.,eyewitness,2016-03-27,drafted",
+            "key",
+            NUL_IN_CELL,
+            id="nul-in-the-rows-own-key",
+        ),
     ],
 )
 def test_a_file_with_one_bad_row_imports_nothing(seeded, curator, bad_row, field, message):
