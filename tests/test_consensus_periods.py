@@ -136,7 +136,7 @@ def test_the_digest_ignores_order_and_sees_any_change():
     ]
     digest = history_digest(claims)
     assert history_digest(list(reversed(claims))) == digest
-    changed = [claims[0], consensus.Claim(**{**claims[1].__dict__, "rank": "deprecated"})]
+    changed = [claims[0], dataclasses.replace(claims[1], rank="deprecated")]
     assert history_digest(changed) != digest
     assert history_digest([]) != digest
 

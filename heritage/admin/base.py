@@ -223,10 +223,8 @@ class HistoryAdmin(CheckedInput, SimpleHistoryAdmin):
     def _key_or_404(self, raw: str, field=None) -> None:
         """A history address whose key is not one ("abc", "²") is not found, as the
         change page treats it, instead of failing in the query."""
-        try:
-            (field or self.opts.pk).to_python(unquote(raw))
-        except ValidationError as exc:
-            raise Http404(f"No {self.opts.verbose_name} with the key {raw!r}.") from exc
+        if not is_key(field or self.opts.pk, unquote(raw)):
+            raise Http404(f"No {self.opts.verbose_name} with the key {raw!r}.")
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
