@@ -45,6 +45,7 @@ from heritage.models import (
     Source,
     StatusOverride,
 )
+from heritage.prepared import Prepared
 from heritage.text import search_text
 
 # Reliability of a source with neither an outlet nor a credit.
@@ -888,8 +889,15 @@ def bump_revision() -> None:
         Revision.objects.get_or_create(pk=1, defaults={"number": 1, "changed_at": now})
 
 
+# Read by every API request (its ETag), so compiled once.
+_REVISION = Prepared(
+    lambda pk: Revision.objects.filter(pk=pk).values("number", "changed_at")[:1], pk=int
+)
+
+
 def current_revision() -> Revision:
-    return Revision.objects.filter(pk=1).first() or Revision(pk=1, number=0, changed_at=None)
+    row = _REVISION.first(pk=1)
+    return Revision(pk=1, **row) if row else Revision(pk=1, number=0, changed_at=None)
 
 
 # --- Curator actions ---------------------------------------------------------------

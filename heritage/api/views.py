@@ -56,6 +56,7 @@ from heritage.models import (
     Site,
     Source,
 )
+from heritage.prepared import Prepared
 
 COMMON_PARAMETERS = {"format"}
 MAX_PARAMETER_LENGTH = 200
@@ -524,21 +525,23 @@ class MonumentViewSet(RegistryViewSet):
         return Response(s.timeline_item(row, {"as_of": timezone.localdate().isoformat()}))
 
 
+TIMELINE_ROW = Prepared(
+    lambda slug: Monument.objects.filter(slug=slug).values(
+        "slug",
+        "member_count",
+        "member_count_approximate",
+        "consensus__timeline",
+        *STORED_COLUMNS,
+    )[:1],
+    slug=str,
+)
+
+
 def monument_timeline_row(slug: str) -> dict | None:
     """The row :func:`serializers.timeline_item` builds a timeline from, or None for an
     unknown slug: the engine's timeline as stored by ``services.refresh_consensus``
     with the present status (one query), and the claims that caused the changes (one)."""
-    row = (
-        Monument.objects.filter(slug=slug)
-        .values(
-            "slug",
-            "member_count",
-            "member_count_approximate",
-            "consensus__timeline",
-            *STORED_COLUMNS,
-        )
-        .first()
-    )
+    row = TIMELINE_ROW.first(slug=slug)
     if row is None:
         return None
     stored = row["consensus__timeline"] or []
@@ -601,22 +604,56 @@ def past_row(row: dict) -> dict:
     return out
 
 
+# The detail's reads, compiled once (see heritage.prepared): the monument with its
+# site, stored status and override, then its accepted claims, aliases, members and photos.
+DETAIL_ROW = Prepared(
+    lambda slug: Monument.objects.filter(slug=slug).values(*s.MONUMENT_DETAIL_COLUMNS)[:1],
+    slug=str,
+)
+DETAIL_CLAIMS = Prepared(
+    lambda pk: (
+        DamageReport.objects.accepted()
+        .filter(monument_id=pk)
+        .in_publication_order()
+        .values(*s.CLAIM_COLUMNS)
+    ),
+    pk=int,
+)
+DETAIL_ALIASES = Prepared(
+    lambda pk: (
+        Alias.objects.filter(monument_id=pk)
+        .order_by("language", "name")
+        .values("name", "language")
+    ),
+    pk=int,
+)
+DETAIL_MEMBERS = Prepared(
+    lambda pk: (
+        Monument.objects.filter(part_of_id=pk).order_by("slug").values_list("slug", flat=True)
+    ),
+    pk=int,
+)
+DETAIL_PHOTOS = Prepared(
+    lambda pk: (
+        Photo.objects.filter(monument_id=pk)
+        .order_by("key")
+        .values("key", "image", "width", "height", "caption", "credit", "taken_on", "source__key")
+    ),
+    pk=int,
+)
+
+
 def monument_detail_row(slug: str, dates: dict, request) -> ChainMap | None:
     """The row :func:`serializers.monument_detail_item` builds a monument's detail from,
     or None for an unknown slug. Rows, not model instances: the monument with its site,
     stored status and override (one query), then its aliases, members, photos and
     accepted claims (one query each). With ``as_of`` or ``known_at`` in *dates* the
     status is computed for that day."""
-    row = Monument.objects.filter(slug=slug).values(*s.MONUMENT_DETAIL_COLUMNS).first()
+    row = DETAIL_ROW.first(slug=slug)
     if row is None:
         return None
     pk = row["id"]
-    claims = list(
-        DamageReport.objects.accepted()
-        .filter(monument_id=pk)
-        .in_publication_order()
-        .values(*s.CLAIM_COLUMNS)
-    )
+    claims = DETAIL_CLAIMS.rows(pk=pk)
     if any(dates.values()):
         by_monument, groups = services.engine_inputs([pk])
         inputs = by_monument.get(pk, [])
@@ -634,16 +671,8 @@ def monument_detail_row(slug: str, dates: dict, request) -> ChainMap | None:
     state = status.get("consensus__state", row["consensus__state"]) or engine.UNKNOWN
     return ChainMap(
         {
-            "aliases": list(
-                Alias.objects.filter(monument_id=pk)
-                .order_by("language", "name")
-                .values("name", "language")
-            ),
-            "members": list(
-                Monument.objects.filter(part_of_id=pk)
-                .order_by("slug")
-                .values_list("slug", flat=True)
-            ),
+            "aliases": DETAIL_ALIASES.rows(pk=pk),
+            "members": DETAIL_MEMBERS.rows(pk=pk),
             "photos": photo_rows(pk, request),
             "claims": claims,
             "evidence_state": evidence_state,
@@ -662,11 +691,7 @@ def photo_rows(monument_id: int, request) -> list[dict]:
     """A monument's photos as the rows :class:`PhotoSerializer` reads (the image as an
     absolute address)."""
     storage = Photo._meta.get_field("image").storage
-    rows = (
-        Photo.objects.filter(monument_id=monument_id)
-        .order_by("key")
-        .values("key", "image", "width", "height", "caption", "credit", "taken_on", "source__key")
-    )
+    rows = DETAIL_PHOTOS.rows(pk=monument_id)
     return [
         {
             **r,
@@ -910,6 +935,15 @@ def keyset_link(request, name: str, ref: str) -> str:
     return replace_query_param(url, name, ref)
 
 
+def sites_with_counts():
+    return Site.objects.annotate(monument_count=Count("monuments")).order_by("name")
+
+
+SITE_ROW = Prepared(
+    lambda slug: sites_with_counts().filter(slug=slug).values(*s.SITE_COLUMNS)[:1], slug=str
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Sites",
@@ -932,7 +966,7 @@ class SiteViewSet(RegistryViewSet):
     extra_renderers = [GeoJSONRenderer()]
 
     def get_queryset(self):
-        return Site.objects.annotate(monument_count=Count("monuments")).order_by("name")
+        return sites_with_counts()
 
     def list(self, request, *args, **kwargs):
         rows = self.get_queryset().values(*s.SITE_COLUMNS)
@@ -943,7 +977,7 @@ class SiteViewSet(RegistryViewSet):
         return self.export("sites", formats.site_table, formats.read(rows), s.site_item, context)
 
     def retrieve(self, request, *args, **kwargs):
-        row = self.get_queryset().filter(slug=self.kwargs["slug"]).values(*s.SITE_COLUMNS).first()
+        row = SITE_ROW.first(slug=self.kwargs["slug"])
         if row is None:
             raise exceptions.NotFound({"slug": [f"No site with slug {self.kwargs['slug']!r}."]})
         return Response(s.site_item(row, {"base_url": self.detail_url("sites")}))
