@@ -17,13 +17,12 @@ alone; it was trained on the corpus, so its figures there are not a measurement.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from heritage.drafting.article import draft_article
-from heritage.drafting.corpus import CorpusError, Report, evaluate, read_corpus
+from heritage.drafting.corpus import CorpusError, Report, evaluate, fixture_records, read_corpus
 from heritage.drafting.evaluation import CLAIM_CLASSES, Total
 from heritage.drafting.learned import ModelError, load_model
 from heritage.drafting.registry import load_gazetteer, load_outlets
@@ -75,9 +74,9 @@ class Command(BaseCommand):
                 Path(options["directory"]),
                 Path(options["labels"]) if options["labels"] else None,
             )
+            gazetteer = load_gazetteer(fixture_records(options["gazetteer"]))
         except CorpusError as exc:
             raise CommandError(str(exc)) from None
-        gazetteer = load_gazetteer(_records(options["gazetteer"]))
         outlets = load_outlets()
         sites = {slug for slug, place in gazetteer.places.items() if place.is_site}
 
@@ -239,16 +238,3 @@ def _set_of(path: Path, root: Path) -> str:
     (``heldout2/bosnia-1992-1995/x.txt``), else ""."""
     parts = path.relative_to(root).parts
     return parts[0] if len(parts) >= 3 else ""
-
-
-def _records(paths: list[str]) -> list[dict]:
-    records = []
-    for name in paths:
-        try:
-            data = json.loads(Path(name).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise CommandError(f"{name}: cannot read it as a fixture ({exc})") from None
-        if not isinstance(data, list):
-            raise CommandError(f"{name}: a fixture is a JSON list of objects")
-        records += [r for r in data if isinstance(r, dict)]
-    return records

@@ -14,11 +14,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from heritage.drafting.article import draft_article
-from heritage.drafting.corpus import CorpusError, read_corpus
+from heritage.drafting.corpus import CorpusError, fixture_records, read_corpus
 from heritage.drafting.learned import MODEL_PATH, save_model
 from heritage.drafting.registry import load_gazetteer, load_outlets
 from heritage.drafting.training import L2, THRESHOLD, examples_of, fit
-from heritage.management.commands.evaluate_drafting import _records
 
 
 class Command(BaseCommand):
@@ -54,9 +53,9 @@ class Command(BaseCommand):
                 Path(options["directory"]),
                 Path(options["labels"]) if options["labels"] else None,
             )
+            gazetteer = load_gazetteer(fixture_records(options["gazetteer"]))
         except CorpusError as exc:
             raise CommandError(str(exc)) from None
-        gazetteer = load_gazetteer(_records(options["gazetteer"]))
         outlets = load_outlets()
         sites = {slug for slug, place in gazetteer.places.items() if place.is_site}
 
