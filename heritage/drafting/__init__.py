@@ -10,7 +10,11 @@ The rules are pure functions over text and plain data, one module per concern:
 * ``claims``: clauses, attribution, dates and the claims of one sentence;
 * ``copies``: likely copies of registered sources;
 * ``article``: one article from text to a drafted source;
-* ``evaluation``: precision and recall of (monument, state) pairs against labels.
+* ``evaluation``: precision and recall of (monument, state) pairs against labels;
+* ``candidates``: every (monument, state) pair the rules considered, kept or dropped,
+  with the features of how they read it;
+* ``learned``: the learned filter over those pairs, read from ``model.json``;
+* ``training``: fitting that filter, and measuring it leave-one-conflict-out.
 
 ``registry`` is the thin layer that reads the database and writes fixture objects.
 """

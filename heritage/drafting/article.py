@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from heritage.drafting.candidates import Candidate, sentence_candidates
 from heritage.drafting.claims import Discourse, DraftClaim, claims_in_sentence
 from heritage.drafting.copies import Copy, KnownSource, find_copies
 from heritage.drafting.fingerprint import fingerprint as fingerprint_of
@@ -27,6 +29,9 @@ from heritage.drafting.metadata import (
 from heritage.drafting.places import Gazetteer, article_context, find_mentions
 from heritage.drafting.reading import LineKind, Sentence, classify_lines, split_sentences
 from heritage.text import normalise
+
+if TYPE_CHECKING:
+    from heritage.drafting.learned import LearnedFilter
 
 NO_DATE = "the text gives no full publication date{hint}: give it with --published-on YYYY-MM-DD"
 FUTURE_DATE = "the publication date {date} is in the future"
@@ -67,6 +72,9 @@ class DraftSource:
     notes: str = ""
     claims: list[DraftClaim] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Every (monument, state) pair the rules considered, kept or not, when asked for
+    # (``candidates=True`` or a learned filter); not part of the fixture.
+    candidates: list[Candidate] = field(default_factory=list, repr=False)
 
     @property
     def outlets(self) -> list[OutletRef]:
@@ -134,13 +142,17 @@ def draft_article(
     today: datetime.date | None = None,
     site_name: str = "",
     url: str = "",
+    candidates: bool = False,
+    learned: LearnedFilter | None = None,
 ) -> DraftSource:
     """Draft the source and claims of *text*.
 
     *published_on* overrides the date found in the text; *fallback_published_on* is used
     only when the text gives none. *known_sources* gives, for a publication date, the
     registered sources the text may copy. Raises NothingToDraft when the text names no
-    monument and DraftingError when it cannot be dated.
+    monument and DraftingError when it cannot be dated. With *candidates* the draft
+    keeps every pair the rules considered (``candidates``); with *learned* those pairs
+    are weighed by the learned filter, which decides the claims instead of the rules.
     """
     today = today or datetime.date.today()
     lines = classify_lines(text)
@@ -172,9 +184,25 @@ def draft_article(
 
     discourse = Discourse()
     claims: list[DraftClaim] = []
+    considered: list[Candidate] = []
+    collect = candidates or learned is not None
+    if collect:
+        for line in headings:
+            mentions = find_mentions(line, gazetteer, context)
+            considered += sentence_candidates(
+                line,
+                -1,
+                mentions=mentions,
+                previous=[],
+                kept=[],
+                published_year=date.year,
+                headline=True,
+            )
+    recent: list = []  # the monuments of the last sentence that named any
     for index, sentence in enumerate(sentences):
         following = sentences[index + 1].text if index + 1 < len(sentences) else ""
-        claims += claims_in_sentence(
+        previous = discourse.mentions
+        kept = claims_in_sentence(
             sentence.text,
             gazetteer=gazetteer,
             context=context,
@@ -182,6 +210,21 @@ def draft_article(
             discourse=discourse,
             following=following,
         )
+        claims += kept
+        if collect:
+            mentions = find_mentions(sentence.text, gazetteer, context, previous, following)
+            considered += sentence_candidates(
+                sentence.text,
+                index,
+                mentions=mentions,
+                previous=recent,
+                kept=kept,
+                published_year=date.year,
+            )
+            recent = mentions or recent
+    if learned is not None:
+        sites = {slug for slug, place in gazetteer.places.items() if place.is_site}
+        claims = learned.claims(considered, claims, sites)
     _assign_keys(claims)
     if not claims:
         names = ", ".join(sorted(gazetteer.get(slug).name for slug in named))
@@ -201,6 +244,7 @@ def draft_article(
         warnings=warnings,
         url=url,
         date_from_text=published_on is None and meta.published_on is not None,
+        candidates=considered,
     )
     body = "\n".join(s.text for s in sentences)
     draft.fingerprint = fingerprint_of(body)

@@ -73,6 +73,21 @@ class CorpusError(ValueError):
     """The corpus cannot be read as given; the message names the file."""
 
 
+def fixture_records(paths: list[str]) -> list[dict]:
+    """The objects of the fixture files *paths* (a gazetteer to evaluate with); raises
+    CorpusError naming a file that is not a fixture."""
+    records = []
+    for name in paths:
+        try:
+            data = json.loads(Path(name).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CorpusError(f"{name}: cannot read it as a fixture ({exc})") from None
+        if not isinstance(data, list):
+            raise CorpusError(f"{name}: a fixture is a JSON list of objects")
+        records += [r for r in data if isinstance(r, dict)]
+    return records
+
+
 @dataclass
 class Article:
     key: str

@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q
 
 from heritage.drafting.article import DraftSource, draft_article
 from heritage.drafting.copies import MAX_DAYS, KnownSource
+from heritage.drafting.learned import LearnedFilter
 from heritage.drafting.metadata import UNNAMED_AGENCIES, OutletRef
 from heritage.drafting.places import Gazetteer, Place, places_from_fixture, sites_from_fixture
 from heritage.models import Alias, DamageReport, Monument, Outlet, ReviewStatus, Site, Source
@@ -96,8 +97,10 @@ def draft(
     key: str | None = None,
     site_name: str = "",
     url: str = "",
+    learned: LearnedFilter | None = None,
 ) -> DraftSource:
-    """Draft *text* against the registry, including the check for likely copies."""
+    """Draft *text* against the registry, including the check for likely copies (with
+    *learned*, the learned filter decides the claims)."""
     return draft_article(
         text,
         gazetteer=gazetteer,
@@ -108,6 +111,7 @@ def draft(
         known_sources=known_sources,
         site_name=site_name,
         url=url,
+        learned=learned,
     )
 
 

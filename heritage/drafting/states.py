@@ -451,27 +451,89 @@ def find_cues(clause: str, *, mention_starts: frozenset[int] = frozenset()) -> l
     """
     if HABITUAL.search(clause):
         return []
+    return [
+        Cue(
+            raw.start,
+            raw.end,
+            raw.state,
+            raw.phrase,
+            raw.stative or raw.state == INTACT,
+            raw.cause,
+        )
+        for raw in raw_cues(clause, mention_starts=mention_starts)
+        if raw.state
+    ]
+
+
+@dataclass(frozen=True)
+class RawCue:
+    """A lexicon match before the rules decide what it claims: ``state`` is what
+    :func:`find_cues` reads from it (None when a rule drops it), ``lexicon`` the state
+    of the wording itself, and the flags say which rules looked at it."""
+
+    start: int
+    end: int
+    phrase: str
+    lexicon: str | None
+    if_negated: str | None
+    stative: bool
+    cause: str
+    state: str | None
+    modal: bool  # a modal, a plan or an infinitive before it
+    attitude: bool  # a fear, hope or expectation governs it
+    attributive: bool  # it describes the noun after it
+    negated: bool
+    qualified: bool  # a qualified denial: "no new damage"
+
+
+def raw_cues(clause: str, *, mention_starts: frozenset[int] = frozenset()) -> list[RawCue]:
+    """Every lexicon match of *clause* (a longer match hides shorter ones inside it),
+    with the state the rules read from it and why they drop it."""
     matches: list[tuple[int, int, _Entry]] = []
     for entry in LEXICON:
         for match in entry.pattern.finditer(clause):
             if any(s < match.end() and match.start() < e for s, e, _ in matches):
                 continue
             matches.append((match.start(), match.end(), entry))
-    cues = []
+    found = []
     for start, end, entry in sorted(matches, key=lambda m: m[0]):
-        state = _effective_state(clause, start, end, entry, mention_starts)
-        if state:
-            cues.append(
-                Cue(
-                    start,
-                    end,
-                    state,
-                    clause[start:end],
-                    entry.stative or state == INTACT,
-                    entry.cause,
-                )
+        before = clause[:start]
+        window = " ".join(before.split()[-5:])
+        modal = bool(
+            (_INFINITIVE.search(before) and not _IMPLICATIVE.search(before))
+            or _MODAL.search(window)
+        )
+        attitude = bool(_ATTITUDE.search(before))
+        attributive = not _describes_what_precedes(clause, start, end, mention_starts)
+        negation = _NEGATION.search(before)
+        qualified = bool(negation) and bool(
+            _QUALIFIED_DENIAL.search(negation.group())
+            or _QUALIFIED_DENIAL.search(clause[start:end])
+        )
+        if modal or attitude or attributive or qualified:
+            state = None
+        elif negation:
+            state = entry.if_negated
+        else:
+            state = entry.state
+        found.append(
+            RawCue(
+                start,
+                end,
+                clause[start:end],
+                entry.state,
+                entry.if_negated,
+                entry.stative,
+                entry.cause,
+                state,
+                modal,
+                attitude,
+                attributive,
+                bool(negation),
+                qualified,
             )
-    return cues
+        )
+    return found
 
 
 def has_modality(sentence: str) -> bool:
@@ -495,27 +557,6 @@ def is_condition(clause: str, first: bool = True) -> bool:
     if not match:
         return False
     return first or not re.match(r"[\"'“‘(]*(?:were|should)\b", clause.strip(), re.IGNORECASE)
-
-
-def _effective_state(
-    clause: str, start: int, end: int, entry: _Entry, mention_starts: frozenset[int]
-) -> str | None:
-    before = clause[:start]
-    window = " ".join(before.split()[-5:])
-    if (_INFINITIVE.search(before) and not _IMPLICATIVE.search(before)) or _MODAL.search(window):
-        return None
-    if _ATTITUDE.search(before):
-        return None
-    if not _describes_what_precedes(clause, start, end, mention_starts):
-        return None
-    negation = _NEGATION.search(before)
-    if negation:
-        if _QUALIFIED_DENIAL.search(negation.group()) or _QUALIFIED_DENIAL.search(
-            clause[start:end]
-        ):
-            return None
-        return entry.if_negated
-    return entry.state
 
 
 _ATTRIBUTIVE_BEFORE = re.compile(
