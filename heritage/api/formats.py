@@ -242,12 +242,15 @@ def _extend_sources(chunk: list[tuple], names: tuple[str, ...]) -> list[tuple]:
 
 
 def _claim_counts() -> str:
-    """SQL giving (source id, accepted claims) for ``{ids}``."""
+    """SQL giving (source id, accepted claims) for ``{ids}``. The review status is
+    counted, not filtered on: SQLite (which keeps no statistics) would otherwise read
+    the claims through the review-status index, every accepted claim of the registry,
+    rather than the page's sources' claims through the source index (51 ms instead of
+    under 1 at 200,000 claims)."""
     table = DamageReport._meta.db_table
     return (
-        f"SELECT source_id, COUNT(*) FROM {table} "
-        f"WHERE review_status = '{ReviewStatus.ACCEPTED}' AND source_id IN ({{ids}}) "
-        "GROUP BY source_id"
+        f"SELECT source_id, SUM(CASE WHEN review_status = '{ReviewStatus.ACCEPTED}' "
+        f"THEN 1 ELSE 0 END) FROM {table} WHERE source_id IN ({{ids}}) GROUP BY source_id"
     )
 
 

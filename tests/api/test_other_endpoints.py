@@ -1,5 +1,10 @@
 """/api/sources/, /api/reports/, /api/sites/."""
 
+from django.db import connection
+from django.db.models import Count, Q
+
+from heritage.api.formats import _claim_counts
+from heritage.models import Source
 from tests.api.conftest import results
 
 AFP = "afp-2016-03-28-syria-troops-press-advance"
@@ -89,3 +94,22 @@ def test_source_and_report_lists_have_constant_query_counts(
         assert len(results(api.get("/api/reports/?page_size=400"))) == 400
     with django_assert_max_num_queries(3):
         assert len(results(api.get("/api/sites/"))) == 3
+
+
+def test_source_claim_counts_read_the_pages_sources_through_their_index(seeded):
+    """The claim counts of a page of sources look up those sources' claims, whatever
+    share of the registry is accepted: a filter on the review status would let SQLite,
+    which keeps no statistics, read every accepted claim instead."""
+    ids = list(Source.objects.values_list("id", flat=True)[:100])
+    sql = _claim_counts().format(ids=", ".join(["%s"] * len(ids)))
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, ids)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "heritage_damagereport_source_id" in plan, plan
+        cursor.execute(sql, ids)
+        counts = dict(cursor.fetchall())
+    accepted = Source.objects.filter(pk__in=ids).annotate(
+        n=Count("reports", filter=Q(reports__review_status="accepted"))
+    )
+    assert {s.pk: s.n for s in accepted if s.n} == {k: v for k, v in counts.items() if v}
