@@ -25,6 +25,7 @@ from heritage.admin.base import (
 from heritage.admin.decisions import ReviewActions
 from heritage.models import (
     CLAIM_FIELDS,
+    PUBLICATION_ORDER,
     REVIEW_FIELDS,
     DamageReport,
     DraftedClaim,
@@ -234,7 +235,10 @@ class DraftedClaimAdmin(CheckedInput, ClaimSearch, ReviewActions, admin.ModelAdm
     search_fields = ["excerpt", "monument__name", "monument__slug", "source__key", "source__title"]
     autocomplete_fields = ["monument", "source"]
     actions = ["accept_claims", "reject_claims"]
-    ordering = ["source__published_on", "source__key", "key"]
+    # The source's date and key as each claim keeps them, then the claim's key and id:
+    # the order of the claim_publication_order index, so a page reads its rows from it
+    # (sorting on the source's own columns joined and sorted every drafted claim first).
+    ordering = [*PUBLICATION_ORDER, "id"]
     show_full_result_count = False
     list_per_page = 50
     paginator = KeysFirstPaginator
@@ -263,7 +267,7 @@ class DraftedClaimAdmin(CheckedInput, ClaimSearch, ReviewActions, admin.ModelAdm
         note = format_html("<br><em>inferred: {}</em>", obj.inference_note) if obj.inferred else ""
         return format_html("<q>{}</q>{}", text, note)
 
-    @admin.display(description="source", ordering="source__published_on")
+    @admin.display(description="source", ordering="source_published_on")
     def source_text(self, obj):
         source = obj.source
         return format_html(
