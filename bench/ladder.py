@@ -224,8 +224,12 @@ def run_rung(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.db import connection
 
+    # As in production: with DEBUG on, Django keeps the last 9,000 statements' SQL, and
+    # a refresh's large statements then made its peak memory grow with the registry.
+    settings.DEBUG = False
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
