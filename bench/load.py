@@ -21,8 +21,10 @@ pages, filtered lists, past-date lists (``as_of``, ``known_at``), details, timel
 claims and sources pages, the full CSV and GeoJSON exports, and conditional requests
 answered 304. Meanwhile, unless ``--no-writes``, one writer loads a small new article
 (``loaddata``) and another accepts drafted claims (``services.review_reports``) every few
-seconds, as curators would; both run in this process, on the same database, so that the
-machine's cores go to the server rather than to starting a Python for each write.
+seconds, as curators would: each in a process of its own started once (not a Python per
+write, which would take the server's cores; not in this process, where a write's
+computation would hold the interpreter's lock while the clients wait to read their
+answers and the latencies measured would include it).
 
 It prints, per kind of request and overall: requests, requests/s, p50 / p95 / p99 / max
 latency in milliseconds, and errors (a 5xx, a refused connection, a timeout, or any
@@ -41,6 +43,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import secrets
@@ -315,6 +318,17 @@ def article(n: int, monuments: list[str]) -> list[dict]:
     ]  # fmt: skip
 
 
+def writer_process(env: dict[str, str], kind: str, monuments, deadline: float, out, tmp: str):
+    """A writer in a process of its own (see the module's docstring); its results go
+    back through *out*, a queue."""
+    setup_django(env)
+    results: list = []
+    try:
+        writer(kind, monuments, deadline, results, tmp)
+    finally:
+        out.put(results)
+
+
 def writer(kind: str, monuments: list[str], deadline: float, results: list, tmp: str):
     from django.core.management import call_command
     from django.db import connections
@@ -433,7 +447,7 @@ def report(recorder: Recorder, elapsed: float, writes: list, args, cpu: dict) ->
 
 
 def setup_django(env: dict[str, str]) -> None:
-    """The writers' Django: the server's settings and database, in this process."""
+    """The writers' Django: the server's settings and database, in the calling process."""
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import django
@@ -462,18 +476,34 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 for n in range(args.clients)
             ]
+            writers, out = [], None
             if not args.no_writes:
-                setup_django({**env, "LOG_LEVEL": "ERROR"})
-                threads += [
-                    threading.Thread(
-                        target=writer, args=(kind, sample["monuments"], deadline, writes, tmp)
+                spawn = multiprocessing.get_context("spawn")
+                out = spawn.Queue()
+                writers = [
+                    spawn.Process(
+                        target=writer_process,
+                        args=(
+                            {**env, "LOG_LEVEL": "ERROR"},
+                            kind,
+                            sample["monuments"],
+                            deadline,
+                            out,
+                            tmp,
+                        ),
                     )
                     for kind in ("load", "review")
                 ]
+            for process in writers:
+                process.start()
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join(timeout=args.duration + CLIENT_TIMEOUT + 60)
+            for _ in writers:
+                writes += out.get(timeout=120)
+            for process in writers:
+                process.join(timeout=30)
             elapsed = time.monotonic() - started
             cpu["server"] += server_cpu(server.pid)
             cpu["database"] += database_cpu()
