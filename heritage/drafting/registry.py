@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 
 from django.db.models import Prefetch, Q
 
 from heritage.drafting.article import DraftSource, draft_article
 from heritage.drafting.copies import MAX_DAYS, KnownSource
+from heritage.drafting.corpus import Article, Drafter, fixture_records, read_corpus
 from heritage.drafting.learned import LearnedFilter
 from heritage.drafting.metadata import UNNAMED_AGENCIES, OutletRef
 from heritage.drafting.places import Gazetteer, Place, places_from_fixture, sites_from_fixture
@@ -178,3 +181,46 @@ def fixture_objects(drafts: list[DraftSource]) -> list[dict]:
 
 def _date(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+@dataclass
+class LabelledCorpus:
+    """A labelled corpus with what drafting it needs from the registry (its gazetteer,
+    with the places of the fixtures given for the run, and its outlets)."""
+
+    articles: list[Article]
+    gazetteer: Gazetteer
+    outlets: list[OutletRef]
+
+    @property
+    def sites(self) -> set[str]:
+        return {slug for slug, place in self.gazetteer.places.items() if place.is_site}
+
+    def drafter(
+        self, *, candidates: bool = False, learned: LearnedFilter | None = None
+    ) -> Drafter:
+        """Drafts one article of the corpus (*candidates*: with the pairs the rules
+        consider, which the learned filter is trained on and decides among)."""
+
+        def draft(text, fallback, known):
+            return draft_article(
+                text,
+                gazetteer=self.gazetteer,
+                outlets=self.outlets,
+                fallback_published_on=fallback,
+                known_sources=lambda _date: known,
+                candidates=candidates or learned is not None,
+                learned=learned,
+            )
+
+        return draft
+
+
+def read_labelled_corpus(
+    directory: Path, labels: Path | None, gazetteer_files: list[str]
+) -> LabelledCorpus:
+    """The corpus under *directory* (labels beside the articles or under *labels*);
+    raises CorpusError naming a file that cannot be read."""
+    articles = read_corpus(directory, labels)
+    gazetteer = load_gazetteer(fixture_records(gazetteer_files))
+    return LabelledCorpus(articles, gazetteer, load_outlets())

@@ -19,17 +19,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from heritage.drafting.article import draft_article
-from heritage.drafting.corpus import CorpusError, Report, evaluate, fixture_records, read_corpus
+from heritage.drafting.corpus import Report, evaluate
 from heritage.drafting.evaluation import CLAIM_CLASSES, Total
 from heritage.drafting.learned import ModelError, load_model
-from heritage.drafting.registry import load_gazetteer, load_outlets
 from heritage.drafting.training import L2, THRESHOLD, LocoReport, fit, leave_one_conflict_out
+from heritage.management.corpus_command import CorpusCommand
 
 
-class Command(BaseCommand):
+class Command(CorpusCommand):
     help = (
         "Draft every article of DIR (*.txt, at any depth) and report precision and recall "
         "of the drafted (monument, state) pairs against the labels: per article, overall, "
@@ -37,15 +36,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("directory", metavar="DIR", help="folder of *.txt articles")
-        parser.add_argument("--labels", metavar="LABELDIR", help="folder of *.json labels")
-        parser.add_argument(
-            "--gazetteer",
-            action="append",
-            default=[],
-            metavar="FIXTURE",
-            help="a fixture file whose monuments and aliases are added for this run",
-        )
+        super().add_arguments(parser)
         parser.add_argument("--min-precision", type=float, help="fail below this precision")
         parser.add_argument("--min-recall", type=float, help="fail below this recall")
         parser.add_argument(
@@ -69,33 +60,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        try:
-            articles = read_corpus(
-                Path(options["directory"]),
-                Path(options["labels"]) if options["labels"] else None,
-            )
-            gazetteer = load_gazetteer(fixture_records(options["gazetteer"]))
-        except CorpusError as exc:
-            raise CommandError(str(exc)) from None
-        outlets = load_outlets()
-        sites = {slug for slug, place in gazetteer.places.items() if place.is_site}
-
+        corpus = self.read_corpus(options)
+        articles, sites = corpus.articles, corpus.sites
         keep = options["leave_one_conflict_out"]
 
         def drafter_for(model):
-            def draft(text, fallback, known):
-                return draft_article(
-                    text,
-                    gazetteer=gazetteer,
-                    outlets=outlets,
-                    fallback_published_on=fallback,
-                    known_sources=lambda _date: known,
-                    # the rules' candidates are what the learned filter is trained on
-                    candidates=keep or model is not None,
-                    learned=model,
-                )
-
-            return draft
+            # The rules' candidates are what the learned filter is trained on.
+            return corpus.drafter(candidates=keep, learned=model)
 
         stored = None
         if options["learned"]:

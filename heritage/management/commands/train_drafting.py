@@ -11,31 +11,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from heritage.drafting.article import draft_article
-from heritage.drafting.corpus import CorpusError, fixture_records, read_corpus
 from heritage.drafting.learned import MODEL_PATH, save_model
-from heritage.drafting.registry import load_gazetteer, load_outlets
 from heritage.drafting.training import L2, THRESHOLD, examples_of, fit
+from heritage.management.corpus_command import CorpusCommand
 
 
-class Command(BaseCommand):
+class Command(CorpusCommand):
     help = (
         "Train the learned filter of drafting on the labelled articles of DIR (*.txt at any "
         "depth, with their *.json labels) and write its coefficients as JSON."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("directory", metavar="DIR", help="folder of *.txt articles")
-        parser.add_argument("--labels", metavar="LABELDIR", help="folder of *.json labels")
-        parser.add_argument(
-            "--gazetteer",
-            action="append",
-            default=[],
-            metavar="FIXTURE",
-            help="a fixture file whose monuments and aliases are added for this run",
-        )
+        super().add_arguments(parser)
         parser.add_argument(
             "-o", "--output", metavar="MODEL", default=str(MODEL_PATH), help="where to write"
         )
@@ -48,28 +38,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        try:
-            articles = read_corpus(
-                Path(options["directory"]),
-                Path(options["labels"]) if options["labels"] else None,
-            )
-            gazetteer = load_gazetteer(fixture_records(options["gazetteer"]))
-        except CorpusError as exc:
-            raise CommandError(str(exc)) from None
-        outlets = load_outlets()
-        sites = {slug for slug, place in gazetteer.places.items() if place.is_site}
+        corpus = self.read_corpus(options)
 
-        def draft(text, fallback, known):
-            return draft_article(
-                text,
-                gazetteer=gazetteer,
-                outlets=outlets,
-                fallback_published_on=fallback,
-                known_sources=lambda _date: known,
-                candidates=True,
-            )
-
-        examples = examples_of(articles, draft, sites)
+        examples = examples_of(corpus.articles, corpus.drafter(candidates=True), corpus.sites)
         if not examples:
             raise CommandError(f"{options['directory']}: no candidate pair to train on")
         model = fit(examples, l2=options["l2"], threshold=options["threshold"])
