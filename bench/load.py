@@ -233,6 +233,11 @@ def client(port: int, mix, recorder: Recorder, deadline: float, seed: int, think
     paths = {k: f for k, _, f in mix}
     etags: dict[str, str] = {}
     connection = http.client.HTTPConnection(HOST, port, timeout=CLIENT_TIMEOUT)
+    if think:
+        # Clients that wait between requests arrive as they would, each after its own
+        # wait, not all 50 in the same millisecond (which measured a burst that only the
+        # start of a run has: every request slower than 700 ms in a 60 s run).
+        time.sleep(rng.expovariate(1000 / think))
     while time.monotonic() < deadline and recorder.take():
         kind = rng.choices(kinds, weights)[0]
         headers, expected = {}, 200
