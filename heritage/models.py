@@ -797,8 +797,11 @@ class DamageReport(Versioned, models.Model):
             models.UniqueConstraint(fields=["source", "key"], name="report_key_unique_per_source")
         ]
         indexes = [
-            # The review queue and the admin's filters select by review status.
-            models.Index(fields=["review_status"], name="report_review_status"),
+            # The review queue and the admin's filters select by review status; with the
+            # state, the index alone counts the claims of one state (the API's
+            # ``state=`` on claims: 46 ms at 200,000 claims on SQLite when each row was
+            # read to check its state).
+            models.Index(fields=["review_status", "state"], name="claim_review_state"),
             # The API's claims list (accepted claims in publication order, either way)
             # walks this one and stops at the page's end; with the ids it covers the
             # page. Not a partial index: SQLite uses one only when the query states the

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F, Q
+from django.test.utils import CaptureQueriesContext
 
 from heritage.api.filters import ReportFilter
 from heritage.loading import DERIVED_FIELD
@@ -269,3 +270,19 @@ def test_a_page_of_claims_reads_an_index_in_order(large_registry, claims, index)
     assert index in plan
     assert "TEMP B-TREE" not in plan.upper()  # SQLite: no sort of the claims
     assert "Sort" not in plan  # PostgreSQL: no sort node
+
+
+def test_claims_of_one_state_are_counted_from_the_index_alone(seeded, api):
+    """``state=`` on the claims list counts the matching claims in the
+    ``claim_review_state`` index without reading each claim to check its state."""
+    body = api.get("/api/reports/?state=destroyed&page_size=1").json()
+    assert body["count"] == DamageReport.objects.accepted().filter(state="destroyed").count() > 0
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL chooses by its statistics; the index is the same
+    with CaptureQueriesContext(connection) as queries:
+        api.get("/api/reports/?state=destroyed&page_size=2")  # not the cached answer
+    count = next(q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {count}")
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "COVERING INDEX claim_review_state" in plan, plan
