@@ -45,6 +45,7 @@ import http.client
 import json
 import multiprocessing
 import os
+import queue
 import random
 import secrets
 import socket
@@ -325,11 +326,13 @@ def article(n: int, monuments: list[str]) -> list[dict]:
 
 def writer_process(env: dict[str, str], kind: str, monuments, deadline: float, out, tmp: str):
     """A writer in a process of its own (see the module's docstring); its results go
-    back through *out*, a queue."""
-    setup_django(env)
+    back through *out*, a queue; a failure to start is one failed write."""
     results: list = []
     try:
+        setup_django(env)
         writer(kind, monuments, deadline, results, tmp)
+    except Exception as exc:
+        results.append((kind, 0.0, 1, f"writer did not run: {type(exc).__name__}: {exc}"[-300:]))
     finally:
         out.put(results)
 
@@ -467,6 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="heritage-load-") as tmp:
         env = server_env(args, port, tmp)
         server = start_server(env, port)
+        writers: list = []
         try:
             sample = sample_registry(port)
             mix = request_mix(sample)
@@ -481,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 for n in range(args.clients)
             ]
-            writers, out = [], None
+            out = None
             if not args.no_writes:
                 spawn = multiprocessing.get_context("spawn")
                 out = spawn.Queue()
@@ -505,8 +509,12 @@ def main(argv: list[str] | None = None) -> int:
                 thread.start()
             for thread in threads:
                 thread.join(timeout=args.duration + CLIENT_TIMEOUT + 60)
-            for _ in writers:
-                writes += out.get(timeout=120)
+            for process in writers:
+                try:
+                    writes += out.get(timeout=120)
+                except queue.Empty:  # killed before it could answer
+                    failure = f"a writer process ended without results (exit {process.exitcode})"
+                    writes.append(("writer", 0.0, 1, failure))
             for process in writers:
                 process.join(timeout=30)
             elapsed = time.monotonic() - started
@@ -514,6 +522,9 @@ def main(argv: list[str] | None = None) -> int:
             cpu["database"] += database_cpu()
             report(recorder, elapsed, writes, args, cpu)
         finally:
+            for process in writers:
+                if process.is_alive():
+                    process.terminate()
             server.terminate()
             try:
                 server.wait(timeout=30)

@@ -15,12 +15,11 @@ is refused when the query is first compiled.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import FlatValuesListIterable, ValuesIterable, ValuesListIterable
@@ -34,6 +33,15 @@ PARAMETER_NOT_PASSED = (
     "found {count} times in the compiled parameters."
 )
 NOT_VALUES = "A prepared query must be a values() or values_list() queryset."
+MARKER_OUT_OF_RANGE = (
+    "The markers of a prepared query's parameters are outside the range of a field they "
+    "are compared with; prepare only parameters compared with ids or text."
+)
+NOT_OF_KIND = "Parameter {name!r} of a prepared query is a {kind}, not {value!r}."
+# Where each database connection keeps its compiled queries: on the connection object
+# itself, so they go with it (each thread has its own connection; the ORM's converters
+# hold references to it).
+_ON_CONNECTION = "heritage_prepared_queries"
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,8 @@ class _Compiled:
 
 class Prepared:
     """A ``values()`` / ``values_list()`` query with named parameters, compiled on first
-    use on each database connection.
+    use on each database connection. Values are bound as they are given, so each must be
+    of its declared kind (an ``int`` or a ``str``; never None).
 
     ``build`` takes the parameters as keyword arguments and returns the queryset;
     ``kinds`` gives each parameter's type (``int`` or ``str``)::
@@ -65,10 +74,6 @@ class Prepared:
         self.build = build
         self.using = using
         self.kinds = kinds
-        # Per connection object: each thread has its own, and the converters the ORM
-        # hands out are bound to it.
-        self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        self._lock = threading.Lock()
 
     def markers(self) -> dict[str, Any]:
         return {
@@ -77,13 +82,12 @@ class Prepared:
         }
 
     def compiled(self, connection) -> _Compiled:
-        found = self._compiled.get(connection)
-        if found is not None:
-            return found
-        with self._lock:
-            found = self._compiled.get(connection)
-            if found is None:
-                found = self._compiled[connection] = self._compile(connection)
+        """This query as compiled on *connection* (compiled now if it was not yet).
+        A connection belongs to one thread, so no two threads share an entry."""
+        kept = connection.__dict__.setdefault(_ON_CONNECTION, {})
+        found = kept.get(self)
+        if found is None:
+            found = kept[self] = self._compile(connection)
         return found
 
     def _compile(self, connection) -> _Compiled:
@@ -94,7 +98,10 @@ class Prepared:
             raise TypeError(NOT_VALUES)
         query = queryset.query
         compiler = query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            raise ValueError(MARKER_OUT_OF_RANGE) from None
         positions = []
         for name, marker in markers.items():
             at = [i for i, value in enumerate(params) if value == marker]
@@ -102,7 +109,13 @@ class Prepared:
                 raise ValueError(PARAMETER_NOT_PASSED.format(name=name, count=len(at)))
             positions.append((name, at[0]))
         fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
-        names = (*query.extra_select, *query.values_select, *query.annotation_select)
+        # The columns' names in the order of the SELECT, as the ORM's values() reads them.
+        if query.selected is None:
+            names = (*query.extra_select, *query.values_select, *query.annotation_select)
+        else:
+            names = tuple(query.selected)
+        if len(names) != len(fields):
+            raise ValueError(f"{len(names)} names for {len(fields)} columns")
         return _Compiled(
             sql=sql,
             params=tuple(params),
@@ -119,7 +132,11 @@ class Prepared:
         compiled = self.compiled(connection)
         params = list(compiled.params)
         for name, at in compiled.positions:
-            params[at] = values[name]
+            value = values[name]
+            if type(value) is not self.kinds[name]:  # None or a bool would bind as-is
+                kind = self.kinds[name].__name__
+                raise TypeError(NOT_OF_KIND.format(name=name, kind=kind, value=value))
+            params[at] = value
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             raw = cursor.fetchall()

@@ -1,13 +1,17 @@
 """Queries compiled once (heritage.prepared): the same rows as the queryset, one
 compilation per connection, and parameters the ORM would rewrite refused."""
 
+import gc
 import threading
+import weakref
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
-from heritage.models import DamageReport, Monument, Source
+from heritage.models import DamageReport, Monument, Site, Source
+from heritage.prepared import _ON_CONNECTION as ON_CONNECTION
 from heritage.prepared import Prepared
 from tests.conftest import load_seed_fixtures
 
@@ -78,21 +82,53 @@ def test_compiled_once_per_connection_then_one_query_each_time(seeded):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_another_thread_compiles_on_its_own_connection():
+def test_each_threads_connection_keeps_its_own_compiled_query():
     prepared = Prepared(lambda slug: Monument.objects.filter(slug=slug).values("slug"), slug=str)
     assert prepared.rows(slug="temple-of-bel") == []
-    seen = []
+    seen, gone = [], []
 
     def other():
         try:
-            seen.append((prepared.rows(slug="temple-of-bel"), len(prepared._compiled)))
+            mine = connections["default"]
+            seen.append(prepared.rows(slug="temple-of-bel"))
+            seen.append(mine.__dict__[ON_CONNECTION][prepared] is not compiled_here)
+            gone.append(weakref.ref(mine))
         finally:
             connection.close()
 
+    compiled_here = connections["default"].__dict__[ON_CONNECTION][prepared]
     thread = threading.Thread(target=other)
     thread.start()
     thread.join()
-    assert seen == [([], 2)], "each thread's connection has its own compiled query"
+    assert seen == [[], True], "the other thread compiled the query on its own connection"
+    # Kept on the connection object, the compiled query goes with it: nothing keeps a
+    # finished thread's connection alive (its converters refer to it).
+    gc.collect()
+    assert gone[0]() is None
+
+
+def test_columns_are_named_in_the_order_they_are_selected(seeded):
+    def counted(slug):
+        return Site.objects.annotate(n=Count("monuments")).filter(slug=slug).values("n", "slug")
+
+    prepared = Prepared(counted, slug=str)
+    assert prepared.rows(slug="palmyra") == list(counted("palmyra"))
+    assert prepared.first(slug="palmyra")["slug"] == "palmyra"
+
+
+def test_a_value_not_of_its_kind_is_refused(db):
+    prepared = Prepared(lambda pk: Monument.objects.filter(part_of_id=pk).values("slug"), pk=int)
+    for wrong in (None, "1", True):
+        with pytest.raises(TypeError, match="'pk'.*int"):
+            prepared.rows(pk=wrong)
+
+
+def test_a_parameter_on_a_field_whose_range_excludes_the_marker_is_refused(db):
+    prepared = Prepared(
+        lambda count: Monument.objects.filter(member_count=count).values("slug"), count=int
+    )
+    with pytest.raises(ValueError, match="outside the range"):
+        prepared.rows(count=3)
 
 
 def test_a_parameter_the_orm_rewrites_is_refused(db):
