@@ -138,10 +138,7 @@ def sentence_candidates(
     own = list(mentions)
     targets = own or previous
     parts = clauses(sentence)
-    hypothetical: set[int] = set()
-    for number, clause in enumerate(parts):
-        if states.is_condition(clause.text, first=number == 0):
-            hypothetical |= {number, number + 1}
+    hypothetical = states.hypothetical_clauses([clause.text for clause in parts])
     for number, clause in enumerate(parts):
         starts = frozenset(
             m.start - clause.start for m in own if clause.start <= m.start < clause.end

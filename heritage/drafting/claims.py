@@ -216,10 +216,7 @@ def claims_in_sentence(
         return []
     parts = clauses(sentence)
     cues_by_clause = []
-    hypothetical = set()
-    for index, clause in enumerate(parts):
-        if states.is_condition(clause.text, first=index == 0):
-            hypothetical |= {index, index + 1}
+    hypothetical = states.hypothetical_clauses([clause.text for clause in parts])
     for index, clause in enumerate(parts):
         starts = frozenset(
             m.start - clause.start for m in mentions if clause.start <= m.start < clause.end

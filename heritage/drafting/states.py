@@ -559,6 +559,16 @@ def is_condition(clause: str, first: bool = True) -> bool:
     return first or not re.match(r"[\"'“‘(]*(?:were|should)\b", clause.strip(), re.IGNORECASE)
 
 
+def hypothetical_clauses(texts: list[str]) -> set[int]:
+    """The positions of the clauses (of one sentence, in order) that a condition makes
+    hypothetical: each condition and the clause after it (see :func:`is_condition`)."""
+    hypothetical: set[int] = set()
+    for number, text in enumerate(texts):
+        if is_condition(text, first=number == 0):
+            hypothetical |= {number, number + 1}
+    return hypothetical
+
+
 _ATTRIBUTIVE_BEFORE = re.compile(
     r"(?:^|\b(?:the|a|an|its|their|his|her|these|those|this|that|some|many|several|other|"
     r"and|or|of|with|by|in|on|at|from|two|three|four|five|\d+)\s+|\b\w+ly\s+|[\"'“‘(]\s*)$",
