@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models.sql.constants import MULTI
 from django.http import StreamingHttpResponse
@@ -41,7 +42,34 @@ def raw_tuples(queryset, size: int = CHUNK) -> Iterator[list[tuple]]:
     without the ORM's per-value conversions. The SQL is the queryset's, so its filters
     and order stay."""
     compiler = queryset.query.get_compiler(using=queryset.db)
-    yield from compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=size) or ()
+    loader = _timestamptz_loader(compiler.connection)
+    if loader is None:
+        yield from compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=size) or ()
+        return
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return
+    with compiler.connection.chunked_cursor() as cursor:
+        # Django reads timestamps with a loader of its own, derived from psycopg's
+        # Python one: a fifth of a whole-list export's time went to it. psycopg's own
+        # (compiled) loader gives the same instants, in the session's time zone (UTC).
+        cursor.cursor.adapters.register_loader("timestamptz", loader)
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(size):
+            yield rows
+
+
+def _timestamptz_loader(connection):
+    """psycopg's default loader of ``timestamptz`` text, or None where it does not apply
+    (another database)."""
+    if connection.vendor != "postgresql":
+        return None
+    import psycopg
+
+    return psycopg.adapters.get_loader(
+        psycopg.adapters.types["timestamptz"].oid, psycopg.pq.Format.TEXT
+    )
 
 
 @dataclass

@@ -310,3 +310,24 @@ def test_export_tables_match_their_serializers():
     flat = [c.name for c in s.table(s.MonumentSerializer)]
     assert table.header == [*flat, "name_ar", "name_fr", "aliases"]
     assert "consensus" not in table.header and "state" in table.header
+
+
+def test_exports_read_the_instants_the_orm_reads(seeded):
+    """The exports read rows straight from the cursor (on PostgreSQL with psycopg's own
+    timestamp loader, not Django's): each timestamp publishes as the ORM's value does."""
+    from django.db import connection
+
+    rows = Monument.objects.order_by("pk").values_list("pk", "updated_at", "consensus__changed_at")
+    raw = [row for chunk in formats.raw_tuples(rows) for row in chunk]
+    assert len(raw) == Monument.objects.count() > 0
+
+    def published(value):
+        return None if value is None else s._datetime(value)
+
+    assert [tuple(map(published, r[1:])) for r in raw] == [
+        tuple(map(published, r[1:])) for r in rows
+    ]
+    if connection.vendor == "postgresql":
+        assert all(
+            r[1].tzinfo is not None and r[1].utcoffset() == datetime.timedelta(0) for r in raw
+        )
