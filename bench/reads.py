@@ -62,12 +62,14 @@ REQUESTS = [
         "/api/monuments/?page_size=100&known_at=2020-01-01&ordering=-confidence&page={past}",
     ),
     ("list, last page (offset 9,900 at 10k)", "/api/monuments/?page_size=100&page={monuments}"),
+    ("list, last page by key (after=)", "/api/monuments/?page_size=100&after={deep_monument}"),
     ("sources page of 100", "/api/sources/?page_size=100"),
     ("sources page 500 at 10k (offset 49,900)", "/api/sources/?page_size=100&page={sources}"),
+    ("sources page 500 by key (after=)", "/api/sources/?page_size=100&after={deep_source}"),
     ("reports page of 100", "/api/reports/?page_size=100"),
     ("reports state=destroyed", "/api/reports/?page_size=100&state=destroyed"),
     ("reports page 1,500 at 10k (offset 149,900)", "/api/reports/?page_size=100&page={reports}"),
-    ("the same page by key (after=)", "/api/reports/?page_size=100&after={deep}"),
+    ("reports page 1,500 by key (after=)", "/api/reports/?page_size=100&after={deep}"),
     ("detail", "/api/monuments/{slug}/"),
     ("timeline", "/api/monuments/{slug}/timeline/"),
 ]
@@ -118,6 +120,13 @@ COUNT_SQL = {
     "sources": "SELECT count(*) FROM heritage_source",
     "reports": "SELECT count(*) FROM heritage_damagereport WHERE review_status = 'accepted'",
 }
+DEEP_MONUMENT_SQL = """
+SELECT m.slug FROM heritage_monument m JOIN heritage_site s ON s.id = m.site_id
+ORDER BY s.name, m.name, m.id LIMIT 1 OFFSET %s
+"""
+DEEP_SOURCE_SQL = (
+    "SELECT key FROM heritage_source ORDER BY published_on DESC, key LIMIT 1 OFFSET %s"
+)
 DEEP_SQL = """
 SELECT src.key, r.key
 FROM heritage_damagereport r
@@ -192,6 +201,10 @@ def measure(args) -> dict:
             pages[name] = max(1, round(-(-cursor.fetchone()[0] // 100) * share))
         cursor.execute(DEEP_SQL, [(pages["reports"] - 1) * 100 - 1])
         deep = "/".join(cursor.fetchone())
+        cursor.execute(DEEP_MONUMENT_SQL, [(pages["monuments"] - 1) * 100 - 1])
+        deep_monument = cursor.fetchone()[0]
+        cursor.execute(DEEP_SOURCE_SQL, [(pages["sources"] - 1) * 100 - 1])
+        deep_source = cursor.fetchone()[0]
     floors = {
         "list page of 100 (today)": lambda: sql([(LIST_SQL, [])]),
         "detail": lambda: sql([(MONUMENT_SQL, [slug]), (CLAIMS_SQL, [monument_id])]),
@@ -201,7 +214,14 @@ def measure(args) -> dict:
     results = {}
     with override_settings(DEBUG=False):
         for label, url in REQUESTS:
-            url = url.format(slug=slug, site=site, deep=deep, **pages)
+            url = url.format(
+                slug=slug,
+                site=site,
+                deep=deep,
+                deep_monument=deep_monument,
+                deep_source=deep_source,
+                **pages,
+            )
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
                 size = fetch(client, url)
@@ -242,7 +262,11 @@ def prepare(args) -> str:
     if not Monument.objects.exists():
         started = time.perf_counter()
         call_command(
-            "seed_synthetic", monuments=args.monuments, reports=args.reports, seed=args.seed
+            "seed_synthetic",
+            monuments=args.monuments,
+            reports=args.reports,
+            seed=args.seed,
+            stdout=sys.stderr,  # stdout carries the results, as JSON
         )
         said.append(f"seeded in {time.perf_counter() - started:.0f} s")
     if not ConsensusPeriod.objects.exists():

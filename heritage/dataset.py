@@ -105,7 +105,7 @@ def _tables() -> list[tuple[formats.Table, Callable[[], Iterable[dict]], str]]:
     def monuments():
         return (
             Monument.objects.for_api()
-            .order_by("site__name", "name", "slug")
+            .order_by("site_name", "name", "slug")
             .values(*s.MONUMENT_COLUMNS)
         )
 

@@ -63,7 +63,14 @@ from django.db import models
 from django.utils import timezone
 
 from heritage.history import is_historical
-from heritage.models import Alias, DamageReport, Monument, Source, copy_publication
+from heritage.models import (
+    Alias,
+    DamageReport,
+    Monument,
+    Source,
+    copy_publication,
+    copy_site_name,
+)
 
 NOT_A_LIST = "a fixture must be a JSON list of objects"
 NOT_AN_OBJECT = 'each entry must be an object with "model" and "fields"'
@@ -97,7 +104,7 @@ COPIES_LATER = (
 COPIES_ITSELF = "field 'copies_passages_from': a source cannot copy itself"
 DERIVED_FIELD = (
     "field {field!r} is derived by the registry (a claim's copy of its source's date or "
-    "key): leave it out"
+    "key, a monument's copy of its site's name): leave it out"
 )
 
 # The registry's own data, as fixtures bring it (photos: metadata and a stored file name).
@@ -639,6 +646,8 @@ class _BulkPass:
             return
         model = self.model
         instances = [instance for _, instance, _, _ in self.new]
+        if model is Monument:
+            copy_site_name(instances, using=self.using)  # bulk_create skips Monument.save
         try:
             with _given_timestamps(model):
                 model._base_manager.using(self.using).bulk_create(instances, batch_size=500)
@@ -900,6 +909,8 @@ def _store(
     if is_claim:
         # A raw save skips DamageReport.save, which copies these.
         copy_publication([instance], using=using)
+    if model is Monument:
+        copy_site_name([instance], using=using)  # and Monument.save this one
     if model._meta.label_lower == "heritage.source":
         _check_copies(record, instance, obj.m2m_data.get("copies_passages_from", []), using)
     # A history row is a snapshot of a record as it was (simple-history's fields are not

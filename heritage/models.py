@@ -344,6 +344,13 @@ class Site(Identified, Located):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            # Its monuments carry its name (Monument.site_name, the lists' first sort
+            # key): a renamed site moves them in the lists in the same transaction.
+            self.monuments.exclude(site_name=self.name).update(site_name=self.name)
+
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
@@ -382,7 +389,30 @@ class MonumentQuerySet(models.QuerySet):
 
 
 class MonumentManager(SlugManager.from_queryset(MonumentQuerySet)):
-    pass
+    def bulk_create(self, objs, *args, **kwargs):
+        """Django's ``bulk_create``, with each monument's copy of its site's name filled
+        in first (no ``save()`` runs for these rows)."""
+        objs = list(objs)
+        copy_site_name(objs, using=self.db)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+def copy_site_name(monuments: list, *, using: str | None = None) -> None:
+    """Set ``site_name`` of unsaved or bulk-written monuments from their sites: the
+    site instances they hold, or one query for those they name by id only."""
+    missing = {
+        m.site_id for m in monuments if m.site_id is not None and not Monument.site.is_cached(m)
+    }
+    stored = {}
+    if missing:
+        stored = dict(
+            Site._base_manager.db_manager(using).filter(pk__in=missing).values_list("pk", "name")
+        )
+    for monument in monuments:
+        if Monument.site.is_cached(monument) and monument.site is not None:
+            monument.site_name = monument.site.name
+        else:
+            monument.site_name = stored.get(monument.site_id, "")
 
 
 class Monument(Versioned, Identified, Located):
@@ -426,15 +456,36 @@ class Monument(Versioned, Identified, Located):
         editable=False,
         help_text="Name and aliases normalised for search (derived: services.update_search_text).",
     )
+    # A copy of the site's name, kept by save() and Site.save(): the lists sort by site
+    # and name, and with the name here one index (monument_list_order) holds that order,
+    # so a page stops at its end instead of sorting every monument with its site.
+    site_name = models.CharField(max_length=200, blank=True, editable=False, serialize=False)
 
     objects = MonumentManager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["site_name"])
 
     class Meta:
-        ordering = ["site__name", "name"]
+        ordering = ["site_name", "name"]
+        indexes = [models.Index(fields=["site_name", "name", "id"], name="monument_list_order")]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic(using=kwargs.get("using")):
+            # The site's name as committed, its row locked until this commit (see
+            # Site.save), not as a stale instance may hold it.
+            if self.site_id is not None:
+                self.site_name = (
+                    Site._base_manager.db_manager(kwargs.get("using"))
+                    .select_for_update()
+                    .filter(pk=self.site_id)
+                    .values_list("name", flat=True)
+                    .get()
+                )
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "site_name"}
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         """The monument's public page."""

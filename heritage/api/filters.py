@@ -120,6 +120,16 @@ class MonumentFilter(filters.FilterSet):
         ),
         help_text="Sort by name, slug, confidence, state or updated; prefix - to reverse.",
     )
+    after = filters.CharFilter(
+        method="noop",
+        help_text="A monument's slug: the monuments that come after it in the list's order "
+        "(the next page's link; not counted). Not with page or before.",
+    )
+    before = filters.CharFilter(
+        method="noop",
+        help_text="A monument's slug: the monuments that come before it in the list's order "
+        "(the previous page's link; not counted). Not with page or after.",
+    )
 
     class Meta:
         model = Monument
@@ -168,6 +178,16 @@ class SourceFilter(filters.FilterSet):
         fields=(("published_on", "published_on"), ("key", "key"), ("title", "title")),
         help_text="Sort by published_on, key or title; prefix - to reverse.",
     )
+    after = filters.CharFilter(
+        method="keyset",
+        help_text="A source's key: the sources that come after it in the list's order "
+        "(the next page's link; not counted). Not with page or before.",
+    )
+    before = filters.CharFilter(
+        method="keyset",
+        help_text="A source's key: the sources that come before it in the list's order "
+        "(the previous page's link; not counted). Not with page or after.",
+    )
 
     class Meta:
         model = Source
@@ -177,6 +197,10 @@ class SourceFilter(filters.FilterSet):
         return queryset.filter(
             reports__monument__slug=value, reports__review_status="accepted"
         ).distinct()
+
+    def keyset(self, queryset, name, value):
+        # Applied by the view, which knows the order and the page (SourceViewSet.list).
+        return queryset
 
 
 class ReportFilter(filters.FilterSet):

@@ -65,10 +65,12 @@ class RegistryPagination(PageNumberPagination):
     def get_paginated_response_schema(self, schema):
         described = super().get_paginated_response_schema(schema)
         notes = {
-            "count": "How many records match, over all pages; null on a page of claims "
-            "read by key (after or before), which does not count them.",
-            "next": "Address of the next page, or null on the last.",
-            "previous": "Address of the previous page, or null on the first.",
+            "count": "How many records match, over all pages; null on a page read by key "
+            "(after or before), which does not count them.",
+            "next": "Address of the next page, or null on the last. On monuments, sources "
+            "and claims in publication order it reads by key: after= the page's last record.",
+            "previous": "Address of the previous page, or null on the first; by key: "
+            "before= the page's first record.",
             "results": "This page's records.",
         }
         for name, text in notes.items():

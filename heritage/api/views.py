@@ -13,7 +13,7 @@ import hashlib
 from collections import ChainMap
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
@@ -34,7 +34,7 @@ from rest_framework.views import APIView
 
 from heritage import consensus as engine
 from heritage import dataset, services
-from heritage.api import formats, linked_data, response_cache
+from heritage.api import formats, keyset, linked_data, response_cache
 from heritage.api import serializers as s
 from heritage.api.errors import ParameterError, ParameterNotFound
 from heritage.api.filters import CONSENSUS_PARAMETERS, MonumentFilter, ReportFilter, SourceFilter
@@ -228,6 +228,55 @@ class RegistryViewSet(viewsets.GenericViewSet):
     def detail_url(self, prefix: str) -> str:
         return self.request.build_absolute_uri(f"/api/{prefix}/")
 
+    # --- pages by key (heritage.api.keyset) ----------------------------------------
+
+    def keyset_anchor(self, locate, unknown: str) -> tuple[str, tuple] | None:
+        """The ``after`` or ``before`` parameter, as (its name, the place in the list's
+        order of the row it names); None without either. *locate(value)* reads that
+        place (None when no row has that reference); *unknown* is the message for a
+        reference no row has, with ``{value}``."""
+        params = self.request.query_params
+        given = [name for name in KEYSET_PARAMETERS if name in params]
+        if not given:
+            return None
+        if len(given) > 1:
+            raise ParameterError("before", KEYSET_BOTH)
+        name = given[0]
+        if "page" in params:
+            raise ParameterError("page", KEYSET_WITH_PAGE)
+        values = locate(name, params[name])
+        if values is None:
+            raise ParameterNotFound(name, unknown.format(value=params[name]))
+        return name, values
+
+    def keyset_page(
+        self, rows, keys: list[keyset.Key], anchor
+    ) -> tuple[list, int | None, bool, bool]:
+        """One page of *rows* (ordered by *keys*): by number without an anchor (counted),
+        else after or before the anchor's place (not counted: a count reads every
+        matching row, and a page read by key costs the same however deep it is).
+        Returns the page, the count, and whether pages follow and precede it."""
+        if anchor is None:
+            page = self.paginate_queryset(rows)
+            number = self.paginator.page
+            return page, number.paginator.count, number.has_next(), number.has_previous()
+        name, values = anchor
+        size = self.paginator.get_page_size(self.request)
+        page, has_next, has_previous = keyset.page(
+            rows, keys, values, forward=name == "after", size=size
+        )
+        return page, None, has_next, has_previous
+
+    def keyset_response(self, results: list, count, has_next: bool, has_previous: bool, ref):
+        """The page with its links by key: ``next`` after its last row, ``previous``
+        before its first (*ref(item)* is a row's reference)."""
+        links = {"next": None, "previous": None}
+        if results and has_next:
+            links["next"] = keyset_link(self.request, "after", ref(results[-1]))
+        if results and has_previous:
+            links["previous"] = keyset_link(self.request, "before", ref(results[0]))
+        return Response({"count": count, **links, "results": results})
+
 
 def check_parameter_values(params) -> None:
     """Each parameter once, with a value of at most MAX_PARAMETER_LENGTH characters.
@@ -403,7 +452,7 @@ class MonumentViewSet(RegistryViewSet):
         past = self.past(dates)
         queryset, cleaned = self.filtered()
         # A unique last sort key, so that pages never repeat or skip a monument.
-        order = [*(queryset.query.order_by or ("site__name", "name")), "pk"]
+        order = [*(queryset.query.order_by or ("site_name", "name")), "pk"]
         context = {
             "base_url": self.detail_url("monuments"),
             "as_of": self.status_date(dates).isoformat(),
@@ -411,26 +460,45 @@ class MonumentViewSet(RegistryViewSet):
         if past is None and any(dates.values()):
             return self.list_bitemporal(queryset, order, cleaned, dates, context)
         columns, from_row, relation = s.MONUMENT_COLUMNS, None, "consensus"
+        monuments = Monument.objects.all()
         if past is not None:
             # The stored period covering the day stands in for today's status.
             order = [o.replace("consensus__", "period__") for o in order]
             queryset = queryset.with_period(*past)
+            monuments = monuments.with_period(*past)
             columns, from_row, relation = PAST_COLUMNS, past_row, "period"
-        queryset = self.filter_consensus(queryset, cleaned, relation).order_by(*order)
+        keys = keyset.parse_order(order, nullable=MONUMENT_NULLABLE)
+        queryset = keyset.order_by(self.filter_consensus(queryset, cleaned, relation), keys)
+        anchor = self.monument_anchor(monuments, keys)
         if request.accepted_renderer.format == "json":
             # Page through ids (a narrow sort and a plain count), then read the page's
             # rows: the database never joins every monument's columns.
-            ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
-            rows = Monument.objects.filter(pk__in=ids)
-            if past is not None:
-                rows = rows.with_period(*past)
-            by_id = {r["id"]: r for r in rows.values(*columns)}
+            ids, count, has_next, has_previous = self.keyset_page(
+                queryset.values_list("pk", flat=True), keys, anchor
+            )
+            by_id = {r["id"]: r for r in monuments.filter(pk__in=ids).values(*columns)}
             page = [from_row(by_id[pk]) if from_row else by_id[pk] for pk in ids]
-            return self.get_paginated_response([s.monument_item(r, context) for r in page])
+            return self.keyset_response(
+                [s.monument_item(r, context) for r in page],
+                count,
+                has_next,
+                has_previous,
+                ref=lambda item: item["slug"],
+            )
+        if anchor is not None:
+            queryset = queryset.filter(keyset.beyond(keys, anchor[1], later=anchor[0] == "after"))
         rows = formats.read(queryset.values(*columns))
         if from_row is not None:
             rows = rows.through(lambda chunk: list(map(from_row, chunk)), s.MONUMENT_COLUMNS)
         return self.export("monuments", formats.monument_table, rows, s.monument_item, context)
+
+    def monument_anchor(self, monuments, keys: list[keyset.Key]) -> tuple[str, tuple] | None:
+        """``after`` / ``before`` a monument's slug: its place in the list's order
+        (*monuments*: every monument, with the period of the requested day joined)."""
+        return self.keyset_anchor(
+            lambda name, slug: keyset.place(monuments.filter(slug=slug), keys),
+            KEYSET_UNKNOWN_MONUMENT,
+        )
 
     @staticmethod
     def filter_consensus(queryset, cleaned: dict, relation: str):
@@ -461,7 +529,9 @@ class MonumentViewSet(RegistryViewSet):
                 "With as_of before known_at, the status is computed for the listed monuments "
                 "only: filter or sort on it with as_of or known_at alone.",
             )
-        queryset = queryset.order_by(*order)
+        keys = keyset.parse_order(order, nullable=MONUMENT_NULLABLE)
+        queryset = keyset.order_by(queryset, keys)
+        anchor = self.monument_anchor(Monument.objects.all(), keys)
 
         def with_status(rows: list[dict]) -> list[dict]:
             claims, groups = services.engine_inputs([r["id"] for r in rows])
@@ -477,13 +547,22 @@ class MonumentViewSet(RegistryViewSet):
             return rows
 
         if self.request.accepted_renderer.format == "json":
-            ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
+            ids, count, has_next, has_previous = self.keyset_page(
+                queryset.values_list("pk", flat=True), keys, anchor
+            )
             by_id = {
                 r["id"]: r for r in Monument.objects.filter(pk__in=ids).values(*s.MONUMENT_COLUMNS)
             }
             page = with_status([by_id[pk] for pk in ids])
-            return self.get_paginated_response([s.monument_item(r, context) for r in page])
-
+            return self.keyset_response(
+                [s.monument_item(r, context) for r in page],
+                count,
+                has_next,
+                has_previous,
+                ref=lambda item: item["slug"],
+            )
+        if anchor is not None:
+            queryset = queryset.filter(keyset.beyond(keys, anchor[1], later=anchor[0] == "after"))
         rows = formats.read(queryset.values(*s.MONUMENT_COLUMNS), size=BITEMPORAL_CHUNK)
         rows = rows.through(with_status, s.MONUMENT_COLUMNS)
         return self.export("monuments", formats.monument_table, rows, s.monument_item, context)
@@ -738,12 +817,25 @@ class SourceViewSet(RegistryViewSet):
 
     def list(self, request, *args, **kwargs):
         queryset = self.uniquely_ordered(self.filter_queryset(self.get_queryset()), "key")
+        keys = keyset.parse_order(queryset.query.order_by)
+        anchor = self.keyset_anchor(
+            lambda name, key: keyset.place(Source.objects.filter(key=key), keys),
+            KEYSET_UNKNOWN_SOURCE,
+        )
         rows = queryset.values(*s.SOURCE_COLUMNS)
         context = {"base_url": self.detail_url("sources")}
         if request.accepted_renderer.format == "json":
-            page = self.paginate_queryset(rows)
+            page, count, has_next, has_previous = self.keyset_page(rows, keys, anchor)
             formats.attach_source_links(page)
-            return self.get_paginated_response([s.source_item(r, context) for r in page])
+            return self.keyset_response(
+                [s.source_item(r, context) for r in page],
+                count,
+                has_next,
+                has_previous,
+                ref=lambda item: item["key"],
+            )
+        if anchor is not None:
+            rows = rows.filter(keyset.beyond(keys, anchor[1], later=anchor[0] == "after"))
         return self.export(
             "sources",
             formats.source_table,
@@ -815,7 +907,9 @@ class ReportViewSet(mixins.ListModelMixin, RegistryViewSet):
             return self.page(queryset, anchor, descending, in_publication_order)
         if anchor is not None:
             name, values = anchor
-            queryset = queryset.filter(beyond(values, after=(name == "after") != descending))
+            queryset = queryset.filter(
+                keyset.beyond(publication_keys(descending), values, later=name == "after")
+            )
         return self.export(
             "reports",
             formats.claim_table,
@@ -827,64 +921,27 @@ class ReportViewSet(mixins.ListModelMixin, RegistryViewSet):
     def anchor(self, in_publication_order: bool) -> tuple[str, tuple] | None:
         """The ``after`` or ``before`` parameter, as (name, the claim's place in the
         publication order); None without either."""
-        params = self.request.query_params
-        given = [name for name in KEYSET_PARAMETERS if name in params]
-        if not given:
-            return None
-        if len(given) > 1:
-            raise ParameterError("before", KEYSET_BOTH)
-        name = given[0]
-        if "page" in params:
-            raise ParameterError("page", KEYSET_WITH_PAGE)
-        if not in_publication_order:
-            raise ParameterError(name, KEYSET_ORDER)
-        source_key, slash, key = params[name].partition("/")
-        if not (slash and source_key and key):
-            raise ParameterError(name, KEYSET_MALFORMED.format(value=params[name]))
-        # Any claim, accepted or not: a claim rejected since a link was given still has
-        # its place in the order.
-        values = (
-            DamageReport.objects.filter(source__key=source_key, key=key)
-            .values_list(*PUBLICATION_ORDER)
-            .first()
-        )
-        if values is None:
-            raise ParameterNotFound(name, KEYSET_UNKNOWN.format(value=params[name]))
-        return name, values
+
+        def locate(name: str, value: str) -> tuple | None:
+            if not in_publication_order:
+                raise ParameterError(name, KEYSET_ORDER)
+            source_key, slash, key = value.partition("/")
+            if not (slash and source_key and key):
+                raise ParameterError(name, KEYSET_MALFORMED.format(value=value))
+            # Any claim, accepted or not: a claim rejected since a link was given still
+            # has its place in the order.
+            claim = DamageReport.objects.filter(source__key=source_key, key=key)
+            return claim.values_list(*PUBLICATION_ORDER).first()
+
+        return self.keyset_anchor(locate, KEYSET_UNKNOWN)
 
     def page(self, queryset, anchor, descending: bool, in_publication_order: bool):
         """One page: its ids (by number, or by key after or before a claim), then their
         rows; in publication order the links read by key, so that following ``next``
-        costs the same on every page (a page read by key has no ``count``)."""
-        paginator = self.paginator
-        size = paginator.get_page_size(self.request)
-        has_next = has_previous = False
-        if anchor is None:
-            ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
-            has_next, has_previous = paginator.page.has_next(), paginator.page.has_previous()
-            count = paginator.page.paginator.count
-        else:
-            name, values = anchor
-            forward = name == "after"
-            ahead = queryset if forward else queryset.reverse()
-            ids = list(
-                ahead.filter(beyond(values, after=forward != descending)).values_list(
-                    "pk", flat=True
-                )[: size + 1]
-            )
-            more = len(ids) > size
-            ids = ids[:size]
-            if not forward:
-                ids.reverse()
-            # Whether anything comes before the page: the anchor itself or beyond it the
-            # other way (a range the index seeks to, as the page's own query).
-            behind = queryset.filter(
-                beyond(values, after=forward == descending, inclusive=True)
-            ).exists()
-            has_next, has_previous = (more, behind) if forward else (behind, more)
-            # Not counted: a count reads every matching claim, and a page read by key
-            # costs the same however long the list (the first page gives the count).
-            count = None
+        costs the same on every page."""
+        ids, count, has_next, has_previous = self.keyset_page(
+            queryset.values_list("pk", flat=True), publication_keys(descending), anchor
+        )
         by_id = {
             r["id"]: r
             for r in DamageReport.objects.filter(pk__in=ids).values("id", *s.CLAIM_COLUMNS)
@@ -892,15 +949,15 @@ class ReportViewSet(mixins.ListModelMixin, RegistryViewSet):
         results = [s.claim_item(by_id[pk]) for pk in ids]
         if not in_publication_order:
             return self.get_paginated_response(results)
-        links = {"next": None, "previous": None}
-        if results and has_next:
-            links["next"] = keyset_link(self.request, "after", results[-1]["claim"])
-        if results and has_previous:
-            links["previous"] = keyset_link(self.request, "before", results[0]["claim"])
-        return Response({"count": count, **links, "results": results})
+        return self.keyset_response(
+            results, count, has_next, has_previous, ref=lambda item: item["claim"]
+        )
 
 
 KEYSET_PARAMETERS = ("after", "before")
+# Monument list sort terms that may be NULL: a monument never refreshed has no stored
+# status, and none of its periods covers the day.
+MONUMENT_NULLABLE = ("consensus__", "period__")
 KEYSET_BOTH = "Give after or before, not both."
 KEYSET_WITH_PAGE = "Give page, or after / before, not both."
 KEYSET_ORDER = (
@@ -909,23 +966,13 @@ KEYSET_ORDER = (
 )
 KEYSET_MALFORMED = "Expected a claim reference <source key>/<claim key>, got {value!r}."
 KEYSET_UNKNOWN = "No claim {value!r} (its reference, or its source's key, has changed?)."
+KEYSET_UNKNOWN_MONUMENT = "No monument with slug {value!r} (renamed since the link was given?)."
+KEYSET_UNKNOWN_SOURCE = "No source with key {value!r} (renamed since the link was given?)."
 
 
-def beyond(values: tuple, *, after: bool, inclusive: bool = False) -> Q:
-    """The claims after (or before) the place *values* in PUBLICATION_ORDER, and the
-    claim at that place too when *inclusive*.
-
-    Written out term by term (no row comparison in the ORM), with the first column's
-    bound stated alone too, so that the database reads the index from that point."""
-    op = "gt" if after else "lt"
-    first = PUBLICATION_ORDER[0]
-    condition = Q()
-    for n, name in enumerate(PUBLICATION_ORDER):
-        equal = {p: v for p, v in zip(PUBLICATION_ORDER[:n], values[:n], strict=True)}
-        condition |= Q(**equal, **{f"{name}__{op}": values[n]})
-    if inclusive:
-        condition |= Q(**dict(zip(PUBLICATION_ORDER, values, strict=True)))
-    return Q(**{f"{first}__{op}e": values[0]}) & condition
+def publication_keys(descending: bool) -> list[keyset.Key]:
+    """PUBLICATION_ORDER as keyset terms, in one direction."""
+    return [keyset.Key(name, descending) for name in PUBLICATION_ORDER]
 
 
 def keyset_link(request, name: str, ref: str) -> str:

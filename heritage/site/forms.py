@@ -15,7 +15,7 @@ YES_NO = [("", _("any")), ("yes", _("yes")), ("no", _("no"))]
 SORTS = {
     "name": (_("name"), ("name", "pk")),
     "-name": (_("name, Z to A"), ("-name", "-pk")),
-    "site": (_("site"), ("site__name", "name", "pk")),
+    "site": (_("site"), ("site_name", "name", "pk")),
     "-confidence": (_("confidence, highest first"), ("-consensus__confidence", "name", "pk")),
     "confidence": (_("confidence, lowest first"), ("consensus__confidence", "name", "pk")),
     "-changed": (_("latest change first"), ("-consensus__changed_at", "name", "pk")),

@@ -37,8 +37,12 @@ SAMPLES = {
     "after": "afp-2016-03-28-syria-troops-press-advance/temple-of-bel-in-pieces",
     "before": "afp-2016-03-28-syria-troops-press-advance/temple-of-bel-in-pieces",
 }
-# Orderings differ per endpoint.
+# Orderings differ per endpoint, and so do the references after / before take.
 ORDERING = {"/api/monuments/": "-confidence", "/api/reports/": "observed_from"}
+KEYSET = {
+    "/api/monuments/": "temple-of-bel",
+    "/api/sources/": "afp-2016-03-28-syria-troops-press-advance",
+}
 
 
 def sections() -> dict[str, list[tuple[str, list[str]]]]:
@@ -95,7 +99,11 @@ def test_every_documented_parameter_is_accepted_and_filters(seeded, api, heading
     assert parameters
     for name in parameters:
         assert name in SAMPLES, f"no sample value for documented parameter {name}"
-        value = ORDERING.get(url, SAMPLES[name]) if name == "ordering" else SAMPLES[name]
+        value = SAMPLES[name]
+        if name == "ordering":
+            value = ORDERING.get(url, value)
+        elif name in ("after", "before"):
+            value = KEYSET.get(url, value)
         response = api.get(url, {name: value})
         assert response.status_code == 200, (name, response.content)
     # And nothing undocumented is accepted.

@@ -1,0 +1,193 @@
+"""Monument and source lists paged by key: ``next`` / ``previous`` name the row the
+page continues from (``after=`` / ``before=``), in every order the list offers, and
+such a page costs the same however deep it is (no count, no OFFSET)."""
+
+import datetime
+import json
+
+import pytest
+from django.db import connection
+
+from heritage.models import Monument, MonumentConsensus, Site, Source
+from tests.api.conftest import results
+
+
+def walk(api, url: str) -> tuple[list[list[str]], dict]:
+    """Follow ``next`` from *url* to the end: the pages' references, and the last body."""
+    pages, body = [], None
+    while url:
+        body = api.get(url).json()
+        assert body["count"] is not None if not pages else body["count"] is None, body
+        pages.append([item.get("slug") or item.get("key") for item in body["results"]])
+        url = body["next"]
+        if url:
+            assert "page=" not in url and "after=" in url
+    return pages, body
+
+
+def walk_back(api, body: dict) -> list[str]:
+    seen, url = [], body["previous"]
+    while url:
+        body = api.get(url).json()
+        assert body["count"] is None and body["next"]
+        seen[:0] = [item.get("slug") or item.get("key") for item in body["results"]]
+        url = body["previous"]
+    return seen
+
+
+def unrefreshed_monument() -> Monument:
+    """A monument with no stored status (never refreshed): NULL in the status columns."""
+    monument = Monument.objects.create(
+        slug="zz-new", name="A new monument", kind="temple", site=Site.objects.first()
+    )
+    MonumentConsensus.objects.filter(monument=monument).delete()
+    return monument
+
+
+@pytest.mark.parametrize(
+    "ordering",
+    ["", "name", "-name", "slug", "-confidence", "confidence", "state", "-state", "-updated"],
+)
+def test_following_next_walks_every_monument_once_in_each_order(large_registry, api, ordering):
+    unrefreshed_monument()
+    query = f"&ordering={ordering}" if ordering else ""
+    everything = [
+        item["slug"] for item in results(api.get(f"/api/monuments/?page_size=500{query}"))
+    ]
+    assert len(everything) == Monument.objects.count() == 61
+
+    pages, last = walk(api, f"/api/monuments/?page_size=7{query}")
+    assert [slug for page in pages for slug in page] == everything
+    assert all(len(page) == 7 for page in pages[:-1])
+    assert walk_back(api, last) == everything[: -len(pages[-1])]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "state=destroyed",
+        "as_of=2019-12-04",
+        "known_at=2020-01-03&ordering=-confidence",
+        "as_of=2019-12-04&known_at=2020-01-05",  # computed per page
+        "site=s1&ordering=-name",
+    ],
+)
+def test_pages_by_key_keep_the_filters_and_the_day(large_registry, api, query):
+    everything = [
+        item["slug"] for item in results(api.get(f"/api/monuments/?page_size=500&{query}"))
+    ]
+    assert everything
+    pages, _ = walk(api, f"/api/monuments/?page_size=6&{query}")
+    assert [slug for page in pages for slug in page] == everything
+
+
+def test_a_page_number_links_by_key(large_registry, api):
+    everything = [item["slug"] for item in results(api.get("/api/monuments/?page_size=500"))]
+    third = api.get("/api/monuments/?page_size=5&page=3").json()
+    assert [item["slug"] for item in third["results"]] == everything[10:15]
+    assert third["count"] == 60
+    assert (
+        "after=" + everything[14] in third["next"]
+        and "before=" + everything[10] in third["previous"]
+    )
+    following = api.get(third["next"]).json()
+    assert [item["slug"] for item in following["results"]] == everything[15:20]
+
+
+def test_a_page_continues_from_where_the_named_monument_now_stands(large_registry, api):
+    """The reference names a row, not an offset: rows added before it do not shift the
+    next page."""
+    everything = [item["slug"] for item in results(api.get("/api/monuments/?page_size=500"))]
+    Monument.objects.create(
+        slug="a-first", name="AAA", kind="temple", site=Site.objects.get(slug="s0")
+    )
+    page = api.get(f"/api/monuments/?page_size=5&after={everything[9]}").json()
+    assert [item["slug"] for item in page["results"]] == everything[10:15]
+
+
+def test_exports_start_after_the_named_monument_and_source(large_registry, api):
+    everything = [item["slug"] for item in results(api.get("/api/monuments/?page_size=500"))]
+    response = api.get(f"/api/monuments/?format=jsonl&after={everything[49]}")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert [json.loads(line)["slug"] for line in lines] == everything[50:]
+
+    keys = [item["key"] for item in results(api.get("/api/sources/?page_size=500"))]
+    response = api.get(f"/api/sources/?format=jsonl&before={keys[3]}")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    # before= exports the rows before the source, in the list's order.
+    assert [json.loads(line)["key"] for line in lines] == keys[:3]
+
+
+@pytest.mark.parametrize("ordering", ["", "title", "-key", "published_on"])
+def test_following_next_walks_every_source_once(large_registry, api, ordering):
+    for i in range(8, 13):  # ties on the date: the key decides
+        Source.objects.create(key=f"tie-{i}", title="Same", published_on=datetime.date(2020, 1, 3))
+    query = f"&ordering={ordering}" if ordering else ""
+    everything = [item["key"] for item in results(api.get(f"/api/sources/?page_size=500{query}"))]
+    assert len(everything) == 13
+    pages, last = walk(api, f"/api/sources/?page_size=4{query}")
+    assert [key for page in pages for key in page] == everything
+    assert walk_back(api, last) == everything[: -len(pages[-1])]
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "parameter"),
+    [
+        ("/api/monuments/?after=m-1&before=m-2", 400, "before"),
+        ("/api/monuments/?after=m-1&page=2", 400, "page"),
+        ("/api/monuments/?after=no-such-monument", 404, "after"),
+        ("/api/sources/?before=no-such-source", 404, "before"),
+        ("/api/sources/?after=src-1&page=1", 400, "page"),
+    ],
+)
+def test_bad_keyset_parameters_are_named(large_registry, api, url, status, parameter):
+    response = api.get(url)
+    assert response.status_code == status, response.content
+    assert parameter in response.json()
+
+
+@pytest.mark.parametrize(
+    ("first", "deep", "queries"),
+    [
+        # revision, count, the page's ids, their rows / revision, the anchor, ids, any
+        # before, rows: no count
+        ("/api/monuments/?page_size=10", "/api/monuments/?page_size=10&after=m-50", (4, 5)),
+        # revision, count, rows, the page's credits, copies and claim counts (4) / the
+        # same with the anchor and any before instead of the count
+        ("/api/sources/?page_size=3", "/api/sources/?page_size=3&after=src-3", (7, 8)),
+    ],
+)
+def test_a_deep_page_by_key_takes_the_queries_of_the_first(
+    large_registry, api, django_assert_num_queries, first, deep, queries
+):
+    with django_assert_num_queries(queries[0]):
+        assert api.get(first).status_code == 200
+    with django_assert_num_queries(queries[1]):
+        body = api.get(deep).json()
+    assert body["results"] and body["previous"] and body["count"] is None
+
+
+def test_a_deep_page_of_sources_reads_the_date_index_from_the_named_source(large_registry):
+    """The next page after a source is a range of ``source_newest_first``: no sort,
+    no step over the rows before it."""
+    from heritage.api import keyset
+
+    keys = keyset.parse_order(["-published_on", "key"])
+    values = keyset.place(Source.objects.filter(key="src-5"), keys)
+    page = keyset.order_by(Source.objects.all(), keys).filter(keyset.beyond(keys, values))
+    page = page.values("pk")[:100]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
+            plan = page.explain()
+        assert "Sort" not in plan
+    else:
+        plan = page.explain()
+        assert "TEMP B-TREE" not in plan.upper()
+    assert "source_newest_first" in plan
+    assert [r["pk"] for r in page] == list(
+        Source.objects.filter(published_on__lt=values[0])
+        .order_by("-published_on", "key")
+        .values_list("pk", flat=True)
+    )
