@@ -48,12 +48,16 @@ class RegistryPagination(PageNumberPagination):
         self.page_number(request)
         self.get_page_size(request)
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(self, queryset, request, view=None, count=None):
+        """The page's rows; *count*, when given, says how many rows match in a cheaper
+        way than counting *queryset* (it must give the same number)."""
         raw = request.query_params.get(self.page_query_param, "1")
         number = self.page_number(request)
         self.request = request
         page_size = self.get_page_size(request)
         paginator = self.django_paginator_class(queryset, page_size)
+        if count is not None:
+            paginator.count = count()  # in place of the cached property
         try:
             self.page = paginator.page(number)
         except EmptyPage:

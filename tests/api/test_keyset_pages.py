@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from heritage.models import Monument, MonumentConsensus, Site, Source
 from tests.api.conftest import results
@@ -191,3 +192,11 @@ def test_a_deep_page_of_sources_reads_the_date_index_from_the_named_source(large
         .order_by("-published_on", "key")
         .values_list("pk", flat=True)
     )
+
+
+def test_the_source_list_is_counted_without_joining_the_outlets(large_registry, api):
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get("/api/sources/?page_size=2").json()
+    assert body["count"] == Source.objects.count() == 8
+    count = next(q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"])
+    assert "heritage_outlet" not in count, count

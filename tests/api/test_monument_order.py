@@ -9,11 +9,13 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from heritage.api import keyset
 from heritage.loading import DERIVED_FIELD
-from heritage.models import Monument, Site
+from heritage.models import Monument, MonumentConsensus, Site
 from tests.api.conftest import results
+from tests.api.test_keyset_pages import walk
 
 
 def listed(api, query: str = "") -> list[str]:
@@ -147,3 +149,81 @@ def test_a_page_of_monuments_reads_the_list_index_in_order(large_registry, page)
         plan = ids.explain()
         assert "TEMP B-TREE" not in plan.upper()
     assert "monument_list_order" in plan
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "state=destroyed",
+        "state=damaged&contested=false",
+        "contested=true",
+        "min_confidence=0.5",
+        "state=destroyed&as_of=2019-12-04",
+        "state=destroyed&known_at=2020-01-03",
+        "state=unknown",  # also monuments with no stored status: the list's own count
+        "state=destroyed&site=s1",  # a filter on the monument: the list's own count
+    ],
+)
+def test_a_list_filtered_on_the_status_counts_what_it_lists(large_registry, api, query):
+    unrefreshed = Monument.objects.create(
+        slug="zz-new", name="New", kind="temple", site=Site.objects.get(slug="s0")
+    )
+    MonumentConsensus.objects.filter(monument=unrefreshed).delete()  # never refreshed
+    everything = results(api.get(f"/api/monuments/?page_size=500&{query}"))
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get(f"/api/monuments/?page_size=2&{query}").json()
+    assert body["count"] == len(everything)
+    count = next(q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"])
+    status_only = "site=" not in query and "unknown" not in query
+    # Counted on the status table alone, without reading each status's monument.
+    assert ('"heritage_monument"' not in count) == status_only, count
+
+
+def ids_query(api, url: str) -> str:
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get(url).status_code == 200
+    return next(
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "heritage_monument"."id" AS "pk"')
+        or q["sql"].startswith('SELECT "heritage_monument"."id" FROM')
+    )
+
+
+def test_a_common_state_walks_the_list_index_and_a_rare_one_is_sorted(large_registry, api):
+    """A page of a common state reads monuments in list order and keeps the matching
+    ones (EXISTS on the status); a rare state takes its few matches and sorts them. Both
+    list the same monuments in the same order."""
+    rare = ["m-5", "m-17", "m-42"]
+    MonumentConsensus.objects.filter(monument__slug__in=rare).update(state="intact")
+    common = MonumentConsensus.objects.exclude(state="intact").values_list("state", flat=True)[0]
+    expected = {
+        state: [
+            slug
+            for *_, slug in sorted(
+                Monument.objects.filter(consensus__state=state).values_list(
+                    "site_name", "name", "pk", "slug"
+                )
+            )
+        ]
+        for state in ("intact", common)
+    }
+    assert len(expected[common]) > 40 and sorted(expected["intact"]) == sorted(rare)
+
+    assert "EXISTS" in ids_query(api, f"/api/monuments/?state={common}&page_size=5")
+    assert "EXISTS" not in ids_query(api, "/api/monuments/?state=intact&page_size=5")
+    # A past day's periods are not walked (see MonumentViewSet.walk_in_order).
+    assert "EXISTS" not in ids_query(api, f"/api/monuments/?state={common}&as_of=2020-06-01")
+    # On the last page walking would read about every monument, more than the matches.
+    last = -(-len(expected[common]) // 5)
+    url = f"/api/monuments/?state={common}&page_size=5&page={last}"
+    assert "EXISTS" not in ids_query(api, url)
+    for state, slugs in expected.items():
+        pages, _ = walk(api, f"/api/monuments/?state={state}&page_size=5")
+        assert [slug for page in pages for slug in page] == slugs
+        numbered = [
+            m["slug"]
+            for n in range(1, len(slugs) // 5 + 2)
+            for m in results(api.get(f"/api/monuments/?state={state}&page_size=5&page={n}"))
+        ]
+        assert numbered == slugs
