@@ -466,7 +466,13 @@ class Monument(Versioned, Identified, Located):
 
     class Meta:
         ordering = ["site_name", "name"]
-        indexes = [models.Index(fields=["site_name", "name", "id"], name="monument_list_order")]
+        indexes = [
+            models.Index(fields=["site_name", "name", "id"], name="monument_list_order"),
+            # The list's other orders on the monument's own columns, and its kind filter.
+            models.Index(fields=["name", "id"], name="monument_by_name"),
+            models.Index(fields=["updated_at", "id"], name="monument_by_update"),
+            models.Index(fields=["kind"], name="monument_kind"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -13,7 +13,7 @@ import hashlib
 from collections import ChainMap
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, Exists, Max, Min, OuterRef
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
@@ -523,8 +523,10 @@ class MonumentViewSet(RegistryViewSet):
             return False
         size = self.paginator.get_page_size(self.request)
         before = 0 if anchor else (self.paginator.page_number(self.request) - 1) * size
-        # The highest id: at least the number of monuments, and read from the index.
-        span = Monument.objects.aggregate(span=Max("pk"))["span"] or 0
+        # The span of the ids: at least the number of monuments (more after deletions,
+        # which only makes sorting likelier), read from the ends of the primary key.
+        ends = Monument.objects.aggregate(low=Min("pk"), high=Max("pk"))
+        span = ends["high"] - ends["low"] + 1 if ends["high"] is not None else 0
         return (before + size) * span < matches * matches
 
     def monument_anchor(self, monuments, keys: list[keyset.Key]) -> tuple[str, tuple] | None:

@@ -1,0 +1,25 @@
+"""Indexes for the monument list's other orders (name, last update) and its kind filter:
+a page reads them in order instead of sorting every monument (issue 13)."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("heritage", "0017_monument_list_order"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="monument",
+            index=models.Index(fields=["name", "id"], name="monument_by_name"),
+        ),
+        migrations.AddIndex(
+            model_name="monument",
+            index=models.Index(fields=["updated_at", "id"], name="monument_by_update"),
+        ),
+        migrations.AddIndex(
+            model_name="monument",
+            index=models.Index(fields=["kind"], name="monument_kind"),
+        ),
+    ]
