@@ -51,6 +51,10 @@ REQUESTS = [
     ("a site (what any request costs)", "/api/sites/{site}/"),
     ("list page of 100 (today)", "/api/monuments/?page_size=100"),
     ("state=destroyed (today)", "/api/monuments/?page_size=100&state=destroyed"),
+    ("ordering=name", "/api/monuments/?page_size=100&ordering=name"),
+    ("ordering=-updated", "/api/monuments/?page_size=100&ordering=-updated"),
+    ("ordering=-confidence (today)", "/api/monuments/?page_size=100&ordering=-confidence"),
+    ("kind=temple", "/api/monuments/?page_size=100&kind=temple"),
     ("as_of=2016-01-01", "/api/monuments/?page_size=100&as_of=2016-01-01"),
     ("known_at=2016-01-01", "/api/monuments/?page_size=100&known_at=2016-01-01"),
     (

@@ -862,11 +862,16 @@ class SourceViewSet(RegistryViewSet):
         rows = queryset.values(*s.SOURCE_COLUMNS)
         context = {"base_url": self.detail_url("sources")}
         if request.accepted_renderer.format == "json":
-            # Counted on the sources alone: the rows' join to the outlet would be
-            # counted too.
-            page, count, has_next, has_previous = self.keyset_page(
-                rows, keys, anchor, count=queryset.count
+            # Page through ids (the order's index alone, where an OFFSET steps over
+            # index entries, not over rows joined to their outlet), then read the
+            # page's rows; counted on the sources alone.
+            ids, count, has_next, has_previous = self.keyset_page(
+                queryset.values_list("pk", flat=True), keys, anchor, count=queryset.count
             )
+            by_id = {
+                r["id"]: r for r in Source.objects.filter(pk__in=ids).values(*s.SOURCE_COLUMNS)
+            }
+            page = [by_id[pk] for pk in ids]
             formats.attach_source_links(page)
             return self.keyset_response(
                 [s.source_item(r, context) for r in page],

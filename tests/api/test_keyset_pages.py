@@ -153,9 +153,9 @@ def test_bad_keyset_parameters_are_named(large_registry, api, url, status, param
         # revision, count, the page's ids, their rows / revision, the anchor, ids, any
         # before, rows: no count
         ("/api/monuments/?page_size=10", "/api/monuments/?page_size=10&after=m-50", (4, 5)),
-        # revision, count, rows, the page's credits, copies and claim counts (4) / the
-        # same with the anchor and any before instead of the count
-        ("/api/sources/?page_size=3", "/api/sources/?page_size=3&after=src-3", (7, 8)),
+        # revision, count, the page's ids, their rows, their credits, copies and claim
+        # counts (4) / the same with the anchor and any before instead of the count
+        ("/api/sources/?page_size=3", "/api/sources/?page_size=3&after=src-3", (8, 9)),
     ],
 )
 def test_a_deep_page_by_key_takes_the_queries_of_the_first(
