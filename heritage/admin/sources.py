@@ -55,7 +55,7 @@ def credits_and_copy_hints(
     dates = {s.pk: s.published_on for s in sources}
     near = Q()
     for day in set(dates.values()):
-        near |= Q(source__published_on__range=(day - window, day + window))
+        near |= Q(published_on__range=(day - window, day + window))
     through = Source.wire_credits.through
     identifiable = (
         through.objects.filter(source_id__in=ids)
@@ -71,11 +71,19 @@ def credits_and_copy_hints(
         "source__published_on",
     )
     # Two branches of one UNION, each served by its own index (the page's credits by
-    # source, the others by publication date): one WHERE with OR read every credit.
+    # source, the others by publication date): one WHERE with OR read every credit. The
+    # sources near in time are chosen first (the date index), then their credits (by
+    # source): asked through the credit's outlet, SQLite read every credit of each
+    # agency on the page.
+    near_sources = Source.objects.filter(near).values("pk")
     rows = (
         through.objects.filter(source_id__in=ids)
         .values_list(*columns)
-        .union(through.objects.filter(near, outlet_id__in=identifiable).values_list(*columns))
+        .union(
+            through.objects.filter(
+                source_id__in=near_sources, outlet_id__in=identifiable
+            ).values_list(*columns)
+        )
         .order_by("outlet__name", "source_id")
     )
     own: list[tuple[int, int, str]] = []

@@ -17,6 +17,7 @@ import datetime
 from django import template
 from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.contrib.admin.templatetags.base import InclusionAdminNode
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 
 register = template.Library()
@@ -51,6 +52,37 @@ def _next(start: datetime.date, kind: str) -> datetime.date | None:
 
 def _ends(field_name: str) -> dict:
     return {"first": models.Min(field_name), "last": models.Max(field_name)}
+
+
+def _asked_ends(kwargs: dict) -> str | None:
+    """The field whose range ``kwargs`` asks (``_ends(field)``), or None."""
+    first = kwargs.get("first")
+    if not isinstance(first, models.Min):
+        return None
+    name = getattr(first.get_source_expressions()[0], "name", None)
+    return name if name and kwargs == _ends(name) else None
+
+
+def range_ends(queryset, field_name: str) -> dict:
+    """``queryset.aggregate(first=Min(field), last=Max(field))`` in one statement of two
+    subqueries, each the first row of the field's order: an index on the field answers
+    both. (SQLite reads MIN and MAX from an index only when a query asks for one of
+    them; asked together, it read every source: 58 ms at 600,000.)"""
+    present = queryset.filter(**{f"{field_name}__isnull": False}).values_list(field_name)
+    parts, params = [], []
+    for order in (field_name, f"-{field_name}"):
+        try:
+            sql, more = present.order_by(order)[:1].query.sql_with_params()
+        except EmptyResultSet:  # a filter that nothing can match (pk__in=[])
+            return {"first": None, "last": None}
+        parts.append(f"({sql})")
+        params.extend(more)
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        first, last = cursor.fetchone()
+    # Read outside the ORM: SQLite gives the dates as text.
+    field = queryset.model._meta.get_field(field_name)
+    return {"first": field.to_python(first), "last": field.to_python(last)}
 
 
 def dates_present(
@@ -93,7 +125,11 @@ class _ProbedDates:
         self._aggregates: list[tuple[dict, dict]] = []
 
     def aggregate(self, *args, **kwargs):
-        result = self._queryset.aggregate(*args, **kwargs)
+        field_name = _asked_ends(kwargs)
+        if not args and field_name is not None:
+            result = range_ends(self._queryset, field_name)
+        else:
+            result = self._queryset.aggregate(*args, **kwargs)
         if not args:
             self._aggregates.append((kwargs, result))
         return result

@@ -141,8 +141,32 @@ def test_the_date_hierarchy_probes_each_year_instead_of_scanning_the_sources(
     assert not any("DISTINCT" in s.upper() for s in sql)  # what queryset.dates() runs
     probes = [s for s in sql if s.upper().startswith("SELECT EXISTS")]
     assert len(probes) == 1 and probes[0].upper().count("EXISTS") == 2017 - 2012 + 1
-    # The first and last dates are read once, for the level and for the probes.
-    assert len([s for s in sql if "MIN(" in s.upper()]) == 1
+    # The first and last dates are read once, for the level and for the probes, as the
+    # first row of each end of the date's order (MIN and MAX asked together read every
+    # source on SQLite).
+    ends = [s for s in sql if s.upper().startswith("SELECT (SELECT")]
+    assert len(ends) == 1 and ends[0].upper().count("LIMIT 1") == 2
+    assert not any("MIN(" in s.upper() or "MAX(" in s.upper() for s in sql)
+
+
+@pytest.mark.parametrize(
+    "narrow",
+    [
+        lambda sources: sources,
+        lambda sources: sources.filter(key__in=["dated-1", "dated-2"]),
+        lambda sources: sources.filter(key="none-such"),
+        lambda sources: sources.filter(pk__in=[]),  # no SQL at all
+    ],
+    ids=["all", "filtered", "empty", "nothing-can-match"],
+)
+def test_the_range_of_dates_is_what_min_and_max_give(dated_sources, narrow):
+    from django.db.models import Max, Min
+
+    from heritage.templatetags.admin_dates import range_ends
+
+    sources = narrow(Source.objects.all())
+    expected = sources.aggregate(first=Min("published_on"), last=Max("published_on"))
+    assert range_ends(sources, "published_on") == expected
 
 
 def test_the_date_hierarchy_spans_centuries_in_statements_sqlite_accepts(db, reviewer, client):
