@@ -345,17 +345,37 @@ class Site(Identified, Located):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        with transaction.atomic(using=kwargs.get("using")):
+        using = kwargs.get("using")
+        with transaction.atomic(using=using):
+            if self.pk is not None:
+                # Its monuments carry its name (Monument.site_name, the lists' first
+                # sort key): a renamed site moves them in the lists in the same
+                # transaction. The site's row, then its monuments, then (in the save's
+                # signals) the registry's revision: the order every other write takes
+                # them in, so that two writes wait for each other, never deadlock.
+                list(
+                    Site._base_manager.db_manager(using)
+                    .select_for_update()
+                    .filter(pk=self.pk)
+                    .values_list("pk", flat=True)
+                )
+                Monument._base_manager.db_manager(using).filter(site_id=self.pk).exclude(
+                    site_name=self.name
+                ).update(site_name=self.name)
             super().save(*args, **kwargs)
-            # Its monuments carry its name (Monument.site_name, the lists' first sort
-            # key): a renamed site moves them in the lists in the same transaction.
-            self.monuments.exclude(site_name=self.name).update(site_name=self.name)
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
 
 class MonumentQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Django's ``bulk_create``, with each monument's copy of its site's name filled
+        in first (no ``save()`` runs for these rows)."""
+        objs = list(objs)
+        copy_site_name(objs, using=self.db)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def for_api(self) -> MonumentQuerySet:
         """Monuments with their site, group and stored consensus joined in (one query)."""
         return self.select_related("site", "part_of", "consensus")
@@ -389,12 +409,7 @@ class MonumentQuerySet(models.QuerySet):
 
 
 class MonumentManager(SlugManager.from_queryset(MonumentQuerySet)):
-    def bulk_create(self, objs, *args, **kwargs):
-        """Django's ``bulk_create``, with each monument's copy of its site's name filled
-        in first (no ``save()`` runs for these rows)."""
-        objs = list(objs)
-        copy_site_name(objs, using=self.db)
-        return super().bulk_create(objs, *args, **kwargs)
+    pass
 
 
 def copy_site_name(monuments: list, *, using: str | None = None) -> None:

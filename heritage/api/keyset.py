@@ -8,8 +8,9 @@ costs. The lists' ``next`` and ``previous`` links read by key (``?after=`` and
 the count.
 
 An order is a list of :class:`Key` terms, the last one unique (the primary key), so
-that every row has one place. A NULL sorts after every value, on both databases (as
-PostgreSQL does by default; :func:`order_by` says so to SQLite).
+that every row has one place. A NULL counts as larger than every value, on both
+databases (as PostgreSQL does by default; :func:`order_by` says so to SQLite): last
+going up, first going down.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class Key:
     def expression(self):
         if not self.nullable:
             return F(self.field).desc() if self.descending else F(self.field).asc()
-        # NULL last going up, first going down: after every value either way.
+        # NULL larger than every value: last going up, first going down.
         if self.descending:
             return F(self.field).desc(nulls_first=True)
         return F(self.field).asc(nulls_last=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import math
 from collections import ChainMap
 
 from django.conf import settings
@@ -479,9 +480,11 @@ class MonumentViewSet(RegistryViewSet):
             count = None
             status = status_rows(cleaned, past)
             if status is not None:
-                matches = status.count()
-                count = lambda: matches  # noqa: E731
-                if past is None and self.walk_in_order(keys, matches, anchor):
+                count = status.count  # a page by key is not counted
+                if anchor is None:  # counted once, for the page and for the choice
+                    matches = status.count()
+                    count = lambda: matches  # noqa: E731
+                if past is None and self.walk_in_order(keys, status, anchor, count):
                     queryset = keyset.order_by(
                         unfiltered.filter(Exists(status.filter(monument=OuterRef("pk")))), keys
                     )
@@ -506,28 +509,36 @@ class MonumentViewSet(RegistryViewSet):
             rows = rows.through(lambda chunk: list(map(from_row, chunk)), s.MONUMENT_COLUMNS)
         return self.export("monuments", formats.monument_table, rows, s.monument_item, context)
 
-    def walk_in_order(self, keys: list[keyset.Key], matches: int, anchor) -> bool:
-        """Whether a page of a list filtered on the status is cheaper read by walking the
-        monuments in the list's order (its index) and keeping those whose status
-        matches, than by taking every match and sorting them.
+    def walk_in_order(self, keys: list[keyset.Key], status, anchor, count) -> bool:
+        """Whether a page of a list filtered on today's status (*status*: the matching
+        status rows) is cheaper read by walking the monuments in the list's order (its
+        index) and keeping those whose status matches, than by taking every match and
+        sorting them.
 
         Walking reads about (rows before the page + page size) × monuments / matches
-        rows; sorting reads the matches. A common state (a quarter of the registry
-        destroyed) walks about four rows per row shown; a rare one (eleven unknown)
-        would walk the whole registry, and is sorted. Only an order on the monument's
-        own columns has an index to walk, and only today's status is looked up by
-        monument (one row each): a past day's periods are not walked, since SQLite
-        would look each monument's period up through the periods of the state on the
-        day (``period_state_day``), reading them all for every monument."""
-        if matches == 0 or any(k.field.startswith(MONUMENT_NULLABLE) for k in keys):
+        rows; sorting reads the matches: walk when (rows before + size) × monuments <
+        matches². A common state (a quarter of the registry destroyed) walks about four
+        rows per row shown; a rare one (a dozen monuments) would walk the whole
+        registry, and is sorted. A page by number has its count (*count()*); a page
+        by key counts the matches only as far as the rule needs (at most the square
+        root of that product), so that it stays uncounted. Only an order on the
+        monument's own columns has an index to walk."""
+        if any(k.field.startswith(MONUMENT_NULLABLE) for k in keys):
             return False
         size = self.paginator.get_page_size(self.request)
         before = 0 if anchor else (self.paginator.page_number(self.request) - 1) * size
         # The span of the ids: at least the number of monuments (more after deletions,
         # which only makes sorting likelier), read from the ends of the primary key.
         ends = Monument.objects.aggregate(low=Min("pk"), high=Max("pk"))
-        span = ends["high"] - ends["low"] + 1 if ends["high"] is not None else 0
-        return (before + size) * span < matches * matches
+        if ends["high"] is None:
+            return False
+        walked = (before + size) * (ends["high"] - ends["low"] + 1)
+        if anchor is None:
+            matches = count()
+        else:
+            enough = math.isqrt(walked) + 1  # matches² > walked from this many on
+            matches = status.values("pk")[:enough].count()
+        return walked < matches * matches
 
     def monument_anchor(self, monuments, keys: list[keyset.Key]) -> tuple[str, tuple] | None:
         """``after`` / ``before`` a monument's slug: its place in the list's order

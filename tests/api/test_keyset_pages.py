@@ -36,13 +36,17 @@ def walk_back(api, body: dict) -> list[str]:
     return seen
 
 
-def unrefreshed_monument() -> Monument:
-    """A monument with no stored status (never refreshed): NULL in the status columns."""
-    monument = Monument.objects.create(
-        slug="zz-new", name="A new monument", kind="temple", site=Site.objects.first()
-    )
-    MonumentConsensus.objects.filter(monument=monument).delete()
-    return monument
+def unrefreshed_monuments(n: int = 4) -> list[Monument]:
+    """Monuments with no stored status (never refreshed): NULL in the status columns,
+    several of them, with the same name (ties on every column but the id)."""
+    monuments = [
+        Monument.objects.create(
+            slug=f"zz-new-{i}", name="A new monument", kind="temple", site=Site.objects.first()
+        )
+        for i in range(n)
+    ]
+    MonumentConsensus.objects.filter(monument__in=monuments).delete()
+    return monuments
 
 
 @pytest.mark.parametrize(
@@ -50,16 +54,17 @@ def unrefreshed_monument() -> Monument:
     ["", "name", "-name", "slug", "-confidence", "confidence", "state", "-state", "-updated"],
 )
 def test_following_next_walks_every_monument_once_in_each_order(large_registry, api, ordering):
-    unrefreshed_monument()
+    unrefreshed_monuments()
     query = f"&ordering={ordering}" if ordering else ""
     everything = [
         item["slug"] for item in results(api.get(f"/api/monuments/?page_size=500{query}"))
     ]
-    assert len(everything) == Monument.objects.count() == 61
+    assert len(everything) == Monument.objects.count() == 64
 
-    pages, last = walk(api, f"/api/monuments/?page_size=7{query}")
+    # Pages of 3: the four unrefreshed monuments (NULL status, tied names) straddle one.
+    pages, last = walk(api, f"/api/monuments/?page_size=3{query}")
     assert [slug for page in pages for slug in page] == everything
-    assert all(len(page) == 7 for page in pages[:-1])
+    assert all(len(page) == 3 for page in pages[:-1])
     assert walk_back(api, last) == everything[: -len(pages[-1])]
 
 
@@ -175,6 +180,8 @@ def test_a_deep_page_of_sources_reads_the_date_index_from_the_named_source(large
 
     keys = keyset.parse_order(["-published_on", "key"])
     values = keyset.place(Source.objects.filter(key="src-5"), keys)
+    for key in ("src-4z", "src-5b"):  # the same day: before and after src-5 by key
+        Source.objects.create(key=key, title="t", published_on=values[0])
     page = keyset.order_by(Source.objects.all(), keys).filter(keyset.beyond(keys, values))
     page = page.values("pk")[:100]
     if connection.vendor == "postgresql":
@@ -187,11 +194,16 @@ def test_a_deep_page_of_sources_reads_the_date_index_from_the_named_source(large
         plan = page.explain()
         assert "TEMP B-TREE" not in plan.upper()
     assert "source_newest_first" in plan
-    assert [r["pk"] for r in page] == list(
-        Source.objects.filter(published_on__lt=values[0])
-        .order_by("-published_on", "key")
-        .values_list("pk", flat=True)
+    # Newest first, then by key: the rows after src-5's place in that order.
+    rows = sorted(
+        Source.objects.values_list("published_on", "key", "pk"),
+        key=lambda r: (-r[0].toordinal(), r[1]),
     )
+    place = [(d, k) for d, k, _ in rows].index(values)
+    expected = [pk for _, _, pk in rows[place + 1 :]]
+    assert Source.objects.get(key="src-5b").pk in expected
+    assert Source.objects.get(key="src-4z").pk not in expected
+    assert [r["pk"] for r in page] == expected
 
 
 def test_the_source_list_is_counted_without_joining_the_outlets(large_registry, api):
@@ -200,3 +212,21 @@ def test_the_source_list_is_counted_without_joining_the_outlets(large_registry, 
     assert body["count"] == Source.objects.count() == 8
     count = next(q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"])
     assert "heritage_outlet" not in count, count
+
+
+def test_a_page_by_key_filtered_on_the_status_is_not_counted(large_registry, api):
+    """Today's status: the walk's choice counts the matches only up to what it needs
+    (a bounded count); a past day: not counted at all."""
+    for query in ("state=destroyed", "state=destroyed&as_of=2019-12-04"):
+        everything = [
+            m["slug"] for m in results(api.get(f"/api/monuments/?page_size=500&{query}"))
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            body = api.get(f"/api/monuments/?page_size=5&{query}&after={everything[9]}").json()
+        assert [m["slug"] for m in body["results"]] == everything[10:15]
+        assert body["count"] is None
+        counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+        if "as_of" in query:
+            assert counts == []
+        else:
+            assert len(counts) == 1 and "LIMIT" in counts[0], counts

@@ -82,6 +82,14 @@ def test_bulk_created_monuments_carry_their_sites_name(large_registry):
     ) == {"S1"}
 
 
+def test_monuments_bulk_created_through_a_queryset_carry_their_sites_name(large_registry):
+    site = Site.objects.get(slug="s2")
+    Monument.objects.using("default").bulk_create(
+        [Monument(slug="bulk-c", name="Bulk C", kind="temple", site=site)]
+    )
+    assert Monument.objects.get(slug="bulk-c").site_name == "S2"
+
+
 def test_a_fixture_cannot_give_the_sites_name(seeded, tmp_path):
     fixture = tmp_path / "monument.json"
     fixture.write_text(
@@ -242,7 +250,7 @@ def test_a_common_state_walks_the_list_index_and_a_rare_one_is_sorted(large_regi
         assert [slug for page in pages for slug in page] == slugs
         numbered = [
             m["slug"]
-            for n in range(1, len(slugs) // 5 + 2)
+            for n in range(1, -(-len(slugs) // 5) + 1)
             for m in results(api.get(f"/api/monuments/?state={state}&page_size=5&page={n}"))
         ]
         assert numbered == slugs
