@@ -14,7 +14,7 @@ import math
 from collections import ChainMap
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, Min, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
@@ -61,6 +61,7 @@ from heritage.models import (
     Source,
 )
 from heritage.prepared import Prepared
+from heritage.ranges import range_ends
 
 COMMON_PARAMETERS = {"format"}
 MAX_PARAMETER_LENGTH = 200
@@ -529,10 +530,10 @@ class MonumentViewSet(RegistryViewSet):
         before = 0 if anchor else (self.paginator.page_number(self.request) - 1) * size
         # The span of the ids: at least the number of monuments (more after deletions,
         # which only makes sorting likelier), read from the ends of the primary key.
-        ends = Monument.objects.aggregate(low=Min("pk"), high=Max("pk"))
-        if ends["high"] is None:
+        ends = range_ends(Monument.objects.all(), "pk")
+        if ends["last"] is None:
             return False
-        walked = (before + size) * (ends["high"] - ends["low"] + 1)
+        walked = (before + size) * (ends["last"] - ends["first"] + 1)
         if anchor is None:
             matches = count()
         else:

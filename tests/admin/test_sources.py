@@ -162,7 +162,7 @@ def test_the_date_hierarchy_probes_each_year_instead_of_scanning_the_sources(
 def test_the_range_of_dates_is_what_min_and_max_give(dated_sources, narrow):
     from django.db.models import Max, Min
 
-    from heritage.templatetags.admin_dates import range_ends
+    from heritage.ranges import range_ends
 
     sources = narrow(Source.objects.all())
     expected = sources.aggregate(first=Min("published_on"), last=Max("published_on"))
