@@ -483,10 +483,11 @@ class Monument(Versioned, Identified, Located):
         ordering = ["site_name", "name"]
         indexes = [
             models.Index(fields=["site_name", "name", "id"], name="monument_list_order"),
-            # The list's other orders on the monument's own columns, and its kind filter.
+            # The list's other orders on the monument's own columns, and its kind filter
+            # in the list's order (a page of one kind reads its hundred entries).
             models.Index(fields=["name", "id"], name="monument_by_name"),
             models.Index(fields=["updated_at", "id"], name="monument_by_update"),
-            models.Index(fields=["kind"], name="monument_kind"),
+            models.Index(fields=["kind", "site_name", "name", "id"], name="monument_kind_order"),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
-"""Indexes for the monument list's other orders (name, last update) and its kind filter:
-a page reads them in order instead of sorting every monument (issue 13)."""
+"""Indexes for the monument list's other orders (name, last update) and for its kind
+filter in the list's order: a page reads them in order instead of sorting every
+monument, or every monument of a kind (issue 13)."""
 
 from django.db import migrations, models
 
@@ -20,6 +21,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="monument",
-            index=models.Index(fields=["kind"], name="monument_kind"),
+            index=models.Index(
+                fields=["kind", "site_name", "name", "id"], name="monument_kind_order"
+            ),
         ),
     ]

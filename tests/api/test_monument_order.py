@@ -155,8 +155,9 @@ def ordered(*terms: str, **after):
         (ordered("-name"), "monument_by_name"),
         (ordered("-updated_at"), "monument_by_update"),
         (ordered("updated_at"), "monument_by_update"),
+        (lambda: ordered("site_name", "name")().filter(kind="temple"), "monument_kind_order"),
     ],
-    ids=["list", "reversed", "after-a-monument", "name", "-name", "-updated", "updated"],
+    ids=["list", "reversed", "after-a-monument", "name", "-name", "-updated", "updated", "kind"],
 )
 def test_a_page_of_monuments_reads_an_index_in_order(large_registry, page, index):
     """No sort of every monument: the index gives the order (a descending order with
