@@ -103,6 +103,15 @@ def beyond(keys: list[Key], values: tuple, *, later: bool = True, inclusive: boo
     return bound & condition
 
 
+def from_anchor(rows: QuerySet, keys: list[Key], anchor: tuple[str, tuple] | None) -> QuerySet:
+    """*rows* after (``("after", place)``) or before (``("before", place)``) the anchor's
+    place, in the list's order; all of them without an anchor (a streamed export)."""
+    if anchor is None:
+        return rows
+    name, values = anchor
+    return rows.filter(beyond(keys, values, later=name == "after"))
+
+
 def place(queryset: QuerySet, keys: list[Key]) -> tuple | None:
     """The values of *keys* for the one row of *queryset* (None when it has none)."""
     return queryset.values_list(*(k.field for k in keys)).first()

@@ -496,16 +496,8 @@ class MonumentViewSet(RegistryViewSet):
             )
             by_id = {r["id"]: r for r in monuments.filter(pk__in=ids).values(*columns)}
             page = [from_row(by_id[pk]) if from_row else by_id[pk] for pk in ids]
-            return self.keyset_response(
-                [s.monument_item(r, context) for r in page],
-                count,
-                has_next,
-                has_previous,
-                ref=lambda item: item["slug"],
-            )
-        if anchor is not None:
-            queryset = queryset.filter(keyset.beyond(keys, anchor[1], later=anchor[0] == "after"))
-        rows = formats.read(queryset.values(*columns))
+            return self.monument_page(page, context, count, has_next, has_previous)
+        rows = formats.read(keyset.from_anchor(queryset, keys, anchor).values(*columns))
         if from_row is not None:
             rows = rows.through(lambda chunk: list(map(from_row, chunk)), s.MONUMENT_COLUMNS)
         return self.export("monuments", formats.monument_table, rows, s.monument_item, context)
@@ -540,6 +532,13 @@ class MonumentViewSet(RegistryViewSet):
             enough = math.isqrt(walked) + 1  # matches² > walked from this many on
             matches = status.values("pk")[:enough].count()
         return walked < matches * matches
+
+    def monument_page(self, rows: list[dict], context: dict, count, has_next, has_previous):
+        """A page of monuments (their rows in the list's order), linked by slug."""
+        items = [s.monument_item(r, context) for r in rows]
+        return self.keyset_response(
+            items, count, has_next, has_previous, ref=lambda item: item["slug"]
+        )
 
     def monument_anchor(self, monuments, keys: list[keyset.Key]) -> tuple[str, tuple] | None:
         """``after`` / ``before`` a monument's slug: its place in the list's order
@@ -603,15 +602,8 @@ class MonumentViewSet(RegistryViewSet):
                 r["id"]: r for r in Monument.objects.filter(pk__in=ids).values(*s.MONUMENT_COLUMNS)
             }
             page = with_status([by_id[pk] for pk in ids])
-            return self.keyset_response(
-                [s.monument_item(r, context) for r in page],
-                count,
-                has_next,
-                has_previous,
-                ref=lambda item: item["slug"],
-            )
-        if anchor is not None:
-            queryset = queryset.filter(keyset.beyond(keys, anchor[1], later=anchor[0] == "after"))
+            return self.monument_page(page, context, count, has_next, has_previous)
+        queryset = keyset.from_anchor(queryset, keys, anchor)
         rows = formats.read(queryset.values(*s.MONUMENT_COLUMNS), size=BITEMPORAL_CHUNK)
         rows = rows.through(with_status, s.MONUMENT_COLUMNS)
         return self.export("monuments", formats.monument_table, rows, s.monument_item, context)
@@ -892,8 +884,7 @@ class SourceViewSet(RegistryViewSet):
                 has_previous,
                 ref=lambda item: item["key"],
             )
-        if anchor is not None:
-            rows = rows.filter(keyset.beyond(keys, anchor[1], later=anchor[0] == "after"))
+        rows = keyset.from_anchor(rows, keys, anchor)
         return self.export(
             "sources",
             formats.source_table,
@@ -963,11 +954,7 @@ class ReportViewSet(mixins.ListModelMixin, RegistryViewSet):
         anchor = self.anchor(in_publication_order)
         if request.accepted_renderer.format == "json":
             return self.page(queryset, anchor, descending, in_publication_order)
-        if anchor is not None:
-            name, values = anchor
-            queryset = queryset.filter(
-                keyset.beyond(publication_keys(descending), values, later=name == "after")
-            )
+        queryset = keyset.from_anchor(queryset, publication_keys(descending), anchor)
         return self.export(
             "reports",
             formats.claim_table,
