@@ -413,21 +413,39 @@ class MonumentManager(SlugManager.from_queryset(MonumentQuerySet)):
 
 
 def copy_site_name(monuments: list, *, using: str | None = None) -> None:
-    """Set ``site_name`` of unsaved or bulk-written monuments from their sites: the
-    site instances they hold, or one query for those they name by id only."""
+    """Set ``site_name`` of unsaved or bulk-written monuments from their sites."""
+    copy_from_related(monuments, "site", {"site_name": ("name", "")}, using=using)
+
+
+def copy_from_related(objs: list, relation: str, copies: dict, *, using=None) -> None:
+    """Set each of *objs*' copies of fields of the row its *relation* points to
+    (``copies``: attribute -> (the related field, the value when there is no such row)),
+    from the related instances they hold, or one query for those they name by id only."""
+    descriptor = getattr(type(objs[0]), relation) if objs else None
+    attname = f"{relation}_id"
     missing = {
-        m.site_id for m in monuments if m.site_id is not None and not Monument.site.is_cached(m)
+        getattr(o, attname)
+        for o in objs
+        if getattr(o, attname) is not None and not descriptor.is_cached(o)
     }
+    fields = [field for field, _ in copies.values()]
     stored = {}
     if missing:
-        stored = dict(
-            Site._base_manager.db_manager(using).filter(pk__in=missing).values_list("pk", "name")
-        )
-    for monument in monuments:
-        if Monument.site.is_cached(monument) and monument.site is not None:
-            monument.site_name = monument.site.name
+        model = descriptor.field.related_model
+        stored = {
+            pk: values
+            for pk, *values in model._base_manager.db_manager(using)
+            .filter(pk__in=missing)
+            .values_list("pk", *fields)
+        }
+    for o in objs:
+        related = getattr(o, relation) if descriptor.is_cached(o) else None
+        if related is not None:
+            values = [getattr(related, field) for field in fields]
         else:
-            monument.site_name = stored.get(monument.site_id, "")
+            values = stored.get(getattr(o, attname), [empty for _, empty in copies.values()])
+        for attribute, value in zip(copies, values, strict=True):
+            setattr(o, attribute, value)
 
 
 class Monument(Versioned, Identified, Located):
@@ -759,27 +777,9 @@ PUBLICATION_ORDER = ("source_published_on", "source_key", "key")
 
 def copy_publication(reports: list, *, using: str | None = None) -> None:
     """Set ``source_published_on`` and ``source_key`` of unsaved or bulk-written claims
-    from their sources: the source instances they hold, or one query for those they
-    name by id only."""
-    missing = {
-        r.source_id
-        for r in reports
-        if r.source_id is not None and not DamageReport.source.is_cached(r)
-    }
-    stored = {}
-    if missing:
-        stored = {
-            pk: (published_on, key)
-            for pk, published_on, key in Source._base_manager.db_manager(using)
-            .filter(pk__in=missing)
-            .values_list("pk", "published_on", "key")
-        }
-    for report in reports:
-        if DamageReport.source.is_cached(report) and report.source is not None:
-            values = (report.source.published_on, report.source.key)
-        else:
-            values = stored.get(report.source_id, (None, ""))
-        report.source_published_on, report.source_key = values
+    from their sources."""
+    copies = {"source_published_on": ("published_on", None), "source_key": ("key", "")}
+    copy_from_related(reports, "source", copies, using=using)
 
 
 class DamageReportManager(models.Manager.from_queryset(DamageReportQuerySet)):

@@ -481,11 +481,12 @@ class MonumentViewSet(RegistryViewSet):
             count = None
             status = status_rows(cleaned, past)
             if status is not None:
-                count = status.count  # a page by key is not counted
-                if anchor is None:  # counted once, for the page and for the choice
-                    matches = status.count()
+                # A page by number is counted on the status table, once for the page
+                # and for the choice below; a page by key is not counted.
+                matches = status.count() if anchor is None else None
+                if matches is not None:
                     count = lambda: matches  # noqa: E731
-                if past is None and self.walk_in_order(keys, status, anchor, count):
+                if past is None and self.walk_in_order(keys, status, matches):
                     queryset = keyset.order_by(
                         unfiltered.filter(Exists(status.filter(monument=OuterRef("pk")))), keys
                     )
@@ -494,15 +495,16 @@ class MonumentViewSet(RegistryViewSet):
             ids, count, has_next, has_previous = self.keyset_page(
                 queryset.values_list("pk", flat=True), keys, anchor, count=count
             )
-            by_id = {r["id"]: r for r in monuments.filter(pk__in=ids).values(*columns)}
-            page = [from_row(by_id[pk]) if from_row else by_id[pk] for pk in ids]
+            page = rows_in_order(monuments, ids, columns)
+            if from_row is not None:
+                page = list(map(from_row, page))
             return self.monument_page(page, context, count, has_next, has_previous)
         rows = formats.read(keyset.from_anchor(queryset, keys, anchor).values(*columns))
         if from_row is not None:
             rows = rows.through(lambda chunk: list(map(from_row, chunk)), s.MONUMENT_COLUMNS)
         return self.export("monuments", formats.monument_table, rows, s.monument_item, context)
 
-    def walk_in_order(self, keys: list[keyset.Key], status, anchor, count) -> bool:
+    def walk_in_order(self, keys: list[keyset.Key], status, matches: int | None) -> bool:
         """Whether a page of a list filtered on today's status (*status*: the matching
         status rows) is cheaper read by walking the monuments in the list's order (its
         index) and keeping those whose status matches, than by taking every match and
@@ -512,23 +514,21 @@ class MonumentViewSet(RegistryViewSet):
         rows; sorting reads the matches: walk when (rows before + size) × monuments <
         matches². A common state (a quarter of the registry destroyed) walks about four
         rows per row shown; a rare one (a dozen monuments) would walk the whole
-        registry, and is sorted. A page by number has its count (*count()*); a page
-        by key counts the matches only as far as the rule needs (at most the square
-        root of that product), so that it stays uncounted. Only an order on the
+        registry, and is sorted. A page by number gives its count (*matches*); a page
+        by key (*matches* None) counts them only as far as the rule needs (at most the
+        square root of that product), so that it stays uncounted. Only an order on the
         monument's own columns has an index to walk."""
         if any(k.field.startswith(MONUMENT_NULLABLE) for k in keys):
             return False
         size = self.paginator.get_page_size(self.request)
-        before = 0 if anchor else (self.paginator.page_number(self.request) - 1) * size
+        before = 0 if matches is None else (self.paginator.page_number(self.request) - 1) * size
         # The span of the ids: at least the number of monuments (more after deletions,
         # which only makes sorting likelier), read from the ends of the primary key.
         ends = range_ends(Monument.objects.all(), "pk")
         if ends["last"] is None:
             return False
         walked = (before + size) * (ends["last"] - ends["first"] + 1)
-        if anchor is None:
-            matches = count()
-        else:
+        if matches is None:
             enough = math.isqrt(walked) + 1  # matches² > walked from this many on
             matches = status.values("pk")[:enough].count()
         return walked < matches * matches
@@ -598,10 +598,7 @@ class MonumentViewSet(RegistryViewSet):
             ids, count, has_next, has_previous = self.keyset_page(
                 queryset.values_list("pk", flat=True), keys, anchor
             )
-            by_id = {
-                r["id"]: r for r in Monument.objects.filter(pk__in=ids).values(*s.MONUMENT_COLUMNS)
-            }
-            page = with_status([by_id[pk] for pk in ids])
+            page = with_status(rows_in_order(Monument.objects.all(), ids, s.MONUMENT_COLUMNS))
             return self.monument_page(page, context, count, has_next, has_previous)
         queryset = keyset.from_anchor(queryset, keys, anchor)
         rows = formats.read(queryset.values(*s.MONUMENT_COLUMNS), size=BITEMPORAL_CHUNK)
@@ -872,10 +869,7 @@ class SourceViewSet(RegistryViewSet):
             ids, count, has_next, has_previous = self.keyset_page(
                 queryset.values_list("pk", flat=True), keys, anchor, count=queryset.count
             )
-            by_id = {
-                r["id"]: r for r in Source.objects.filter(pk__in=ids).values(*s.SOURCE_COLUMNS)
-            }
-            page = [by_id[pk] for pk in ids]
+            page = rows_in_order(Source.objects.all(), ids, s.SOURCE_COLUMNS)
             formats.attach_source_links(page)
             return self.keyset_response(
                 [s.source_item(r, context) for r in page],
@@ -987,16 +981,20 @@ class ReportViewSet(mixins.ListModelMixin, RegistryViewSet):
         ids, count, has_next, has_previous = self.keyset_page(
             queryset.values_list("pk", flat=True), publication_keys(descending), anchor
         )
-        by_id = {
-            r["id"]: r
-            for r in DamageReport.objects.filter(pk__in=ids).values("id", *s.CLAIM_COLUMNS)
-        }
-        results = [s.claim_item(by_id[pk]) for pk in ids]
+        rows = rows_in_order(DamageReport.objects.all(), ids, ("id", *s.CLAIM_COLUMNS))
+        results = [s.claim_item(r) for r in rows]
         if not in_publication_order:
             return self.get_paginated_response(results)
         return self.keyset_response(
             results, count, has_next, has_previous, ref=lambda item: item["claim"]
         )
+
+
+def rows_in_order(queryset, ids: list, columns) -> list[dict]:
+    """The ``values(*columns)`` rows of *ids* (a page chosen by its ids), in the ids'
+    order; *columns* include ``id``."""
+    by_id = {r["id"]: r for r in queryset.filter(pk__in=ids).values(*columns)}
+    return [by_id[pk] for pk in ids]
 
 
 def status_rows(cleaned: dict, past: tuple[str, datetime.date] | None):

@@ -71,7 +71,7 @@ def dates_present(
     ends of the range (*ends*: its ``first`` and ``last``, when known) and one probe
     per period between them."""
     if ends is None:
-        ends = queryset.aggregate(**_ends(field_name))
+        ends = range_ends(queryset, field_name)
     if ends["first"] is None:
         return []
     candidates = _periods(ends["first"], ends["last"], kind)
