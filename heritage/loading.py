@@ -67,7 +67,9 @@ from heritage.models import (
     Alias,
     DamageReport,
     Monument,
+    MonumentConsensus,
     Source,
+    add_unknown_statuses,
     copy_publication,
     copy_site_name,
 )
@@ -651,6 +653,8 @@ class _BulkPass:
         try:
             with _given_timestamps(model):
                 model._base_manager.using(self.using).bulk_create(instances, batch_size=500)
+            if model is Monument:  # as Monument.objects.bulk_create does
+                add_unknown_statuses([i.pk for i in instances], using=self.using)
         except Exception as exc:  # database errors: name the records, keep the cause
             first = self.new[0][0]
             raise FixtureError(
@@ -868,7 +872,9 @@ def _store(
     existing = None
     if instance.pk is not None:
         existing = model._base_manager.using(using).filter(pk=instance.pk).first()
-    if existing is not None:
+    if existing is not None and _not_refreshed_yet(existing):
+        instance._state.adding = False  # replaced in place: its own row is no conflict
+    elif existing is not None:
         changes = _differences(record, obj, existing)
         if (
             changes
@@ -995,6 +1001,12 @@ def _fill_automatic_fields(instance: models.Model) -> None:
 def _decided(claim: models.Model) -> bool:
     """Whether curators have reviewed, pinned or discounted this stored claim."""
     return claim.review_status != "drafted" or claim.rank != "normal"
+
+
+def _not_refreshed_yet(existing: models.Model) -> bool:
+    """A monument's status row as its creation left it (``MonumentConsensus.unknown``:
+    no stored past yet), which a backup's stored status replaces."""
+    return isinstance(existing, MonumentConsensus) and existing.history_digest == ""
 
 
 def _differences(record: Record, obj, existing: models.Model) -> list[tuple[str, str]]:

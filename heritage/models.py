@@ -371,10 +371,12 @@ class Site(Identified, Located):
 class MonumentQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         """Django's ``bulk_create``, with each monument's copy of its site's name filled
-        in first (no ``save()`` runs for these rows)."""
+        in first and its status row added after (no ``save()`` runs for these rows)."""
         objs = list(objs)
         copy_site_name(objs, using=self.db)
-        return super().bulk_create(objs, *args, **kwargs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        add_unknown_statuses([o.pk for o in created if o.pk is not None], using=self.db)
+        return created
 
     def for_api(self) -> MonumentQuerySet:
         """Monuments with their site, group and stored consensus joined in (one query)."""
@@ -382,10 +384,10 @@ class MonumentQuerySet(models.QuerySet):
 
     def in_state(self, state: str, *, relation: str = "consensus") -> MonumentQuerySet:
         """Monuments whose status is *state*: today's stored ``consensus``, or the
-        ``period`` joined by :meth:`with_period`. A monument never refreshed has no
-        stored row and counts as unknown."""
+        ``period`` joined by :meth:`with_period`. A monument no period covers on that
+        day counts as unknown (every monument has a row for today)."""
         match = models.Q(**{f"{relation}__state": state})
-        if state == ConsensusState.UNKNOWN:
+        if state == ConsensusState.UNKNOWN and relation != "consensus":
             match |= models.Q(**{f"{relation}__isnull": True})
         return self.filter(match)
 
@@ -410,6 +412,21 @@ class MonumentQuerySet(models.QuerySet):
 
 class MonumentManager(SlugManager.from_queryset(MonumentQuerySet)):
     pass
+
+
+def add_unknown_statuses(monument_ids: list[int], *, using: str | None = None) -> None:
+    """Give new monuments their status row: ``unknown``, as the engine states a monument
+    with no claims, until their first refresh. Every monument has one from its creation,
+    so that the lists can sort on the status along its indexes (an inner join) instead
+    of sorting every monument."""
+    if not monument_ids:
+        return
+    now = timezone.now()
+    MonumentConsensus._base_manager.db_manager(using).bulk_create(
+        [MonumentConsensus.unknown(pk, now) for pk in monument_ids],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
 
 
 def copy_site_name(monuments: list, *, using: str | None = None) -> None:
@@ -1087,9 +1104,11 @@ class MonumentConsensus(models.Model):
 
     class Meta:
         verbose_name_plural = "monument consensus"
-        # The monument list filters on the stored state and the contested flag.
+        # The monument list filters on the stored state and the contested flag, and
+        # sorts on the state or the confidence (then the monument, the list's last key).
         indexes = [
-            models.Index(fields=["state"], name="consensus_state"),
+            models.Index(fields=["state", "monument"], name="consensus_state_order"),
+            models.Index(fields=["confidence", "monument"], name="consensus_confidence_order"),
             models.Index(fields=["contested"], name="consensus_contested"),
         ]
 
@@ -1100,6 +1119,24 @@ class MonumentConsensus(models.Model):
         return self.monument.natural_key()
 
     natural_key.dependencies = ["heritage.monument"]
+
+    @classmethod
+    def unknown(cls, monument_id: int, now: datetime.datetime) -> MonumentConsensus:
+        """The row of a monument not refreshed yet: what the engine states with no
+        claims (``unknown``, confidence 0), with no stored past (an empty digest, so the
+        first refresh computes it)."""
+        return cls(
+            monument_id=monument_id,
+            state=ConsensusState.UNKNOWN,
+            evidence_state=ConsensusState.UNKNOWN,
+            confidence=0.0,
+            independent_origins=0,
+            contested=False,
+            single_origin=False,
+            overridden=False,
+            claim_count=0,
+            changed_at=now,
+        )
 
 
 class PeriodBasis(models.TextChoices):

@@ -32,6 +32,7 @@ from heritage.models import (
     Outlet,
     Source,
     StatusOverride,
+    add_unknown_statuses,
 )
 
 
@@ -119,7 +120,9 @@ def monument_saving(sender, instance: Monument, raw: bool, **kwargs) -> None:
 
 
 @receiver(post_save, sender=Monument)
-def monument_saved(sender, instance: Monument, raw: bool, **kwargs) -> None:
+def monument_saved(sender, instance: Monument, raw: bool, created: bool, **kwargs) -> None:
+    if created:
+        add_unknown_statuses([instance.pk], using=kwargs.get("using"))
     if not raw:
         services.update_search_text(monument_ids={instance.pk})
         before = getattr(instance, "_group_before", None) or (

@@ -39,7 +39,7 @@ from heritage.api import formats, keyset, linked_data, response_cache
 from heritage.api import serializers as s
 from heritage.api.errors import ParameterError, ParameterNotFound
 from heritage.api.filters import CONSENSUS_PARAMETERS, MonumentFilter, ReportFilter, SourceFilter
-from heritage.api.pagination import RegistryPagination
+from heritage.api.pagination import RegistryPagination, bounded_count
 from heritage.api.renderers import (
     CSVRenderer,
     GeoJSONRenderer,
@@ -257,11 +257,11 @@ class RegistryViewSet(viewsets.GenericViewSet):
     def keyset_page(
         self, rows, keys: list[keyset.Key], anchor, count=None
     ) -> tuple[list, int | None, bool, bool]:
-        """One page of *rows* (ordered by *keys*): by number without an anchor (counted,
-        by *count()* when given), else after or before the anchor's place (not counted:
-        a count reads every matching row, and a page read by key costs the same however
-        deep it is). Returns the page, the count, and whether pages follow and precede
-        it."""
+        """One page of *rows* (ordered by *keys*): by number without an anchor (counted
+        up to the count limit, by *count()* when given), else after or before the
+        anchor's place (not counted: a page read by key costs the same however deep it
+        is). Returns the page, the count (None when not counted), and whether pages
+        follow and precede it."""
         if anchor is None:
             page = self.paginator.paginate_queryset(rows, self.request, view=self, count=count)
             number = self.paginator.page
@@ -281,7 +281,7 @@ class RegistryViewSet(viewsets.GenericViewSet):
             links["next"] = keyset_link(self.request, "after", ref(results[-1]))
         if results and has_previous:
             links["previous"] = keyset_link(self.request, "before", ref(results[0]))
-        return Response({"count": count, **links, "results": results})
+        return Response({**self.paginator.counted(count), **links, "results": results})
 
 
 def check_parameter_values(params) -> None:
@@ -459,6 +459,16 @@ class MonumentViewSet(RegistryViewSet):
         queryset, cleaned = self.filtered()
         # A unique last sort key, so that pages never repeat or skip a monument.
         order = [*(queryset.query.order_by or ("site_name", "name")), "pk"]
+        if past is None and str(order[0]).lstrip("-").startswith("consensus__"):
+            # Every monument has a status row: joined (inner), the order ends on the
+            # row's monument in the first term's direction, so that the status table's
+            # index (state or confidence, monument) gives it without a sort.
+            queryset = queryset.filter(consensus__isnull=False)
+            order[-1] = (
+                "-consensus__monument"
+                if str(order[0]).startswith("-")
+                else ("consensus__monument")
+            )
         context = {
             "base_url": self.detail_url("monuments"),
             "as_of": self.status_date(dates).isoformat(),
@@ -481,12 +491,13 @@ class MonumentViewSet(RegistryViewSet):
             count = None
             status = status_rows(cleaned, past)
             if status is not None:
-                # A page by number is counted on the status table, once for the page
-                # and for the choice below; a page by key is not counted.
-                matches = status.count() if anchor is None else None
-                if matches is not None:
+                # A page by number is counted on the status table (up to the count
+                # limit), once for the page and for the choice below; a page by key is
+                # not counted.
+                matches = bounded_count(status) if anchor is None else None
+                if anchor is None:
                     count = lambda: matches  # noqa: E731
-                if past is None and self.walk_in_order(keys, status, matches):
+                if past is None and self.walk_in_order(keys, status, matches, anchor is None):
                     queryset = keyset.order_by(
                         unfiltered.filter(Exists(status.filter(monument=OuterRef("pk")))), keys
                     )
@@ -504,7 +515,9 @@ class MonumentViewSet(RegistryViewSet):
             rows = rows.through(lambda chunk: list(map(from_row, chunk)), s.MONUMENT_COLUMNS)
         return self.export("monuments", formats.monument_table, rows, s.monument_item, context)
 
-    def walk_in_order(self, keys: list[keyset.Key], status, matches: int | None) -> bool:
+    def walk_in_order(
+        self, keys: list[keyset.Key], status, matches: int | None, by_number: bool
+    ) -> bool:
         """Whether a page of a list filtered on today's status (*status*: the matching
         status rows) is cheaper read by walking the monuments in the list's order (its
         index) and keeping those whose status matches, than by taking every match and
@@ -514,14 +527,15 @@ class MonumentViewSet(RegistryViewSet):
         rows; sorting reads the matches: walk when (rows before + size) × monuments <
         matches². A common state (a quarter of the registry destroyed) walks about four
         rows per row shown; a rare one (a dozen monuments) would walk the whole
-        registry, and is sorted. A page by number gives its count (*matches*); a page
-        by key (*matches* None) counts them only as far as the rule needs (at most the
-        square root of that product), so that it stays uncounted. Only an order on the
-        monument's own columns has an index to walk."""
-        if any(k.field.startswith(MONUMENT_NULLABLE) for k in keys):
+        registry, and is sorted. A page by number (*by_number*) gives its count
+        (*matches*, None beyond the count limit); otherwise they are counted only as far
+        as the rule needs (at most the square root of that product), so that a page by
+        key stays uncounted. Only an order on the monument's own columns has an index
+        to walk."""
+        if any(k.field.startswith(STATUS_TERMS) for k in keys):
             return False
         size = self.paginator.get_page_size(self.request)
-        before = 0 if matches is None else (self.paginator.page_number(self.request) - 1) * size
+        before = (self.paginator.page_number(self.request) - 1) * size if by_number else 0
         # The span of the ids: at least the number of monuments (more after deletions,
         # which only makes sorting likelier), read from the ends of the primary key.
         ends = range_ends(Monument.objects.all(), "pk")
@@ -867,7 +881,7 @@ class SourceViewSet(RegistryViewSet):
             # index entries, not over rows joined to their outlet), then read the
             # page's rows; counted on the sources alone.
             ids, count, has_next, has_previous = self.keyset_page(
-                queryset.values_list("pk", flat=True), keys, anchor, count=queryset.count
+                queryset.values_list("pk", flat=True), keys, anchor
             )
             page = rows_in_order(Source.objects.all(), ids, s.SOURCE_COLUMNS)
             formats.attach_source_links(page)
@@ -1001,12 +1015,14 @@ def status_rows(cleaned: dict, past: tuple[str, datetime.date] | None):
     """For a list filtered on the status alone: the matching rows of the status table
     (today's stored consensus, or the periods covering a past day), one per listed
     monument, which count the list without joining each row to its monument. None when
-    other filters apply (or ``state=unknown``, which also matches monuments with no
-    stored status), where the list's own count is the right one."""
+    other filters apply (or ``state=unknown`` on a past day, which also matches the
+    monuments no period covers), where the list's own count is the right one."""
     if any(v not in (None, "") for name, v in cleaned.items() if name not in STATUS_ONLY):
         return None
     state, contested, minimum = (cleaned.get(name) for name in CONSENSUS_PARAMETERS)
-    if state == ConsensusState.UNKNOWN or not (state or contested or minimum is not None):
+    if not (state or contested or minimum is not None):
+        return None
+    if state == ConsensusState.UNKNOWN and past is not None:
         return None
     if past is None:
         rows = MonumentConsensus.objects.all()
@@ -1025,9 +1041,11 @@ def status_rows(cleaned: dict, past: tuple[str, datetime.date] | None):
 # Monument list parameters that leave the list a filter on the status alone.
 STATUS_ONLY = {*CONSENSUS_PARAMETERS, "as_of", "known_at", "ordering", "after", "before"}
 KEYSET_PARAMETERS = ("after", "before")
-# Monument list sort terms that may be NULL: a monument never refreshed has no stored
-# status, and none of its periods covers the day.
-MONUMENT_NULLABLE = ("consensus__", "period__")
+# Monument list sort terms that may be NULL: no period of a monument may cover the day
+# (every monument has a status row for today, see add_unknown_statuses).
+MONUMENT_NULLABLE = ("period__",)
+# Sort terms on the status: the monument list's indexes cannot be walked in their order.
+STATUS_TERMS = ("consensus__", "period__")
 KEYSET_BOTH = "Give after or before, not both."
 KEYSET_WITH_PAGE = "Give page, or after / before, not both."
 KEYSET_ORDER = (

@@ -179,6 +179,9 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
 
 API_MAX_PAGE_SIZE = 500
+# A list's first page counts its matches up to this many; beyond, "count" is null and
+# "count_exceeds" gives this number, so that no page reads a whole table to count it.
+API_COUNT_LIMIT = 10_000
 # Requests an anonymous client (one IP address) may make: "N/second|minute|hour|day",
 # over a sliding window (heritage/api/throttles.py); "off" sets no limit.
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "600/minute")

@@ -37,21 +37,29 @@ def walk_back(api, body: dict) -> list[str]:
 
 
 def unrefreshed_monuments(n: int = 4) -> list[Monument]:
-    """Monuments with no stored status (never refreshed): NULL in the status columns,
-    several of them, with the same name (ties on every column but the id)."""
+    """Monuments never refreshed (their status row from creation: unknown, confidence
+    0), several of them, with the same name (ties on every column but the id); no
+    period covers any day for them (NULL in a past day's status columns)."""
     monuments = [
         Monument.objects.create(
             slug=f"zz-new-{i}", name="A new monument", kind="temple", site=Site.objects.first()
         )
         for i in range(n)
     ]
-    MonumentConsensus.objects.filter(monument__in=monuments).delete()
+    assert MonumentConsensus.objects.filter(monument__in=monuments, state="unknown").count() == n
     return monuments
 
 
 @pytest.mark.parametrize(
     "ordering",
-    ["", "name", "-name", "slug", "-confidence", "confidence", "state", "-state", "-updated"],
+    [
+        *("", "name", "-name", "slug", "-confidence", "confidence", "state", "-state"),
+        "-updated",
+        # A past day: no period covers the unrefreshed monuments (NULL, the largest).
+        "-confidence&as_of=2019-12-04",
+        "confidence&known_at=2020-01-03",
+        "state&as_of=2019-12-04",
+    ],
 )
 def test_following_next_walks_every_monument_once_in_each_order(large_registry, api, ordering):
     unrefreshed_monuments()
@@ -61,7 +69,8 @@ def test_following_next_walks_every_monument_once_in_each_order(large_registry, 
     ]
     assert len(everything) == Monument.objects.count() == 64
 
-    # Pages of 3: the four unrefreshed monuments (NULL status, tied names) straddle one.
+    # Pages of 3: the four unrefreshed monuments (tied names, and statuses: unknown
+    # today, NULL on a past day) straddle one.
     pages, last = walk(api, f"/api/monuments/?page_size=3{query}")
     assert [slug for page in pages for slug in page] == everything
     assert all(len(page) == 3 for page in pages[:-1])
