@@ -371,11 +371,22 @@ class Site(Identified, Located):
 class MonumentQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         """Django's ``bulk_create``, with each monument's copy of its site's name filled
-        in first and its status row added after (no ``save()`` runs for these rows)."""
+        in first and its status row added in the same transaction (no ``save()`` runs
+        for these rows)."""
         objs = list(objs)
         copy_site_name(objs, using=self.db)
-        created = super().bulk_create(objs, *args, **kwargs)
-        add_unknown_statuses([o.pk for o in created if o.pk is not None], using=self.db)
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            ids = [o.pk for o in created if o.pk is not None]
+            if len(ids) < len(created):  # ignore_conflicts: no ids come back
+                ids += (
+                    self.model._base_manager.using(self.db)
+                    .filter(
+                        slug__in=[o.slug for o in created if o.pk is None], consensus__isnull=True
+                    )
+                    .values_list("pk", flat=True)
+                )
+            add_unknown_statuses(ids, using=self.db)
         return created
 
     def for_api(self) -> MonumentQuerySet:

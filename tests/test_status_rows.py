@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from heritage import services
 from heritage.models import DamageReport, Monument, MonumentConsensus, Site, Source
@@ -17,6 +18,7 @@ from heritage.models import DamageReport, Monument, MonumentConsensus, Site, Sou
 from .conftest import GAZETTEER
 
 pytestmark = pytest.mark.django_db
+BEFORE = ("heritage", "0018_monument_order_indexes")
 
 
 def status_of(slug: str) -> dict:
@@ -56,6 +58,18 @@ def test_monuments_written_in_bulk_get_an_unknown_status(site):
     assert [status_of(f"m-{i}") for i in range(3)] == [UNKNOWN] * 3
 
 
+def test_monuments_written_in_bulk_ignoring_conflicts_get_an_unknown_status(site):
+    """With ignore_conflicts the database gives no ids back: the new rows are found by
+    slug."""
+    Monument.objects.create(slug="m-0", name="M0", kind="temple", site=site)
+    MonumentConsensus.objects.filter(monument__slug="m-0").update(state="destroyed")
+    Monument.objects.bulk_create(
+        [Monument(slug=f"m-{i}", name=f"M{i}", kind="temple", site=site) for i in range(3)],
+        ignore_conflicts=True,
+    )
+    assert [status_of(f"m-{i}")["state"] for i in range(3)] == ["destroyed", *["unknown"] * 2]
+
+
 def test_every_monument_loaded_from_a_fixture_has_one_status_row():
     call_command("loaddata", str(GAZETTEER), verbosity=0)
     assert Monument.objects.count() > 10
@@ -91,3 +105,20 @@ def test_the_migration_gives_a_status_to_monuments_that_had_none(site):
     migration.add_missing_statuses(apps, types.SimpleNamespace(connection=connection))
     assert status_of("lost") == UNKNOWN
     assert status_of("kept")["state"] == "destroyed"  # rows already there are left alone
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_a_registry_with_monuments_without_status_adds_their_rows():
+    """The whole migration, on a registry that holds such monuments (on PostgreSQL the
+    rows must be added after the index changes: an index cannot be built on a table
+    whose rows have foreign key checks pending)."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([BEFORE])
+    old = executor.loader.project_state([BEFORE]).apps
+    site = old.get_model("heritage", "Site").objects.create(slug="hatra", name="Hatra")
+    old.get_model("heritage", "Monument").objects.create(
+        slug="lost", name="Lost", kind="temple", site=site, site_name="Hatra"
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert status_of("lost") == UNKNOWN

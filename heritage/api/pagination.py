@@ -45,6 +45,9 @@ class UncountedPage(Page):
     def previous_page_number(self) -> int:
         return self.number - 1
 
+    def __repr__(self) -> str:
+        return f"<Page {self.number}, not counted>"
+
 
 class RegistryPagination(PageNumberPagination):
     page_size = DEFAULT_PAGE_SIZE

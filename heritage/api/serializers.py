@@ -363,7 +363,8 @@ class ConsensusSerializer(serializers.Serializer):
     changed_at = serializers.DateTimeField(
         source="consensus__changed_at",
         allow_null=True,
-        help_text="When the stored status last changed (null for past dates).",
+        help_text="When the stored status last changed: for a monument never refreshed, "
+        "when it was created (null for past dates).",
     )
     as_of = ContextField("as_of", help_text="The date this status describes.")
     extent = ExtentSerializer(

@@ -459,16 +459,13 @@ class MonumentViewSet(RegistryViewSet):
         queryset, cleaned = self.filtered()
         # A unique last sort key, so that pages never repeat or skip a monument.
         order = [*(queryset.query.order_by or ("site_name", "name")), "pk"]
-        if past is None and str(order[0]).lstrip("-").startswith("consensus__"):
-            # Every monument has a status row: joined (inner), the order ends on the
-            # row's monument in the first term's direction, so that the status table's
-            # index (state or confidence, monument) gives it without a sort.
-            queryset = queryset.filter(consensus__isnull=False)
-            order[-1] = (
-                "-consensus__monument"
-                if str(order[0]).startswith("-")
-                else ("consensus__monument")
-            )
+        status_order = past is None and str(order[0]).lstrip("-").startswith("consensus__")
+        if status_order:
+            # Every monument has a status row: the order ends on the row's monument in
+            # the first term's direction, and the page joins it (inner, below), so
+            # that the status table's index (state or confidence, monument) gives the
+            # order without a sort.
+            order[-1] = ("-" if str(order[0]).startswith("-") else "") + "consensus__monument"
         context = {
             "base_url": self.detail_url("monuments"),
             "as_of": self.status_date(dates).isoformat(),
@@ -487,8 +484,13 @@ class MonumentViewSet(RegistryViewSet):
         unfiltered = queryset
         queryset = keyset.order_by(self.filter_consensus(queryset, cleaned, relation), keys)
         anchor = self.monument_anchor(monuments, keys)
+        if status_order:
+            # Counted without the join, which changes nothing (every monument has its
+            # row) but would make the count read the status table.
+            counted = queryset.values_list("pk", flat=True)
+            queryset = queryset.filter(consensus__isnull=False)
         if request.accepted_renderer.format == "json":
-            count = None
+            count = (lambda: bounded_count(counted)) if status_order else None
             status = status_rows(cleaned, past)
             if status is not None:
                 # A page by number is counted on the status table (up to the count
@@ -543,6 +545,11 @@ class MonumentViewSet(RegistryViewSet):
             return False
         walked = (before + size) * (ends["last"] - ends["first"] + 1)
         if matches is None:
+            # Beyond the count limit, more match than the limit: count no further when
+            # that already decides.
+            known = settings.API_COUNT_LIMIT + 1 if by_number else 0
+            if walked < known * known:
+                return True
             enough = math.isqrt(walked) + 1  # matches² > walked from this many on
             matches = status.values("pk")[:enough].count()
         return walked < matches * matches

@@ -5,6 +5,7 @@ the state or the confidence walks an index instead of sorting every monument (is
 The rows added here are those of monuments never refreshed; a refresh fills them in."""
 
 from django.db import migrations, models
+from django.db.models import F
 from django.utils import timezone
 
 
@@ -37,6 +38,12 @@ def add_missing_statuses(apps, schema_editor):
         ],
         batch_size=500,
     )
+    # The lists' answers change (counts, the status orders' ties): no response cached
+    # or validated before this migration is still current.
+    Revision = apps.get_model("heritage", "Revision")
+    now = timezone.now()
+    if not Revision.objects.using(db).filter(pk=1).update(number=F("number") + 1, changed_at=now):
+        Revision.objects.using(db).create(pk=1, number=1, changed_at=now)
 
 
 class Migration(migrations.Migration):
@@ -44,8 +51,9 @@ class Migration(migrations.Migration):
         ("heritage", "0018_monument_order_indexes"),
     ]
 
+    # The rows are added last: on PostgreSQL an index cannot be built on a table with
+    # rows whose (deferred) foreign key checks are still pending in the transaction.
     operations = [
-        migrations.RunPython(add_missing_statuses, migrations.RunPython.noop),
         migrations.RemoveIndex(model_name="monumentconsensus", name="consensus_state"),
         migrations.AddIndex(
             model_name="monumentconsensus",
@@ -57,4 +65,5 @@ class Migration(migrations.Migration):
                 fields=["confidence", "monument"], name="consensus_confidence_order"
             ),
         ),
+        migrations.RunPython(add_missing_statuses, migrations.RunPython.noop),
     ]
