@@ -720,9 +720,11 @@ class Source(models.Model):
         ordering = ["-published_on", "key"]
         indexes = [
             # The API's source list (newest first, or oldest with ordering=published_on)
-            # walks these in order and stops at the page's end, instead of sorting.
-            models.Index(fields=["-published_on", "key"], name="source_newest_first"),
-            models.Index(fields=["published_on", "key"], name="source_oldest_first"),
+            # walks these in order and stops at the page's end, instead of sorting. With
+            # the ids they cover a page's ids (PostgreSQL then reads no row to step
+            # over the rows before a page by number; SQLite's indexes hold the id).
+            models.Index(fields=["-published_on", "key", "id"], name="source_newest_first"),
+            models.Index(fields=["published_on", "key", "id"], name="source_oldest_first"),
         ]
 
     def __str__(self) -> str:
