@@ -26,10 +26,13 @@ def test_a_search_can_use_its_trigram_index(db, queryset, index):
     with connection.cursor() as cursor:
         # Tiny test tables are cheaper to scan; forbid that to see whether the index fits.
         cursor.execute("SET LOCAL enable_seqscan = off")
-        # On empty tables a whole b-tree holding the name (the lists' order indexes)
-        # costs the planner less than any search; dropped here, inside the test's
-        # transaction.
-        for ordered in ("monument_list_order", "monument_by_name", "monument_kind_order"):
+        # On empty tables a whole b-tree holding the name or key (the lists' order
+        # indexes) costs the planner less than any search; dropped here, inside the
+        # test's transaction.
+        for ordered in (
+            *("monument_list_order", "monument_by_name", "monument_kind_order"),
+            *("source_newest_first", "source_oldest_first"),
+        ):
             cursor.execute(f"DROP INDEX IF EXISTS {ordered}")
         plan = queryset.order_by().values("pk").explain()  # the filter alone, no joins
     assert index in plan

@@ -197,6 +197,9 @@ def test_a_deep_page_of_sources_reads_the_date_index_from_the_named_source(large
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_sort = off")
+            # On a tiny table the other index read backwards, with each day's few
+            # sources sorted by key, costs the planner as little.
+            cursor.execute("SET LOCAL enable_incremental_sort = off")
             plan = page.explain()
         assert "Sort" not in plan
     else:
