@@ -69,7 +69,6 @@ from heritage.models import (
     Monument,
     MonumentConsensus,
     Source,
-    add_unknown_statuses,
     copy_publication,
     copy_site_name,
 )
@@ -648,13 +647,11 @@ class _BulkPass:
             return
         model = self.model
         instances = [instance for _, instance, _, _ in self.new]
-        if model is Monument:
-            copy_site_name(instances, using=self.using)  # bulk_create skips Monument.save
         try:
             with _given_timestamps(model):
+                # The base manager's bulk_create (claims, monuments) fills their derived
+                # copies and adds a new monument's status row: no save() runs for these.
                 model._base_manager.using(self.using).bulk_create(instances, batch_size=500)
-            if model is Monument:  # as Monument.objects.bulk_create does
-                add_unknown_statuses([i.pk for i in instances], using=self.using)
         except Exception as exc:  # database errors: name the records, keep the cause
             first = self.new[0][0]
             raise FixtureError(

@@ -527,6 +527,9 @@ class Monument(Versioned, Identified, Located):
 
     class Meta:
         ordering = ["site_name", "name"]
+        # Loading writes through the base manager: its bulk_create fills the copy of the
+        # site's name and adds the status rows.
+        base_manager_name = "objects"
         indexes = [
             models.Index(fields=["site_name", "name", "id"], name="monument_list_order"),
             # The list's other orders on the monument's own columns, and its kind filter

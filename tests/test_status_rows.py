@@ -70,7 +70,9 @@ def test_monuments_written_in_bulk_ignoring_conflicts_get_an_unknown_status(site
     assert [status_of(f"m-{i}")["state"] for i in range(3)] == ["destroyed", *["unknown"] * 2]
 
 
-def test_every_monument_loaded_from_a_fixture_has_one_status_row():
+def test_every_monument_loaded_from_a_fixture_has_one_status_row(monkeypatch):
+    # The load's own recomputation left out: the rows come from the load's writes.
+    monkeypatch.setattr(services, "refresh_or_queue", lambda **kwargs: None)
     call_command("loaddata", str(GAZETTEER), verbosity=0)
     assert Monument.objects.count() > 10
     assert MonumentConsensus.objects.count() == Monument.objects.count()

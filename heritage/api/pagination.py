@@ -52,6 +52,8 @@ class UncountedPage(Page):
 class RegistryPagination(PageNumberPagination):
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
+    # The count limit when the last page by number found more matches (else None).
+    count_exceeds: int | None = None
 
     @property
     def max_page_size(self) -> int:
@@ -117,7 +119,7 @@ class RegistryPagination(PageNumberPagination):
     def counted(self, count: int | None) -> dict:
         """The response's count: ``count``, and ``count_exceeds`` when the first page
         found more matches than it counts."""
-        if getattr(self, "count_exceeds", None) is None:
+        if self.count_exceeds is None:
             return {"count": count}
         return {"count": None, "count_exceeds": self.count_exceeds}
 
