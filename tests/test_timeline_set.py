@@ -1,7 +1,10 @@
-"""The labelled timeline set of bench/timelines/: real reporting, loadable as it is."""
+"""The labelled timeline sets of bench/timelines/ and bench/timelines_heldout/: real
+reporting, loadable as it is."""
 
 import json
 from collections import Counter
+
+import pytest
 
 from django.core.management import call_command
 
@@ -10,27 +13,42 @@ from heritage.models import DamageReport, Monument
 from .conftest import ROOT
 
 TIMELINES = ROOT / "bench" / "timelines"
-FILES = [TIMELINES / "gazetteer.json", *sorted((TIMELINES / "articles").glob("*.json"))]
+HELD_OUT = ROOT / "bench" / "timelines_heldout"
 
 
-def test_the_timeline_set_loads_with_thirty_monuments_and_150_claims_of_dated_truth(
-    django_user_model,
+def files(directory):
+    return [directory / "gazetteer.json", *sorted((directory / "articles").glob("*.json"))]
+
+
+@pytest.mark.parametrize(
+    ("directory", "monuments", "accepted"), [(TIMELINES, 30, 150), (HELD_OUT, 15, 90)]
+)
+def test_a_timeline_set_loads_with_its_monuments_and_claims_of_dated_truth(
+    django_user_model, directory, monuments, accepted
 ):
     django_user_model.objects.create_superuser("evaluator", "evaluator@localhost", None)
-    call_command("loaddata", *map(str, FILES), accept_as="evaluator", verbosity=0)
+    call_command("loaddata", *map(str, files(directory)), accept_as="evaluator", verbosity=0)
 
-    truth = json.loads((TIMELINES / "truth.json").read_text(encoding="utf-8"))["monuments"]
+    truth = json.loads((directory / "truth.json").read_text(encoding="utf-8"))["monuments"]
     slugs = set(truth)
     claims = DamageReport.objects.accepted().filter(monument__slug__in=slugs)
-    assert len(slugs) >= 30
-    assert claims.count() >= 150
+    assert len(slugs) >= monuments
+    assert claims.count() >= accepted
     assert set(Monument.objects.filter(slug__in=slugs).values_list("slug", flat=True)) == slugs
     per_monument = Counter(claims.values_list("monument__slug", flat=True))
     assert set(per_monument) == slugs  # every labelled monument has evidence
     assert all(changes == sorted(changes) for changes in truth.values())
 
 
-def test_palmyra_is_kept_out_of_the_timeline_set():
-    text = "\n".join(path.read_text(encoding="utf-8") for path in FILES).lower()
+def test_the_held_out_set_shares_no_monument_with_the_tuned_one():
+    def slugs(directory):
+        return set(json.loads((directory / "truth.json").read_text(encoding="utf-8"))["monuments"])
+
+    assert not slugs(TIMELINES) & slugs(HELD_OUT)
+
+
+@pytest.mark.parametrize("directory", [TIMELINES, HELD_OUT])
+def test_palmyra_is_kept_out_of_the_timeline_sets(directory):
+    text = "\n".join(path.read_text(encoding="utf-8") for path in files(directory)).lower()
     for name in ("palmyra", "tadmur", "tadmor"):
         assert name not in text
