@@ -54,3 +54,17 @@ def search_text(names: list[str]) -> str:
             forms[words] = None
             forms[words.replace(" ", "")] = None
     return SEPARATOR + SEPARATOR.join(forms) + SEPARATOR if forms else ""
+
+
+def matched_key(table: dict, matched: str):
+    """The entry of *table* (keyed in lower case) for text a case-insensitive pattern
+    built from its keys matched. Such a pattern also pairs letters that ``lower()``
+    does not (the dotless ı of "Diyarbakır" with i, the long ſ with s), so the lower
+    case of the text is not always a key."""
+    key = matched.lower()
+    if key in table:
+        return table[key]
+    for candidate, value in table.items():
+        if re.fullmatch(re.escape(candidate), matched, re.IGNORECASE):
+            return value
+    raise KeyError(matched)

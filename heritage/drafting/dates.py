@@ -14,6 +14,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from heritage.text import matched_key
+
 MONTHS = {
     "january": 1,
     "february": 2,
@@ -84,7 +86,10 @@ _MONTH_WEEKDAY_DAY_YEAR = re.compile(
     rf"\b{_MONTH},?\s+{_WEEKDAY},?\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE
 )
 # "09/22/2024" or "22/09/2024": read only when the day cannot be taken for the month.
-_NUMERIC = re.compile(r"\b(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<year>(?:19|20)\d\d)\b")
+# Also "15-02-2016" and "15.02.2016", with the same separator twice.
+_NUMERIC = re.compile(
+    r"\b(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)(?P<year>(?:19|20)\d\d)\b"
+)
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+\d)", re.IGNORECASE)
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?\b", re.IGNORECASE)
 _DATE_LINE_WORDS = re.compile(
@@ -123,7 +128,7 @@ def full_dates(text: str) -> list[FullDate]:
             if any(f.start <= match.start() < f.end for f in found):
                 continue
             month = match.group("month")
-            month_number = int(month) if month.isdigit() else MONTHS[month.lower()]
+            month_number = int(month) if month.isdigit() else matched_key(MONTHS, month)
             try:
                 day = datetime.date(
                     int(match.group("year")), month_number, int(match.group("day"))
@@ -132,6 +137,27 @@ def full_dates(text: str) -> list[FullDate]:
                 continue
             found.append(FullDate(day, match.start(), match.end()))
     return sorted(found, key=lambda f: f.start)
+
+
+# What may stand before the date of a credit line: names in capitals, a weekday, and
+# the punctuation between them ("Nevine El-Aref, Tuesday", "- Associated Press -",
+# "(Example Staff) Wednesday,", "BBC News,").
+_CREDIT_WORD = re.compile(r"(?:By|[A-Z][\w'’.&-]*|[A-Z]{2,})")
+_CREDIT_PUNCTUATION = re.compile(r"[\s,()|»·•–—-]+")
+
+
+def is_credit_date_line(line: str) -> bool:
+    """A line that ends with a full date (and perhaps a time) after a short credit:
+    a name, an outlet or a weekday, each capitalised ("BBC News, Tuesday 25 May,
+    1999"). A headline ending with a date has lower-case words and is not one."""
+    dates = full_dates(line)
+    if not dates:
+        return False
+    before, after = line[: dates[-1].start], line[dates[-1].end :]
+    if _TIME.sub(" ", after).strip(" ,|-–—()"):
+        return False
+    words = [w for w in _CREDIT_PUNCTUATION.split(before) if w]
+    return 0 < len(words) <= 6 and all(_CREDIT_WORD.fullmatch(w) for w in words)
 
 
 def is_date_line(line: str) -> bool:
@@ -153,7 +179,7 @@ def month_day(text: str) -> tuple[int, int] | None:
     match = _MONTH_DAY.search(text)
     if not match:
         return None
-    return MONTHS[match.group("month").lower()], int(match.group("day"))
+    return matched_key(MONTHS, match.group("month")), int(match.group("day"))
 
 
 # --- dates of events ---------------------------------------------------------------------
@@ -234,7 +260,7 @@ def date_mentions(text: str, published_on: datetime.date) -> list[DateMention]:
     for full in full_dates(text):
         add(full.start, full.end, full.date, full.date)
     for match in _MONTH_DAY.finditer(text):
-        month = MONTHS[match.group("month").lower()]
+        month = matched_key(MONTHS, match.group("month"))
         day = _in_year(published_on, month, int(match.group("day")))
         if day:
             add(match.start(), match.end(), day, day)
@@ -244,11 +270,11 @@ def date_mentions(text: str, published_on: datetime.date) -> list[DateMention]:
         elif match.group("prep"):
             if not match.group("name")[0].isupper():
                 continue
-            month = MONTHS[match.group("name").lower().rstrip(".")]
+            month = matched_key(MONTHS, match.group("name").rstrip("."))
             year = published_on.year if month <= published_on.month else published_on.year - 1
         else:
             continue
-        month = MONTHS[match.group("name").lower().rstrip(".")]
+        month = matched_key(MONTHS, match.group("name").rstrip("."))
         last_day = calendar.monthrange(year, month)[1]
         add(
             match.start(),

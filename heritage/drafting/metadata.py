@@ -11,7 +11,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from heritage.drafting.dates import full_dates, is_date_line, month_day
+from heritage.drafting.dates import full_dates, is_credit_date_line, is_date_line, month_day
 from heritage.drafting.reading import Line, LineKind
 from heritage.text import normalise
 
@@ -195,7 +195,8 @@ def read_metadata(lines: list[Line], outlets: list[OutletRef]) -> Metadata:
         if line.kind in (LineKind.BODY, LineKind.TRAILER, LineKind.CAPTION):
             continue
         parts = re.split(r"\s+\|\s+", line.text.strip())
-        if line.kind is LineKind.DATE or any(is_date_line(part) for part in parts):
+        credit = line.number < first_body + 3 and is_credit_date_line(line.text.strip())
+        if line.kind is LineKind.DATE or credit or any(is_date_line(p) for p in parts):
             dates = full_dates(line.text)
             if dates:
                 meta.published_on = dates[0].date

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from heritage.drafting.dates import CARDINALS
 from heritage.drafting.reading import Token, tokenize
 from heritage.drafting.states import PARTS
-from heritage.text import normalise
+from heritage.text import matched_key, normalise
 
 SITE_KIND = "site"
 GROUP_KINDS = {"tomb_group"}
@@ -515,7 +515,7 @@ def _as_member(mention: Mention, text: str, gazetteer: Gazetteer) -> Mention | N
         start, end, head = mention.start, mention.end + after.end("head"), after.group("head")
     else:
         return None
-    members = heads[head.lower()]
+    members = matched_key(heads, head)
     if len(members) != 1:
         return None
     return Mention(start, end, tuple(members), "member", text[start:end])
@@ -538,7 +538,7 @@ def _possessed_members(
         match = pattern.search(text, group.end, min(len(text), group.end + 60))
         if not match or not _free(match.start(), match.end(), taken + found):
             continue
-        members = heads[match.group("head").lower()]
+        members = matched_key(heads, match.group("head"))
         if len(members) == 1:
             how = "member" if group.how == "name" else group.how
             found.append(
@@ -566,7 +566,7 @@ def _opening_member(
     )
     if not match or not _free(match.start(), match.end(), mentions):
         return []
-    members = heads[match.group("head").lower()]
+    members = matched_key(heads, match.group("head"))
     if len(members) != 1:
         return []
     return [Mention(match.start(), match.end(), tuple(members), "member", match.group())]
@@ -748,7 +748,7 @@ def _one_of_a_named_site(
                 match.start(), match.end(), mentions + found
             ):
                 continue
-            (slug,) = heads[match.group("head").lower()]
+            (slug,) = matched_key(heads, match.group("head"))
             note = (
                 f"'{match.group()}': the only {match.group('head').lower()} of "
                 f"{_site_name(gazetteer, site)} in the registry is {gazetteer.get(slug).name}."
@@ -785,7 +785,7 @@ def _definite(
         rf"(?P<head>(?i:{alternatives}))\b(?!-)"
     )
     for match in pattern.finditer(text):
-        slugs = heads[match.group("head").lower()]
+        slugs = matched_key(heads, match.group("head"))
         if len(slugs) > 1:
             # "the mosque" in an article that names one of the site's mosques.
             slugs = slugs & context.named
@@ -815,7 +815,7 @@ def _vague(
     for match in re.finditer(rf"\b(?:{alternatives})\b", text, re.IGNORECASE):
         if not _free(match.start(), match.end(), mentions + found):
             continue
-        head = plurals[match.group().lower()]
+        head = matched_key(plurals, match.group())
         slugs = tuple(sorted(heads[head], key=lambda s: gazetteer.get(s).name))
         count = _COUNT_BEFORE.search(text[: match.start()])
         start = count.start() if count else _phrase_start(text, match.start())

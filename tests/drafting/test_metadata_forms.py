@@ -36,8 +36,35 @@ def test_a_date_line_in_any_common_form_gives_the_publication_date(line, date):
     )
 
 
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("Jane Example-Writer, Tuesday 24 Sep 2013", datetime.date(2013, 9, 24)),
+        ("- Example Press - Sunday, February 6, 2011", datetime.date(2011, 2, 6)),
+        ("Example News, Tuesday 25 May, 1999", datetime.date(1999, 5, 25)),
+        ("(Example Staff) Wednesday, March 24, 2010", datetime.date(2010, 3, 24)),
+        ("By John Smith | October 3, 2016, 10:20 GMT", datetime.date(2016, 10, 3)),
+    ],
+)
+def test_a_credit_line_ending_with_a_date_gives_the_publication_date(line, date):
+    text = f"Militants blow up a shrine in the old city\n\n{line}\n\n{STORY}"
+    assert metadata(text).published_on == date
+
+
+def test_a_headline_ending_with_a_date_is_not_a_credit_line():
+    text = f"Shrine blown up in the old city, 5 October 2015\n\n{STORY}"
+    assert metadata(text).published_on is None
+
+
+@pytest.mark.parametrize("text", ["15-02-2016", "15.02.2016", "02/15/2016"])
+def test_a_numeric_date_with_dashes_or_dots_is_read_when_unambiguous(text):
+    assert [d.date for d in full_dates(text)] == [datetime.date(2016, 2, 15)]
+
+
 def test_a_numeric_date_that_could_be_either_way_is_not_read():
     assert full_dates("03/04/2016") == []
+    assert full_dates("03-04-2016") == []
+    assert full_dates("03-04/2016") == []
 
 
 def test_a_dateline_line_with_a_state_agency_gives_place_date_and_credit():
