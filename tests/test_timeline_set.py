@@ -5,7 +5,6 @@ import json
 from collections import Counter
 
 import pytest
-
 from django.core.management import call_command
 
 from heritage.models import DamageReport, Monument
