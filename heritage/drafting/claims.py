@@ -426,7 +426,13 @@ def _claims(
         sentence, mention, gazetteer
     ):
         return []
-    part = _about_a_part(clause, cue, mention, mentions) or _listed_part(parts, index, mention)
+    joined = index + 1 < len(parts) and _in(parts[index + 1], mention)
+    if joined and _ALONG_WITH.match(parts[index + 1].text):
+        # "800 homes were destroyed, along with 35 churches": the churches share the
+        # verb; the homes are not a part of them (a part listed with them still is).
+        part = _listed_part(parts, index, mention)
+    else:
+        part = _about_a_part(clause, cue, mention, mentions) or _listed_part(parts, index, mention)
     if part or _relative_to_a_part(parts, index):
         state = states.state_for_part(state, part)
         if state is None:
@@ -486,6 +492,9 @@ def _claims(
         )
         for slug in mention.slugs
     ]
+
+
+_ALONG_WITH = re.compile(r"(?:along\s+with|together\s+with|as\s+well\s+as)\b", re.IGNORECASE)
 
 
 def cue_at_of(clause: Clause, cue: states.Cue) -> int:

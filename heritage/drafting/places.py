@@ -462,6 +462,7 @@ def find_mentions(
     mentions += _generic_reference(text, gazetteer, mentions, previous or [])
     if following:
         mentions += _named_next(text, gazetteer, context, mentions, following)
+        mentions += _listed_next(text, gazetteer, context, mentions, following)
     mentions += _named_elsewhere(text, gazetteer, context, mentions)
     mentions += _one_of_a_named_site(text, tokens, gazetteer, mentions)
     if context.main_site:
@@ -695,6 +696,59 @@ def _named_next(
             )
             break
     return found
+
+
+# "… air attacks destroyed dozens of churches, monasteries and museums. Among these are
+# the Ikorta Church, …": the next sentence names which of a plural this one speaks of.
+_LIST_OPENING = re.compile(
+    r"^\W*(?:among\s+(?:these|them|those)\s+(?:are|is|was|were)|"
+    r"(?:these|they|those)\s+include[sd]?)\b",
+    re.IGNORECASE,
+)
+_PLURAL_OF_MONUMENTS = re.compile(
+    rf"\b(?:{_NUMBER}|dozens|scores|hundreds|several|many|numerous|a\s+number)\s+(?:of\s+)?"
+    r"(?:[\w’'-]+,?\s+(?:and\s+)?){0,4}?(?:churches|mosques|monasteries|museums|sites|"
+    r"buildings|monuments|structures|shrines|tombs|temples|landmarks|palaces|cathedrals|"
+    r"libraries)\b",
+    re.IGNORECASE,
+)
+
+
+def _listed_next(
+    text: str, gazetteer: Gazetteer, context: Context, mentions: list[Mention], following: str
+) -> list[Mention]:
+    """A plural of monuments ("dozens of churches", "11 cultural and historical sites")
+    whose members the next sentence lists ("Among these are …", "These include …"):
+    each monument it names (not a site: "the Bishop's House in Nikozi") is a mention
+    here, on the plural, so that this sentence's wording is read for it."""
+    if not _LIST_OPENING.match(following):
+        return []
+    plural_match = next(
+        (m for m in _PLURAL_OF_MONUMENTS.finditer(text) if _free(m.start(), m.end(), mentions)),
+        None,
+    )
+    if plural_match is None:
+        return []
+    listed = []
+    for _first, _last, names in gazetteer.name_matches(tokenize(following)):
+        slugs = _resolve(names, gazetteer, context, set(context.sites))
+        if len(slugs) == 1 and not gazetteer.get(slugs[0]).is_site:
+            listed.append(slugs[0])
+    start, end = plural_match.span()
+    return [
+        Mention(
+            start,
+            end,
+            (slug,),
+            "following",
+            plural_match.group(),
+            note=(
+                f"'{plural_match.group()}': {gazetteer.get(slug).name} is listed among "
+                "them in the next sentence."
+            ),
+        )
+        for slug in dict.fromkeys(listed)
+    ]
 
 
 def _named_elsewhere(

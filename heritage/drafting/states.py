@@ -51,6 +51,13 @@ def _entry(pattern: str, state: str | None, **kwargs) -> _Entry:
     return _Entry(re.compile(pattern, re.IGNORECASE), state, **kwargs)
 
 
+# What a damage came from, between its size and the word: "severe bomb damage",
+# "extensive shelling damage".
+_DAMAGE_BY = (
+    r"(?:(?:bomb|shell|shelling|war|fire|blast|missile|rocket|artillery|structural|combat|"
+    r"battle|explosion|earthquake|water|smoke)\s+)?"
+)
+
 # Longer and more specific wordings first: a match hides shorter ones inside it.
 LEXICON: list[_Entry] = [
     # "escaped damage": before "damage in", which it contains
@@ -71,7 +78,7 @@ LEXICON: list[_Entry] = [
     ),
     _entry(r"\b(?:partly|partially|half|largely|mostly)\s+destroyed\b", SEVERELY_DAMAGED),
     _entry(
-        r"\b(?:major|extensive|heavy|severe|serious|massive|significant)\s+damage\b",
+        rf"\b(?:major|extensive|heavy|severe|serious|massive|significant)\s+{_DAMAGE_BY}damage\b",
         SEVERELY_DAMAGED,
         stative=True,
     ),
@@ -85,7 +92,8 @@ LEXICON: list[_Entry] = [
     ),
     _entry(
         r"\b(?:substantial|widespread|enormous|tremendous|great|grave|"
-        r"immense|catastrophic|irreparable|irreversible|critical|structural)\s+damage\b",
+        r"immense|catastrophic|irreparable|irreversible|critical|structural)\s+"
+        rf"{_DAMAGE_BY}damage\b",
         SEVERELY_DAMAGED,
         stative=True,
     ),
@@ -227,7 +235,7 @@ LEXICON: list[_Entry] = [
     ),
     _entry(r"\b(?:charred|scorched|blackened|burned|burnt|cracked|cracking)\b", DAMAGED),
     _entry(
-        r"\bsuffered\s+(?:some\s+|(?:minor|limited|slight|light)\s+)?damage\b",
+        rf"\bsuffered\s+(?:some\s+|(?:minor|limited|slight|light)\s+)?{_DAMAGE_BY}damage\b",
         DAMAGED,
         stative=True,
         if_negated=INTACT,
@@ -240,7 +248,8 @@ LEXICON: list[_Entry] = [
         cause=MISUSE,
     ),
     _entry(
-        r"\b(?:minor|limited|slight|light|some|considerable|moderate|visible|notable)\s+damage\b",
+        r"\b(?:minor|limited|slight|light|some|considerable|moderate|visible|notable)\s+"
+        rf"{_DAMAGE_BY}damage\b",
         DAMAGED,
         stative=True,
     ),

@@ -57,10 +57,18 @@ def pairs(places, text):
     [
         "An overnight strike left the Great Omari Mosque significantly damaged.",
         "A drone hit the market, badly damaging the Great Omari Mosque.",
+        "The Great Omari Mosque suffered severe bomb damage.",
+        "Officials listed extensive shelling damage to the Great Omari Mosque.",
     ],
 )
 def test_significant_damage_is_severe(places, text):
     assert pairs(places, text) == {("great-omari-mosque", "severely_damaged")}
+
+
+def test_a_damage_of_unstated_size_named_by_its_cause_is_damage(places):
+    assert pairs(places, "The Great Omari Mosque suffered shelling damage.") == {
+        ("great-omari-mosque", "damaged")
+    }
 
 
 def test_standing_but_at_risk_of_collapse_is_severe_damage_not_intact(places):
@@ -219,6 +227,38 @@ def test_a_site_without_a_site_monument_places_an_indefinite_description(places)
 
 def test_an_indefinite_description_without_its_site_is_not_read(places):
     assert pairs(places, "A theatre was shelled on Wednesday, officials said.") == set()
+
+
+# --- a plural listed in the next sentence --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "opening", ["Among these are", "Among them was", "These include", "They included"]
+)
+def test_monuments_the_next_sentence_lists_take_the_wording_of_the_plural(places, opening):
+    text = (
+        "Air strikes destroyed dozens of churches, monasteries and museums, the ministry "
+        f"said. {opening} the Ikorta Church and the Bishop's House in Nikozi."
+    )
+    found = drafted(places, text)
+    assert {(c.monument, c.state) for c in found} == {
+        ("ikorta-church", "destroyed"),
+        ("nikozi-bishops-palace", "destroyed"),
+    }  # not Nikozi itself, named only as where the house stands
+    assert all("listed among them in the next sentence" in c.inference_note for c in found)
+
+
+def test_what_shares_the_verb_along_with_a_part_is_not_that_part(places):
+    text = "Dozens of homes were destroyed, along with the Ikorta Church."
+    assert pairs(places, text) == {("ikorta-church", "destroyed")}
+
+
+def test_a_next_sentence_that_names_without_listing_gives_the_plural_no_members(places):
+    text = (
+        "Shelling damaged several buildings in the town. "
+        "Visitors once came to see the Ikorta Church and the Bishop's House in Nikozi."
+    )
+    assert pairs(places, text) == set()
 
 
 # --- noun cues ---------------------------------------------------------------------------------
