@@ -78,7 +78,11 @@ _WEEKDAY = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 
-_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
+# Year first: 2016-03-27, and also 2024.10.31 or 2024/10/31 (year first is always
+# year, month, day).
+_ISO = re.compile(
+    r"\b(?P<year>(?:19|20)\d\d)(?P<sep>[-./])(?P<month>[01]?\d)(?P=sep)(?P<day>[0-3]?\d)\b"
+)
 _DAY_MONTH_YEAR = re.compile(rf"\b{_DAY}\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE)
 _MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE)
 # "September, Friday 20, 2024"
@@ -139,25 +143,27 @@ def full_dates(text: str) -> list[FullDate]:
     return sorted(found, key=lambda f: f.start)
 
 
-# What may stand before the date of a credit line: names in capitals, a weekday, and
-# the punctuation between them ("Nevine El-Aref, Tuesday", "- Associated Press -",
-# "(Example Staff) Wednesday,", "BBC News,").
-_CREDIT_WORD = re.compile(r"(?:By|[A-Z][\w'’.&-]*|[A-Z]{2,})")
-_CREDIT_PUNCTUATION = re.compile(r"[\s,()|»·•–—-]+")
+# What may stand beside the date of a credit line: names in capitals, a weekday, a
+# page number, and the punctuation between them ("Nevine El-Aref, Tuesday", "- Example
+# Press -", "BBC News,", "– By Jane Example – Example Press", "- Page 5"). Words in
+# parentheses are left out ("(Example Staff)", "Stanitsa (a village of the region),").
+_CREDIT_WORD = re.compile(r"(?:By|[A-Z][\w'’.&-]*|[A-Z]{2,}|\d{1,3})")
+_CREDIT_PUNCTUATION = re.compile(r"[\s,:|»·•–—-]+")
+_PARENTHESES = re.compile(r"\([^()]*\)")
 
 
 def is_credit_date_line(line: str) -> bool:
-    """A line that ends with a full date (and perhaps a time) after a short credit:
-    a name, an outlet or a weekday, each capitalised ("BBC News, Tuesday 25 May,
-    1999"). A headline ending with a date has lower-case words and is not one."""
-    dates = full_dates(line)
-    if not dates:
+    """A line with one full date (and perhaps a time), the rest a short credit: a
+    place, a name, an outlet, a weekday, each capitalised ("BBC News, Tuesday 25 May,
+    1999", "21 March, 2012 – By Jane Example – Example Press"). A headline with a date
+    has lower-case words and is not one."""
+    text = _PARENTHESES.sub(" ", line)
+    dates = full_dates(text)
+    if len(dates) != 1:
         return False
-    before, after = line[: dates[-1].start], line[dates[-1].end :]
-    if _TIME.sub(" ", after).strip(" ,|-–—()"):
-        return False
-    words = [w for w in _CREDIT_PUNCTUATION.split(before) if w]
-    return 0 < len(words) <= 6 and all(_CREDIT_WORD.fullmatch(w) for w in words)
+    rest = text[: dates[0].start] + " " + text[dates[0].end :]
+    words = [w for w in _CREDIT_PUNCTUATION.split(_TIME.sub(" ", rest)) if w.strip(".;")]
+    return len(words) <= 8 and all(_CREDIT_WORD.fullmatch(w.strip(".;")) for w in words)
 
 
 def is_date_line(line: str) -> bool:

@@ -90,6 +90,7 @@ _DATELINE = re.compile(
 _PLACE_SLASH_AGENCY = re.compile(
     r"^\s*(?P<place>[A-Z][\w'’ .-]{1,40}?)\s*/\s*(?P<agency>\S.{0,40})$"
 )
+_OPENING_DATE = re.compile(r"^\s*\(([^()]{6,40})\)")
 # "Aleppo — SANA — 3 March 2014": a dateline on a line of its own, with the agency.
 _PLACE_AGENCY_DATE = re.compile(
     r"^\s*(?P<place>[A-Z][\w'’ .-]{1,40}?)\s+[—–-]{1,2}\s+(?P<agency>[A-Z][\w'’ .()-]{1,40}?)"
@@ -201,6 +202,12 @@ def read_metadata(lines: list[Line], outlets: list[OutletRef]) -> Metadata:
             if dates:
                 meta.published_on = dates[0].date
                 break
+    if meta.published_on is None and body:
+        # "(8 Jul 2014) After seven years of reconstruction, …": the story opens with
+        # its date.
+        opening = _OPENING_DATE.match(body[0].text)
+        if opening and full_dates(opening.group(1)):
+            meta.published_on = full_dates(opening.group(1))[0].date
     if dateline:
         if meta.published_on is None and full_dates(dateline.extra):
             meta.published_on = full_dates(dateline.extra)[0].date

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from heritage.drafting.dates import full_dates
+from heritage.drafting.dates import full_dates, is_credit_date_line
 from heritage.drafting.metadata import outlet_named, read_metadata
 from heritage.drafting.reading import classify_lines
 
@@ -44,6 +44,12 @@ def test_a_date_line_in_any_common_form_gives_the_publication_date(line, date):
         ("Example News, Tuesday 25 May, 1999", datetime.date(1999, 5, 25)),
         ("(Example Staff) Wednesday, March 24, 2010", datetime.date(2010, 3, 24)),
         ("By John Smith | October 3, 2016, 10:20 GMT", datetime.date(2016, 10, 3)),
+        ("21 March, 2012 – By Jane Example – Example Press", datetime.date(2012, 3, 21)),
+        ("Example Press Published: June 15, 2012", datetime.date(2012, 6, 15)),
+        ("August 25, 2006 (Example Herald)", datetime.date(2006, 8, 25)),
+        ("Sun, Jun 29, 2003 - Page 5", datetime.date(2003, 6, 29)),
+        ("Stanytsia (a village of the region), September 10, 2014", datetime.date(2014, 9, 10)),
+        ("By 2024.10.31", datetime.date(2024, 10, 31)),
     ],
 )
 def test_a_credit_line_ending_with_a_date_gives_the_publication_date(line, date):
@@ -51,12 +57,22 @@ def test_a_credit_line_ending_with_a_date_gives_the_publication_date(line, date)
     assert metadata(text).published_on == date
 
 
+def test_a_story_opening_with_its_date_in_parentheses_gives_the_publication_date():
+    text = f"Mosque nears completion\n\n(8 Jul 2014) After seven years, the work ends. {STORY}"
+    assert metadata(text).published_on == datetime.date(2014, 7, 8)
+
+
+def test_a_line_with_two_dates_is_not_a_credit_line():
+    assert not is_credit_date_line("Example Press, May 5, 2015 - June 6, 2015")
+    assert is_credit_date_line("Example Press, June 6, 2015")
+
+
 def test_a_headline_ending_with_a_date_is_not_a_credit_line():
     text = f"Shrine blown up in the old city, 5 October 2015\n\n{STORY}"
     assert metadata(text).published_on is None
 
 
-@pytest.mark.parametrize("text", ["15-02-2016", "15.02.2016", "02/15/2016"])
+@pytest.mark.parametrize("text", ["15-02-2016", "15.02.2016", "02/15/2016", "2016/02/15"])
 def test_a_numeric_date_with_dashes_or_dots_is_read_when_unambiguous(text):
     assert [d.date for d in full_dates(text)] == [datetime.date(2016, 2, 15)]
 
