@@ -47,7 +47,13 @@ class DraftingError(ValueError):
 
 
 class NothingToDraft(DraftingError):
-    """An honest empty result: the article is about no monument of the registry."""
+    """An honest empty result: the article is about no monument of the registry.
+    ``published_on`` is the date its text gives, if any (an evaluation still scores
+    it)."""
+
+    def __init__(self, message: str, published_on: datetime.date | None = None):
+        super().__init__(message)
+        self.published_on = published_on
 
 
 @dataclass
@@ -165,7 +171,7 @@ def draft_article(
 
     named = _named_monuments(sentences, gazetteer, context)
     if not named:
-        raise NothingToDraft(NO_MONUMENT)
+        raise NothingToDraft(NO_MONUMENT, meta.published_on)
 
     warnings = []
     date = published_on or meta.published_on or fallback_published_on

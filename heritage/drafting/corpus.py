@@ -153,6 +153,14 @@ class ArticleResult:
     score: Score
     draft: DraftSource | None = None
     problem: str = ""
+    # The date the text gives when nothing was drafted (no monument named): still read.
+    date_read: datetime.date | None = None
+
+    @property
+    def date_from_text(self) -> datetime.date | None:
+        if self.draft is not None:
+            return self.draft.published_on if self.draft.date_from_text else None
+        return self.date_read
 
 
 @dataclass
@@ -224,7 +232,7 @@ def evaluate(articles: list[Article], draft: Drafter, site_slugs: set[str]) -> R
             ],
             report.evidence,
         )
-        _score_metadata(article, result.draft, report.metadata)
+        _score_metadata(article, result, report.metadata)
         _score_copies(article, result.draft, drafted_keys, report.copies)
     report.articles.sort(key=lambda r: r.article.key)
     return report
@@ -236,7 +244,12 @@ def _draft_one(article: Article, draft: Drafter, known: list[KnownSource]) -> Ar
         text = decode_article(article.path.read_bytes())
         result = draft(text, article.fallback_date, list(known))
     except NothingToDraft as exc:
-        return ArticleResult(article, score(article.key, set(), expected), problem=str(exc))
+        return ArticleResult(
+            article,
+            score(article.key, set(), expected),
+            problem=str(exc),
+            date_read=exc.published_on,
+        )
     except (DraftingError, UnreadableArticle) as exc:
         return ArticleResult(
             article, score(article.key, set(), expected), problem=f"not drafted: {exc}"
@@ -245,13 +258,14 @@ def _draft_one(article: Article, draft: Drafter, known: list[KnownSource]) -> Ar
     return ArticleResult(article, score(article.key, found, expected), draft=result)
 
 
-def _score_metadata(article: Article, draft: DraftSource | None, into: MetadataScore) -> None:
+def _score_metadata(article: Article, result: ArticleResult, into: MetadataScore) -> None:
     labels = article.labels
+    draft = result.draft
     from_text = labels.get("published_on_basis") == "text" and labels.get("published_on")
     into.date_labelled += bool(from_text)
-    if draft is not None and draft.date_from_text:
+    if result.date_from_text is not None:
         into.dated += 1
-        right = str(draft.published_on) == labels.get("published_on")
+        right = str(result.date_from_text) == labels.get("published_on")
         into.dated_right += right
         into.labelled_dated_right += right and bool(from_text)
     outlet = labels.get("outlet", "")

@@ -449,3 +449,18 @@ def test_a_key_matched_case_insensitively_is_found_whatever_its_letters():
     assert matched_key({"august": 8}, "AUGUſT") == 8
     with pytest.raises(KeyError):
         matched_key({"august": 8}, "September")
+
+
+def test_a_date_read_from_an_article_naming_no_monument_is_still_scored(tmp_path):
+    from heritage.drafting.article import NothingToDraft
+    from heritage.drafting.corpus import evaluate
+
+    (tmp_path / "a.txt").write_text("Nothing here names a monument.", encoding="utf-8")
+    label = {"published_on": "2020-10-08", "published_on_basis": "text", "claims": []}
+    (tmp_path / "a.json").write_text(json.dumps(label), encoding="utf-8")
+
+    def draft(text, fallback, known):
+        raise NothingToDraft("no monument", datetime.date(2020, 10, 8))
+
+    metadata = evaluate(read_corpus(tmp_path), draft, set()).metadata
+    assert (metadata.labelled_dated_right, metadata.date_labelled) == (1, 1)
