@@ -464,3 +464,13 @@ def test_a_date_read_from_an_article_naming_no_monument_is_still_scored(tmp_path
 
     metadata = evaluate(read_corpus(tmp_path), draft, set()).metadata
     assert (metadata.labelled_dated_right, metadata.date_labelled) == (1, 1)
+
+
+@pytest.mark.django_db
+def test_the_corpus_gazetteer_loads_as_registry_data():
+    """Every site, monument and alias of the corpus passes the registry's validation
+    (a kind outside the registry's list, for one, is refused)."""
+    from django.core.management import call_command
+
+    corpus_gazetteer = ROOT / "corpus" / "drafting" / "gazetteer.json"
+    call_command("loaddata", str(GAZETTEER), str(corpus_gazetteer), verbosity=0)
