@@ -8,6 +8,7 @@ vowels, tatweel or alef/yeh/teh-marbuta variants.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -68,3 +69,23 @@ def matched_key(table: dict, matched: str):
         if re.fullmatch(re.escape(candidate), matched, re.IGNORECASE):
             return value
     raise KeyError(matched)
+
+
+_ASCII_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def ascii_fold(matched: str) -> str:
+    """Text a case-insensitive pattern of ASCII words matched, in those words' letters:
+    lower case, and each other letter such a pattern pairs with an ASCII one (the
+    dotless ı with i, the long ſ with s, the Kelvin sign with k) as that letter."""
+    return "".join(_fold_letter(c) for c in matched.lower())
+
+
+@functools.cache
+def _fold_letter(letter: str) -> str:
+    if letter.isascii():
+        return letter
+    for ascii_letter in _ASCII_LETTERS:
+        if re.fullmatch(re.escape(letter), ascii_letter, re.IGNORECASE):
+            return ascii_letter
+    return letter

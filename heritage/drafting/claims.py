@@ -426,11 +426,11 @@ def _claims(
         sentence, mention, gazetteer
     ):
         return []
-    joined = index + 1 < len(parts) and _in(parts[index + 1], mention)
-    if joined and _ALONG_WITH.match(parts[index + 1].text):
+    if _joined_along_with(parts, index, mention):
         # "800 homes were destroyed, along with 35 churches": the churches share the
-        # verb; the homes are not a part of them (a part listed with them still is).
-        part = _listed_part(parts, index, mention)
+        # verb; the homes are not a part of them (a part listed with them still is:
+        # "along with a door at the mosque", "along with the mosque's roof").
+        part = _listed_part(parts, index, mention) or _possessed_part(sentence, mention)
     else:
         part = _about_a_part(clause, cue, mention, mentions) or _listed_part(parts, index, mention)
     if part or _relative_to_a_part(parts, index):
@@ -604,6 +604,31 @@ def _nominal_object(
             break
         objects.append(m)
     return objects
+
+
+_POSSESSIVE_PART = re.compile(
+    rf"['’]s?\s+(?:[\w-]+\s+){{0,2}}?(?P<part>{states.PARTS.pattern})", re.IGNORECASE
+)
+
+
+def _joined_along_with(parts: list[Clause], index: int, mention: Mention) -> bool:
+    """The mention is in the list that continues clause *index* and opens with "along
+    with" ("…, along with 35 churches, including the cathedral")."""
+    if index + 1 >= len(parts) or not _ALONG_WITH.match(parts[index + 1].text):
+        return False
+    for clause in parts[index + 1 :]:
+        if _in(clause, mention):
+            return True
+        if not _CONTINUATION.match(clause.text):
+            return False
+    return False
+
+
+def _possessed_part(sentence: str, mention: Mention) -> str:
+    """ "the mosque's roof", "the church's old wooden doors": the part the monument's
+    possessive names."""
+    found = _POSSESSIVE_PART.match(sentence, mention.end)
+    return found.group("part") if found else ""
 
 
 def _listed_part(parts: list[Clause], index: int, mention: Mention) -> str:

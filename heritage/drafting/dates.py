@@ -14,7 +14,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from heritage.text import matched_key
+from heritage.text import ascii_fold, matched_key
 
 MONTHS = {
     "january": 1,
@@ -150,20 +150,34 @@ def full_dates(text: str) -> list[FullDate]:
 _CREDIT_WORD = re.compile(r"(?:By|[A-Z][\w'’.&-]*|[A-Z]{2,}|\d{1,3})")
 _CREDIT_PUNCTUATION = re.compile(r"[\s,:|»·•–—-]+")
 _PARENTHESES = re.compile(r"\([^()]*\)")
+# What marks a line of capitalised words as a credit rather than a headline in title
+# case ("Palmyra Retaken On March 27, 2016"): a byline, a weekday, a publishing verb, a
+# page number.
+_CREDIT_MARKER = re.compile(
+    r"^(?:By|Published|Updated|Posted|Page|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun|"
+    + "|".join(day.title() for day in WEEKDAYS)
+    + r")\.?$"
+)
 
 
-def is_credit_date_line(line: str) -> bool:
-    """A line with one full date (and perhaps a time), the rest a short credit: a
-    place, a name, an outlet, a weekday, each capitalised ("BBC News, Tuesday 25 May,
-    1999", "21 March, 2012 – By Jane Example – Example Press"). A headline with a date
-    has lower-case words and is not one."""
+def credit_line_date(line: str) -> datetime.date | None:
+    """The date of a line that holds one full date (and perhaps a time) and a short
+    credit: a place, a name, an outlet, each capitalised, with a byline, a weekday or
+    a publishing verb ("BBC News, Tuesday 25 May, 1999", "21 March, 2012 – By Jane
+    Example – Example Press"), or at most two words ("Stanitsa, September 10, 2014").
+    A headline with a date, in title case or not, is not one."""
     text = _PARENTHESES.sub(" ", line)
     dates = full_dates(text)
     if len(dates) != 1:
-        return False
+        return None
     rest = text[: dates[0].start] + " " + text[dates[0].end :]
-    words = [w for w in _CREDIT_PUNCTUATION.split(_TIME.sub(" ", rest)) if w.strip(".;")]
-    return len(words) <= 8 and all(_CREDIT_WORD.fullmatch(w.strip(".;")) for w in words)
+    words = [w.strip(".;") for w in _CREDIT_PUNCTUATION.split(_TIME.sub(" ", rest))]
+    words = [w for w in words if w]
+    if len(words) > 8 or not all(_CREDIT_WORD.fullmatch(w) for w in words):
+        return None
+    if len(words) > 2 and not any(_CREDIT_MARKER.match(w) for w in words):
+        return None
+    return dates[0].date
 
 
 def is_date_line(line: str) -> bool:
@@ -242,7 +256,7 @@ _BEFORE_STATEMENT = re.compile(
 
 
 def _weekday_before(anchor: datetime.date, name: str, strictly: bool = False) -> datetime.date:
-    back = (anchor.weekday() - WEEKDAYS.index(name.lower())) % 7
+    back = (anchor.weekday() - WEEKDAYS.index(ascii_fold(name))) % 7
     if strictly and back == 0:
         back = 7
     return anchor - datetime.timedelta(days=back)
@@ -294,9 +308,9 @@ def date_mentions(text: str, published_on: datetime.date) -> list[DateMention]:
     for match in _BEFORE_STATEMENT.finditer(text):
         anchor = said_on if said_on and statement.start() < match.start() else published_on
         if match.group("count"):
-            count_text = match.group("count").lower()
+            count_text = ascii_fold(match.group("count"))
             count = int(count_text) if count_text.isdigit() else NUMBER_WORDS[count_text]
-            unit = match.group("units").lower().rstrip("s")
+            unit = ascii_fold(match.group("units")).rstrip("s")
         else:
             count, unit = 1, "day"
         add(match.start(), match.end(), *_ago(anchor, count, unit))
@@ -334,8 +348,8 @@ def _relative(match: re.Match, published_on: datetime.date):
     if match.group("today"):
         return published_on, published_on
     if match.group("which"):
-        which = match.group("which").lower()
-        unit = match.group("unit").lower()
+        which = ascii_fold(match.group("which"))
+        unit = ascii_fold(match.group("unit"))
         if unit == "year":
             year = published_on.year - (1 if which == "last" else 0)
             return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
@@ -349,9 +363,9 @@ def _relative(match: re.Match, published_on: datetime.date):
         if which == "last":
             return monday - datetime.timedelta(days=7), monday - one_day
         return monday, published_on
-    count_text = match.group("count").lower()
+    count_text = ascii_fold(match.group("count"))
     count = int(count_text) if count_text.isdigit() else NUMBER_WORDS[count_text]
-    return _ago(published_on, count, match.group("units").lower().rstrip("s"))
+    return _ago(published_on, count, ascii_fold(match.group("units")).rstrip("s"))
 
 
 def _ago(published_on: datetime.date, count: int, unit: str):

@@ -11,7 +11,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from heritage.drafting.dates import full_dates, is_credit_date_line, is_date_line, month_day
+from heritage.drafting.dates import credit_line_date, full_dates, is_date_line, month_day
 from heritage.drafting.reading import Line, LineKind
 from heritage.text import normalise
 
@@ -196,12 +196,18 @@ def read_metadata(lines: list[Line], outlets: list[OutletRef]) -> Metadata:
         if line.kind in (LineKind.BODY, LineKind.TRAILER, LineKind.CAPTION):
             continue
         parts = re.split(r"\s+\|\s+", line.text.strip())
-        credit = line.number < first_body + 3 and is_credit_date_line(line.text.strip())
-        if line.kind is LineKind.DATE or credit or any(is_date_line(p) for p in parts):
+        if line.kind is LineKind.DATE or any(is_date_line(part) for part in parts):
             dates = full_dates(line.text)
             if dates:
                 meta.published_on = dates[0].date
                 break
+    # Failing a line that is only a date, a credit line of the header that holds one
+    # ("BBC News, Tuesday 25 May, 1999").
+    for line in lines[: first_body + 3]:
+        if meta.published_on is not None:
+            break
+        if line.kind not in (LineKind.BODY, LineKind.TRAILER, LineKind.CAPTION):
+            meta.published_on = credit_line_date(line.text.strip())
     if meta.published_on is None and body:
         # "(8 Jul 2014) After seven years of reconstruction, …": the story opens with
         # its date.

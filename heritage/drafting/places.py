@@ -701,8 +701,7 @@ def _named_next(
 # "… air attacks destroyed dozens of churches, monasteries and museums. Among these are
 # the Ikorta Church, …": the next sentence names which of a plural this one speaks of.
 _LIST_OPENING = re.compile(
-    r"^\W*(?:among\s+(?:these|them|those)\s+(?:are|is|was|were)|"
-    r"(?:these|they|those)\s+include[sd]?)\b",
+    r"^\W*(?:among\s+(?:these|them|those)\s+(?:are|is|was|were)|these\s+include[sd]?)\b",
     re.IGNORECASE,
 )
 _PLURAL_OF_MONUMENTS = re.compile(
@@ -712,6 +711,15 @@ _PLURAL_OF_MONUMENTS = re.compile(
     r"libraries)\b",
     re.IGNORECASE,
 )
+# The list ends at an exception ("…, but not the mosque") or at the end of its clause.
+_LIST_END = re.compile(r"\b(?:but|except|excluding|apart\s+from|other\s+than)\b|[.;:!?]")
+_LIST_ITEM_SEPARATOR = re.compile(r",|\band\b")
+# An item naming a monument only as where something is: "houses near the mosque".
+_ITEM_LOCATIVE = re.compile(
+    r"\b(?:near|beside|behind|opposite|outside|around|at|in|by|next\s+to|close\s+to|"
+    r"from|of)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
 
 
 def _listed_next(
@@ -719,32 +727,44 @@ def _listed_next(
 ) -> list[Mention]:
     """A plural of monuments ("dozens of churches", "11 cultural and historical sites")
     whose members the next sentence lists ("Among these are …", "These include …"):
-    each monument it names (not a site: "the Bishop's House in Nikozi") is a mention
-    here, on the plural, so that this sentence's wording is read for it."""
-    if not _LIST_OPENING.match(following):
+    each item of the list that opens with a monument's name (not a site, nor a
+    monument named only as where something is: "houses near the mosque") is a mention
+    here, on the plural nearest the end of the sentence, so that what this sentence
+    says of the plural is read for it."""
+    opening = _LIST_OPENING.match(following)
+    if not opening:
         return []
-    plural_match = next(
-        (m for m in _PLURAL_OF_MONUMENTS.finditer(text) if _free(m.start(), m.end(), mentions)),
-        None,
-    )
-    if plural_match is None:
+    plurals = [
+        m for m in _PLURAL_OF_MONUMENTS.finditer(text) if _free(m.start(), m.end(), mentions)
+    ]
+    if not plurals:
         return []
+    body = following[opening.end() :]
+    ended = _LIST_END.search(body)
+    body = body[: ended.start()] if ended else body
+    tokens = tokenize(body)
     listed = []
-    for _first, _last, names in gazetteer.name_matches(tokenize(following)):
+    for _first, _last, names in gazetteer.name_matches(tokens):
+        start = tokens[_first].start
+        item_start = max(
+            (m.end() for m in _LIST_ITEM_SEPARATOR.finditer(body, 0, start)), default=0
+        )
+        if _ITEM_LOCATIVE.search(body[item_start:start]):
+            continue
         slugs = _resolve(names, gazetteer, context, set(context.sites))
         if len(slugs) == 1 and not gazetteer.get(slugs[0]).is_site:
             listed.append(slugs[0])
-    start, end = plural_match.span()
+    plural = plurals[-1]
     return [
         Mention(
-            start,
-            end,
+            plural.start(),
+            plural.end(),
             (slug,),
             "following",
-            plural_match.group(),
+            plural.group(),
             note=(
-                f"'{plural_match.group()}': {gazetteer.get(slug).name} is listed among "
-                "them in the next sentence."
+                f"'{plural.group()}': {gazetteer.get(slug).name} is listed among them in "
+                "the next sentence."
             ),
         )
         for slug in dict.fromkeys(listed)
@@ -764,17 +784,17 @@ def _named_elsewhere(
             continue
         for head in gazetteer.heads_of.get(slug, ()):
             by_head[head].add(slug)
-    heads = {head for head, slugs in by_head.items() if len(slugs) == 1}
-    if not heads:
+    unique = {head: slugs for head, slugs in by_head.items() if len(slugs) == 1}
+    if not unique:
         return []
     found: list[Mention] = []
-    for match in _unnamed_one(heads).finditer(text):
+    for match in _unnamed_one(set(unique)).finditer(text):
         head = (match.group("head") or match.group("heads")).lower()
         if not _free(match.start(), match.end(), mentions + found) or _modifies_a_noun(
             text, match.end(), match.group()
         ):
             continue
-        (slug,) = by_head[head]
+        (slug,) = matched_key(unique, match.group("head") or match.group("heads"))
         note = f"'{match.group()}': the article names one {head}, {gazetteer.get(slug).name}."
         found.append(
             Mention(match.start(), match.end(), (slug,), "article", match.group(), note=note)

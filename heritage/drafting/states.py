@@ -61,7 +61,11 @@ _DAMAGE_BY = (
 # Longer and more specific wordings first: a match hides shorter ones inside it.
 LEXICON: list[_Entry] = [
     # "escaped damage": before "damage in", which it contains
-    _entry(r"\bescaped\s+(?:\w+\s+)?(?:damage|destruction|harm)\b", INTACT, stative=True),
+    _entry(
+        rf"\bescaped\s+(?:\w+\s+){{0,2}}{_DAMAGE_BY}(?:damage|destruction|harm)\b",
+        INTACT,
+        stative=True,
+    ),
     # severely damaged
     _entry(
         r"\b(?:heavily|badly|severely|seriously|extensively|substantially|massively|"

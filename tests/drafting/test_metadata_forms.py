@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from heritage.drafting.dates import full_dates, is_credit_date_line
+from heritage.drafting.dates import credit_line_date, full_dates
 from heritage.drafting.metadata import outlet_named, read_metadata
 from heritage.drafting.reading import classify_lines
 
@@ -63,8 +63,36 @@ def test_a_story_opening_with_its_date_in_parentheses_gives_the_publication_date
 
 
 def test_a_line_with_two_dates_is_not_a_credit_line():
-    assert not is_credit_date_line("Example Press, May 5, 2015 - June 6, 2015")
-    assert is_credit_date_line("Example Press, June 6, 2015")
+    assert credit_line_date("Example Press, May 5, 2015 - June 6, 2015") is None
+    assert credit_line_date("Example Press, June 6, 2015") == datetime.date(2015, 6, 6)
+
+
+def test_a_date_in_parentheses_on_a_credit_line_is_not_its_date():
+    line = "Vukovar (besieged from 25 August 1991), November 18, 2011"
+    assert credit_line_date(line) == datetime.date(2011, 11, 18)
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Syrian Troops Retake The Old City On March 27, 2016",
+        "Remembering The Destruction Of The Old Bridge, November 9, 1993",
+    ],
+)
+def test_a_title_case_headline_with_a_date_is_not_a_credit_line(headline):
+    assert metadata(f"{headline}\n\n{STORY}").published_on is None
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Remembering The Destruction Of The Old Bridge, November 9, 1993",
+        "OLD BRIDGE DESTROYED 9 NOVEMBER 1993",
+    ],
+)
+def test_a_date_line_below_a_headline_with_a_date_gives_the_publication_date(headline):
+    text = f"{headline}\n\nBy Jane Example\n\nNovember 9, 2013\n\n{STORY}"
+    assert metadata(text).published_on == datetime.date(2013, 11, 9)
 
 
 def test_a_headline_ending_with_a_date_is_not_a_credit_line():
