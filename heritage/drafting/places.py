@@ -740,12 +740,13 @@ def _listed_next(
     if not plurals:
         return []
     body = following[opening.end() :]
+    body = body[len(body) - len(body.lstrip(" :")) :]  # "These include: …"
     ended = _LIST_END.search(body)
     body = body[: ended.start()] if ended else body
     tokens = tokenize(body)
     listed = []
-    for _first, _last, names in gazetteer.name_matches(tokens):
-        start = tokens[_first].start
+    for first, _last, names in gazetteer.name_matches(tokens):
+        start = tokens[first].start
         item_start = max(
             (m.end() for m in _LIST_ITEM_SEPARATOR.finditer(body, 0, start)), default=0
         )

@@ -244,7 +244,7 @@ def test_an_indefinite_description_without_its_site_is_not_read(places):
 
 
 @pytest.mark.parametrize(
-    "opening", ["Among these are", "Among them was", "These include", "These included"]
+    "opening", ["Among these are", "Among them was", "These include:", "These included"]
 )
 def test_monuments_the_next_sentence_lists_take_the_wording_of_the_plural(places, opening):
     text = (
