@@ -88,3 +88,21 @@ def test_text_naming_a_monument_without_its_state_drafts_the_source_with_a_warni
     objects = json.loads(captured.out)
     assert [o["model"] for o in objects] == ["heritage.source"]
     assert "says nothing about their state" in captured.err
+
+
+def test_a_fault_of_the_drafter_is_a_clear_error_and_writes_nothing(db, tmp_path, monkeypatch):
+    from heritage.management.commands import draft_fixture
+
+    def failing(*args, **kwargs):
+        raise ValueError("not enough values to unpack")
+
+    monkeypatch.setattr(draft_fixture, "draft", failing)
+    path = tmp_path / "article.txt"
+    path.write_text("Shelling damaged the Great Omari Mosque on Sunday.", encoding="utf-8")
+    output = tmp_path / "out.json"
+    with pytest.raises(CommandError, match="fault of the drafter") as error:
+        call_command("draft_fixture", str(path), "-o", str(output), verbosity=0)
+    assert str(path) in str(error.value) and "ValueError" in str(error.value)
+    assert not output.exists()
+    with pytest.raises(ValueError):
+        call_command("draft_fixture", str(path), "-o", str(output), verbosity=0, traceback=True)

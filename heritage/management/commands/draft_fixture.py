@@ -42,6 +42,12 @@ BAD_KEY = (
     "(like afp-2016-03-28-palmyra), not {key!r}"
 )
 STDIN = "-"
+# A fault of drafting itself, not of the article: said plainly, with nothing written.
+DRAFTER_FAULT = (
+    "{path}: drafting failed on this text ({error}); nothing was written. This is a "
+    "fault of the drafter, not of the article: please report it with the file "
+    "(--traceback shows where it failed)"
+)
 
 
 class Command(BaseCommand):
@@ -119,6 +125,11 @@ class Command(BaseCommand):
                 continue
             except DraftingError as exc:
                 raise CommandError(f"{name}: {exc}") from None
+            except Exception as exc:
+                if options["traceback"]:
+                    raise
+                error = f"{type(exc).__name__}: {exc}"
+                raise CommandError(DRAFTER_FAULT.format(path=name, error=error)) from None
             if source_exists(result.key):
                 raise CommandError(KEY_TAKEN.format(path=name, key=result.key))
             if result.key in drafted_from:
