@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python bench/timeline_eval.py [--after DAYS] [--misses] [--dir DIR]
+    .venv/bin/python bench/timeline_eval.py [--after DAYS] [--misses] [--dir DIR] [--reliability]
 
 bench/timelines/ holds real public reporting on the heritage of other conflicts than
 the seed articles' (Mosul, Nineveh, Nimrud, Hatra, Aleppo, the Crac des Chevaliers,
@@ -155,6 +155,8 @@ class Score:
     majority_exact_informed: int = 0
     majority_within_one: int = 0
     misses: list[str] = field(default_factory=list)
+    # (published confidence, exact) of each informed reading, for the reliability table
+    confidences: list[tuple[float, bool]] = field(default_factory=list)
 
 
 def score(
@@ -201,6 +203,8 @@ def score(
             result.majority_exact += majority == expected
             result.majority_exact_informed += majority == expected and informed
             result.majority_within_one += consensus.distance(majority, expected) <= 1
+            if informed:
+                result.confidences.append((engine.confidence, exact))
             if not exact and informed:
                 result.misses.append(
                     f"{slug} {reading}={day}: engine {engine.state}"
@@ -262,6 +266,12 @@ def main() -> None:
     )
     parser.add_argument("--misses", action="store_true", help="list the informed misses")
     parser.add_argument(
+        "--reliability",
+        action="store_true",
+        help="confidence bins against exactness over every informed reading, and the "
+        "expected calibration error",
+    )
+    parser.add_argument(
         "--dir",
         type=Path,
         default=TIMELINES,
@@ -282,6 +292,26 @@ def main() -> None:
         for s in scores:
             for line in s.misses:
                 print("  miss:", line)
+    if args.reliability:
+        print()
+        print(reliability([point for s in scores for point in s.confidences]))
+
+
+def reliability(points: list[tuple[float, bool]], bins: int = 5) -> str:
+    """The published confidence against exactness, in *bins* equal bins (few readings:
+    wide bins), with the expected calibration error (as bench/consensus_eval.py)."""
+    rows, ece = [], 0.0
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        chosen = [(c, r) for c, r in points if low <= c < high or (b == bins - 1 and c == 1)]
+        if not chosen:
+            continue
+        mean = sum(c for c, _ in chosen) / len(chosen)
+        accuracy = sum(r for _, r in chosen) / len(chosen)
+        ece += len(chosen) / len(points) * abs(accuracy - mean)
+        rows.append([f"{low:.1f}-{high:.1f}", len(chosen), f"{mean:.3f}", f"{accuracy:.3f}"])
+    table = markdown_table(["confidence", "readings", "mean", "exact"], rows)
+    return f"Informed readings: {len(points)}; expected calibration error {ece:.3f}\n\n{table}"
 
 
 if __name__ == "__main__":
