@@ -80,7 +80,11 @@ LEXICON: list[_Entry] = [
         SEVERELY_DAMAGED,
         stative=True,
     ),
-    _entry(r"\b(?:partly|partially|half|largely|mostly)\s+destroyed\b", SEVERELY_DAMAGED),
+    _entry(
+        r"\b(?:partly|partially|half|largely|mostly)\s+(?:destroyed|collapsed|demolished|"
+        r"razed|levell?ed|flattened|burn(?:ed|t)(?:\s+down)?|gutted)\b",
+        SEVERELY_DAMAGED,
+    ),
     _entry(
         rf"\b(?:major|extensive|heavy|severe|serious|massive|significant)\s+{_DAMAGE_BY}damage\b",
         SEVERELY_DAMAGED,

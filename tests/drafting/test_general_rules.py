@@ -76,6 +76,17 @@ def test_escaping_damage_named_by_its_size_and_cause_is_intact(places, text):
     assert pairs(places, text) == {("great-omari-mosque", "intact")}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Four boys were killed when the Great Omari Mosque partially collapsed on Sunday.",
+        "The Great Omari Mosque was partly burned down in the raid.",
+    ],
+)
+def test_a_structure_partly_brought_down_is_severely_damaged(places, text):
+    assert pairs(places, text) == {("great-omari-mosque", "severely_damaged")}
+
+
 def test_a_damage_of_unstated_size_named_by_its_cause_is_damage(places):
     assert pairs(places, "The Great Omari Mosque suffered shelling damage.") == {
         ("great-omari-mosque", "damaged")
