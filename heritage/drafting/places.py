@@ -635,12 +635,13 @@ def _generic_reference(
 
 
 def _unnamed_one(heads: set[str]) -> re.Pattern:
-    """ "a historic Orthodox cathedral", "its famous cathedral", "one of the most storied
-    mosques": one monument described by its head noun (a count, "192 mosques", is not
-    one)."""
+    """ "a historic Orthodox cathedral", "its famous cathedral", "one mosque", "one of
+    the most storied mosques": one monument described by its head noun (a count, "192
+    mosques", is not one)."""
     alternatives = "|".join(sorted(heads, key=len, reverse=True))
     return re.compile(
-        rf"\b(?:(?:[Aa]n?|[Ii]ts|[Tt]heir)\s+(?:[\w’'-]+\s+){{0,4}}?(?P<head>(?i:{alternatives}))\b|"
+        rf"\b(?:(?:[Aa]n?|[Ii]ts|[Tt]heir|[Oo]ne(?!\s+(?:of|day|time|more|other|another|after|by)\b))\s+(?:[\w’'-]+\s+){{0,4}}?"
+        rf"(?P<head>(?i:{alternatives}))\b|"
         rf"[Oo]ne\s+of\s+(?:the\s+)?(?:[\w’'-]+['’]s\s+)?(?:[\w’'-]+\s+){{0,4}}?"
         rf"(?P<heads>(?i:{alternatives}))(?:e?s)?\b)"
     )

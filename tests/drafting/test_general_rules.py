@@ -247,6 +247,16 @@ def test_a_site_without_a_site_monument_places_an_indefinite_description(places)
     assert "the only theatre of Mariupol" in claim.inference_note
 
 
+def test_one_monument_described_by_its_head_noun_in_its_site_is_that_monument(places):
+    text = "One theatre was shelled in Mariupol on Wednesday, officials said."
+    assert pairs(places, text) == {("mariupol-drama-theatre", "damaged")}
+
+
+def test_one_day_is_not_one_monument(places):
+    text = "Officials in Mariupol hope to restore the theatre one day, they said on Wednesday."
+    assert ("mariupol-drama-theatre", "restored") not in pairs(places, text)
+
+
 def test_an_indefinite_description_without_its_site_is_not_read(places):
     assert pairs(places, "A theatre was shelled on Wednesday, officials said.") == set()
 
