@@ -81,7 +81,8 @@ LEXICON: list[_Entry] = [
         stative=True,
     ),
     _entry(
-        r"\b(?:partly|partially|half|largely|mostly)\s+(?:destroyed|collapsed|demolished|"
+        r"\b(?:partly|partially|half|largely|mostly|almost|nearly)\s+(?:destroyed|collapsed|"
+        r"demolished|"
         r"razed|levell?ed|flattened|burn(?:ed|t)(?:\s+down)?|gutted)\b",
         SEVERELY_DAMAGED,
     ),
@@ -91,6 +92,12 @@ LEXICON: list[_Entry] = [
         stative=True,
     ),
     _entry(r"\bgutted\b", SEVERELY_DAMAGED),
+    # A ruin that still stands: "stands in solemn ruin", "still standing in ruins".
+    _entry(
+        r"\b(?:stands?|stood|standing)\s+(?:\w+\s+)?in\s+(?:\w+\s+)?ruins?\b",
+        SEVERELY_DAMAGED,
+        stative=True,
+    ),
     # General wording of heavy damage: a structure wrecked or devastated, or
     # burned out, still stands in part.
     _entry(
