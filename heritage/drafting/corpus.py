@@ -238,6 +238,9 @@ def evaluate(articles: list[Article], draft: Drafter, site_slugs: set[str]) -> R
     return report
 
 
+DRAFTER_FAULT = "the drafter failed on it"
+
+
 def _draft_one(article: Article, draft: Drafter, known: list[KnownSource]) -> ArticleResult:
     expected = expected_pairs(article.labels)
     try:
@@ -253,6 +256,12 @@ def _draft_one(article: Article, draft: Drafter, known: list[KnownSource]) -> Ar
     except (DraftingError, UnreadableArticle) as exc:
         return ArticleResult(
             article, score(article.key, set(), expected), problem=f"not drafted: {exc}"
+        )
+    except Exception as exc:  # a fault of the drafter: scored as nothing drafted, and told
+        return ArticleResult(
+            article,
+            score(article.key, set(), expected),
+            problem=f"not drafted: {DRAFTER_FAULT} ({type(exc).__name__}: {exc})",
         )
     found = {(c.monument, c.state) for c in result.claims}
     return ArticleResult(article, score(article.key, found, expected), draft=result)

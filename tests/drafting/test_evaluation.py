@@ -118,3 +118,25 @@ def test_a_label_file_with_a_malformed_date_is_an_error_naming_it(registry, tmp_
     (tmp_path / "a.json").write_text('{"published_on": "27/03/2016", "claims": []}')
     with pytest.raises(CommandError, match="a.json: published_on must be a date"):
         evaluate(tmp_path)
+
+
+def test_a_fault_of_the_drafter_is_measured_through_then_told(registry, monkeypatch):
+    from heritage.drafting import registry as drafting_registry
+
+    real = drafting_registry.draft_article
+
+    def failing_on_one(text, **kwargs):
+        if "Tomb of the Prophet Jonah" in text:
+            raise ValueError("not enough values to unpack")
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(drafting_registry, "draft_article", failing_on_one)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="the drafter failed on 1 article") as error:
+        call_command(
+            "evaluate_drafting", str(ARTICLES_DIR), "--labels", str(LABELS_DIR), stdout=out
+        )
+    report = out.getvalue()
+    assert "mosul-human-chain-2014" in str(error.value)
+    assert "the drafter failed on it (ValueError: not enough values to unpack)" in report
+    assert TOTAL.search(report)  # every other article is still measured

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from heritage.drafting.corpus import Report, evaluate
+from heritage.drafting.corpus import DRAFTER_FAULT, Report, evaluate
 from heritage.drafting.evaluation import CLAIM_CLASSES, Total
 from heritage.drafting.learned import ModelError, load_model
 from heritage.drafting.training import L2, THRESHOLD, LocoReport, fit, leave_one_conflict_out
@@ -87,6 +87,13 @@ class Command(CorpusCommand):
                 ),
             )
             self._write_loco(loco, Path(options["directory"]))
+        faults = [r.article.key for r in report.articles if DRAFTER_FAULT in r.problem]
+        if faults:
+            # Measured to the end, then said: a fault of the drafter is a defect to fix.
+            raise CommandError(
+                f"the drafter failed on {len(faults)} article(s): {', '.join(faults)} "
+                "(their lines above give the error; scored as nothing drafted)"
+            )
         failures = []
         if options["min_precision"] is not None and total.precision < options["min_precision"]:
             failures.append(f"precision {total.precision:.3f} < {options['min_precision']}")
