@@ -299,18 +299,14 @@ def main() -> None:
 
 def reliability(points: list[tuple[float, bool]], bins: int = 5) -> str:
     """The published confidence against exactness, in *bins* equal bins (few readings:
-    wide bins), with the expected calibration error (as bench/consensus_eval.py)."""
-    rows, ece = [], 0.0
-    for b in range(bins):
-        low, high = b / bins, (b + 1) / bins
-        chosen = [(c, r) for c, r in points if low <= c < high or (b == bins - 1 and c == 1)]
-        if not chosen:
-            continue
-        mean = sum(c for c, _ in chosen) / len(chosen)
-        accuracy = sum(r for _, r in chosen) / len(chosen)
-        ece += len(chosen) / len(points) * abs(accuracy - mean)
-        rows.append([f"{low:.1f}-{high:.1f}", len(chosen), f"{mean:.3f}", f"{accuracy:.3f}"])
-    table = markdown_table(["confidence", "readings", "mean", "exact"], rows)
+    wide bins), with the expected calibration error (bench/consensus_eval.py's table)."""
+    from consensus_eval import reliability_table  # bench/ is the script's folder
+
+    rows, ece = reliability_table(points, bins)
+    table = markdown_table(
+        ["confidence", "readings", "mean", "exact"],
+        [[b, n, f"{mean:.3f}", f"{accuracy:.3f}"] for b, n, mean, accuracy in rows],
+    )
     return f"Informed readings: {len(points)}; expected calibration error {ece:.3f}\n\n{table}"
 
 
