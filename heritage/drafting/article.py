@@ -81,6 +81,8 @@ class DraftSource:
     # Every (monument, state) pair the rules considered, kept or not, when asked for
     # (``candidates=True`` or a learned filter); not part of the fixture.
     candidates: list[Candidate] = field(default_factory=list, repr=False)
+    # The monuments the text names anywhere, claimed or not; not part of the fixture.
+    named: frozenset[str] = field(default_factory=frozenset, repr=False)
 
     @property
     def outlets(self) -> list[OutletRef]:
@@ -251,6 +253,7 @@ def draft_article(
         url=url,
         date_from_text=published_on is None and meta.published_on is not None,
         candidates=considered,
+        named=frozenset(named),
     )
     body = "\n".join(s.text for s in sentences)
     draft.fingerprint = fingerprint_of(body)

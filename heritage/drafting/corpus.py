@@ -36,6 +36,7 @@ from heritage.drafting.copies import KnownSource
 from heritage.drafting.evaluation import (
     ClassScore,
     CopyScore,
+    ErrorBreakdown,
     EvidenceScore,
     MetadataScore,
     Score,
@@ -47,6 +48,7 @@ from heritage.drafting.evaluation import (
     same_outlet,
     score,
     score_classes,
+    score_errors,
     score_evidence,
 )
 from heritage.drafting.reading import UnreadableArticle, decode_article
@@ -155,6 +157,7 @@ class ArticleResult:
     problem: str = ""
     # The date the text gives when nothing was drafted (no monument named): still read.
     date_read: datetime.date | None = None
+    names_nothing: bool = False  # read, and no monument of the gazetteer named
 
     @property
     def date_from_text(self) -> datetime.date | None:
@@ -170,6 +173,7 @@ class Report:
     metadata: MetadataScore = field(default_factory=MetadataScore)
     copies: CopyScore = field(default_factory=CopyScore)
     evidence: EvidenceScore = field(default_factory=EvidenceScore)
+    errors: ErrorBreakdown = field(default_factory=ErrorBreakdown)
 
     @property
     def total(self) -> Total:
@@ -221,6 +225,15 @@ def evaluate(articles: list[Article], draft: Drafter, site_slugs: set[str]) -> R
             )
             drafted_keys[result.draft.key] = article.key
         score_classes(found, labelled, report.classes)
+        source = result.draft
+        score_errors(
+            result.score.found,
+            result.score.expected,
+            report.errors,
+            drafted=source is not None or result.names_nothing,
+            named=source.named if source else (),
+            considered={(c.monument, c.state) for c in source.candidates} if source else (),
+        )
         score_evidence(
             [((c.monument, c.state), c.evidence) for c in result.draft.claims]
             if result.draft
@@ -252,6 +265,7 @@ def _draft_one(article: Article, draft: Drafter, known: list[KnownSource]) -> Ar
             score(article.key, set(), expected),
             problem=str(exc),
             date_read=exc.published_on,
+            names_nothing=True,
         )
     except (DraftingError, UnreadableArticle) as exc:
         return ArticleResult(

@@ -279,3 +279,86 @@ def score_evidence(
         if "reported" in kinds[pair]:
             into.reported_drafted += 1
             into.reported_right += kind == "reported"
+
+
+# --- why a pair was missed or extra ----------------------------------------------------------
+
+# Where in drafting a labelled pair was lost, from the first step that failed: the
+# monument must be recognised in the text, then wording of a state must be tied to it,
+# then the rules must read that wording as the labelled state and keep the claim.
+NOT_DRAFTED = "article not drafted"  # no date, unreadable, or a fault of the drafter
+NOT_RECOGNISED = "monument not recognised"
+NO_WORDING = "no state wording tied to it"
+READ_AS_OTHER = "wording read as another state"
+DROPPED = "dropped by a rule"
+OTHER_STATE_DRAFTED = "another state drafted"
+MISS_REASONS = [
+    NOT_DRAFTED,
+    NOT_RECOGNISED,
+    NO_WORDING,
+    READ_AS_OTHER,
+    DROPPED,
+    OTHER_STATE_DRAFTED,
+]
+# An extra pair is a monument the labels give another state, or one they do not claim.
+WRONG_STATE = "labelled with another state"
+UNLABELLED = "monument not labelled"
+EXTRA_REASONS = [WRONG_STATE, UNLABELLED]
+
+
+@dataclass
+class ErrorBreakdown:
+    """The missed and extra pairs of the articles, counted by why (see MISS_REASONS)."""
+
+    missed: dict[str, int] = field(default_factory=dict)
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+def why_missed(
+    pair: Pair,
+    *,
+    drafted: bool,
+    named: Iterable[str],
+    considered: Iterable[Pair],
+    found: Iterable[Pair],
+) -> str:
+    """Why the labelled *pair* is not among the *found* pairs of an article: *drafted*
+    says whether the article was drafted at all, *named* the monuments its text names,
+    *considered* the (monument, state) pairs the rules weighed."""
+    monument, state = pair
+    if not drafted:
+        return NOT_DRAFTED
+    if any(m == monument for m, _ in found):
+        return OTHER_STATE_DRAFTED
+    weighed = {s for m, s in considered if m == monument}
+    if state in weighed:
+        return DROPPED
+    if weighed:
+        return READ_AS_OTHER
+    if monument in set(named):
+        return NO_WORDING
+    return NOT_RECOGNISED
+
+
+def why_extra(pair: Pair, expected: Iterable[Pair]) -> str:
+    """Why the drafted *pair* is not among the *expected* pairs of its article."""
+    return WRONG_STATE if any(m == pair[0] for m, _ in expected) else UNLABELLED
+
+
+def score_errors(
+    found: set[Pair],
+    expected: set[Pair],
+    into: ErrorBreakdown,
+    *,
+    drafted: bool,
+    named: Iterable[str] = (),
+    considered: Iterable[Pair] = (),
+) -> None:
+    """Add one article's missed and extra pairs to *into*, each by its reason."""
+    named, considered = set(named), set(considered)
+    for pair in expected - found:
+        reason = why_missed(pair, drafted=drafted, named=named, considered=considered, found=found)
+        into.missed[reason] = into.missed.get(reason, 0) + 1
+    for pair in found - expected:
+        reason = why_extra(pair, expected)
+        into.extra[reason] = into.extra.get(reason, 0) + 1

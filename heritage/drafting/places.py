@@ -185,11 +185,19 @@ class Mention:
         }
 
 
-def _variants(name: str) -> list[str]:
-    """A name and, for "Tower tombs (Valley of the Tombs)", each part separately."""
-    inner = re.findall(r"\(([^)]*)\)", name)
+def _variants(name: str, places: frozenset[str] = frozenset()) -> list[str]:
+    """A name and, for "Tower tombs (Valley of the Tombs)", each part separately.
+
+    A part that only places the monument ("Temple of Bacchus (Baalbek)", "Saint George
+    Church, Yaroun": a name of *places*, normalised) is not a name of it: the name
+    without it is."""
+    inner = [part for part in re.findall(r"\(([^)]*)\)", name) if normalise(part) not in places]
     outer = re.sub(r"\([^)]*\)", " ", name).strip()
-    return [v for v in [outer, *inner] if v.strip()]
+    variants = [outer]
+    head, comma, tail = outer.rpartition(",")
+    if comma and head.strip() and normalise(tail) in places:
+        variants.append(head.strip())
+    return [v for v in [*variants, *inner] if v.strip()]
 
 
 def head_noun(name: str) -> str | None:
@@ -233,6 +241,14 @@ class Gazetteer:
         # monument -> the head nouns that may stand for it ("cathedral", "shrine")
         self.heads_of: dict[str, set[str]] = defaultdict(set)
         self._deletions: dict[str, set[str]] | None = None  # built on first fuzzy lookup
+        # The names that place a monument: its site's, and a site-level monument's.
+        self._place_names = frozenset(
+            normalise(name)
+            for name in [
+                *(site_names or {}).values(),
+                *(n for p in self.places.values() if p.is_site for n in (p.name, *p.aliases)),
+            ]
+        )
         for place in self.places.values():
             self._index(place)
         # Names of the sites that no site-level monument stands for: they place an
@@ -250,8 +266,9 @@ class Gazetteer:
             self.members[place.part_of].append(place.slug)
         if place.is_site and (place.slug == place.site or place.site not in self.site_monument):
             self.site_monument[place.site] = place.slug
+        places = self._place_names if not place.is_site else frozenset()
         for full in (place.name, *place.aliases):
-            for variant in _variants(full):
+            for variant in _variants(full, places):
                 words = normalise(variant).split()
                 if not words:
                     continue

@@ -87,11 +87,19 @@ LEXICON: list[_Entry] = [
         SEVERELY_DAMAGED,
     ),
     _entry(
-        rf"\b(?:major|extensive|heavy|severe|serious|massive|significant)\s+{_DAMAGE_BY}damage\b",
+        rf"\b(?:major|extensive|heavy|severe|serious|massive|significant)\s+{_DAMAGE_BY}damages?\b",
         SEVERELY_DAMAGED,
         stative=True,
     ),
     _entry(r"\bgutted\b", SEVERELY_DAMAGED),
+    # What is left standing of a burned or shelled building: "a burned hulk", "a
+    # burnt-out shell".
+    _entry(
+        r"\b(?:burn(?:ed|t)|blackened|charred|gutted|bombed|shelled)(?:[\s-]+out)?\s+"
+        r"(?:hulk|shell|husk|carcass)\b",
+        SEVERELY_DAMAGED,
+        stative=True,
+    ),
     # A ruin that still stands: "stands in solemn ruin", "still standing in ruins".
     _entry(
         r"\b(?:stands?|stood|standing)\s+(?:\w+\s+)?in\s+(?:\w+\s+)?ruins?\b",
@@ -171,6 +179,14 @@ LEXICON: list[_Entry] = [
         DESTROYED,
     ),
     _entry(r"\bburn(?:ed|t)\s+to\s+the\s+ground\b", DESTROYED),
+    # A building that is now "a ruin", "a shelled-out ruin": no longer a building.
+    _entry(
+        r"\b(?:is|was|are|were|became|become|now|remains?|remained|left)\s+"
+        r"(?:(?:only|just|little\s+more\s+than|nothing\s+but)\s+)?(?:a|an)\s+"
+        r"(?:[\w-]+\s+){0,2}?ruin\b",
+        DESTROYED,
+        stative=True,
+    ),
     _entry(
         r"\bin\s+(?:(?:complete|total|utter)\s+)?(?:pieces|ruins?|rubble)\b",
         DESTROYED,

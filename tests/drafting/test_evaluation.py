@@ -8,7 +8,21 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from heritage.drafting.evaluation import micro_average, score
+from heritage.drafting.evaluation import (
+    DROPPED,
+    NO_WORDING,
+    NOT_DRAFTED,
+    NOT_RECOGNISED,
+    OTHER_STATE_DRAFTED,
+    READ_AS_OTHER,
+    UNLABELLED,
+    WRONG_STATE,
+    ErrorBreakdown,
+    micro_average,
+    score,
+    score_errors,
+    why_missed,
+)
 
 from ..conftest import GAZETTEER
 from .conftest import ARTICLES_DIR, LABELS_DIR, SEED_LABELS_DIR, TEST_ARTICLES
@@ -140,3 +154,65 @@ def test_a_fault_of_the_drafter_is_measured_through_then_told(registry, monkeypa
     assert "mosul-human-chain-2014" in str(error.value)
     assert "the drafter failed on it (ValueError: not enough values to unpack)" in report
     assert TOTAL.search(report)  # every other article is still measured
+
+
+def test_a_missed_pair_is_told_by_the_first_step_of_drafting_that_lost_it():
+    def why(pair, **kwargs):
+        given = {"drafted": True, "named": set(), "considered": set(), "found": set()}
+        return why_missed(pair, **{**given, **kwargs})
+
+    pair = ("arch", "destroyed")
+    assert why(pair, drafted=False) == NOT_DRAFTED
+    assert why(pair) == NOT_RECOGNISED
+    assert why(pair, named={"arch"}) == NO_WORDING
+    assert why(pair, named={"arch"}, considered={("arch", "damaged")}) == READ_AS_OTHER
+    assert why(pair, named={"arch"}, considered={("arch", "destroyed")}) == DROPPED
+    assert (
+        why(
+            pair,
+            named={"arch"},
+            considered={("arch", "destroyed"), ("arch", "damaged")},
+            found={("arch", "damaged")},
+        )
+        == OTHER_STATE_DRAFTED
+    )
+
+
+def test_extra_pairs_are_told_apart_by_whether_the_monument_is_labelled():
+    errors = ErrorBreakdown()
+    score_errors(
+        {("arch", "damaged"), ("lion", "destroyed")},
+        {("arch", "destroyed")},
+        errors,
+        drafted=True,
+        named={"arch", "lion"},
+        considered={("arch", "damaged")},
+    )
+    assert errors.extra == {WRONG_STATE: 1, UNLABELLED: 1}
+    assert errors.missed == {OTHER_STATE_DRAFTED: 1}
+
+
+def test_the_report_says_why_pairs_were_missed_and_extra(registry, tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Militants blew up the Temple of Bel in Palmyra on Sunday, officials said.\n\n"
+        "Visitors to the Arch of Triumph described it to reporters last year as a marvel.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "a.json").write_text(
+        '{"published_on": "2015-08-31", "claims": ['
+        '{"monument": "temple-of-bel", "state": "destroyed"},'
+        '{"monument": "arch-of-triumph", "state": "damaged"},'
+        '{"monument": "lion-of-al-lat", "state": "destroyed"}]}',
+        encoding="utf-8",
+    )
+    report, _, _, recall = evaluate(tmp_path)
+    assert recall == 0.333, report
+    assert (
+        "why labelled pairs were missed: article not drafted 0; monument not recognised 1; "
+        "no state wording tied to it 1; wording read as another state 0; dropped by a rule 0; "
+        "another state drafted 0"
+    ) in report
+    assert (
+        "why drafted pairs were extra: labelled with another state 0; monument not labelled 0"
+        in report
+    )

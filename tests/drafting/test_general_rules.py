@@ -580,3 +580,87 @@ def test_an_article_naming_no_monument_is_refused_with_the_date_it_gives(places)
     with pytest.raises(NothingToDraft) as refused:
         draft_article(text, gazetteer=places, outlets=[])
     assert refused.value.published_on == datetime.date(1999, 5, 25)
+
+
+# --- names that carry their place -----------------------------------------------------------
+
+
+def _town_with_a_church(name: str) -> Gazetteer:
+    records = [
+        {"model": "heritage.site", "fields": {"slug": "yarun", "name": "Yarun"}},
+        {"model": "heritage.site", "fields": {"slug": "qana", "name": "Qana"}},
+        {
+            "model": "heritage.monument",
+            "fields": {
+                "slug": "st-george-yarun",
+                "name": name,
+                "kind": "religious",
+                "site": ["yarun"],
+            },
+        },
+    ]
+    return Gazetteer(places_from_fixture(records), sites_from_fixture(records))
+
+
+@pytest.mark.parametrize("name", ["Saint George Church (Yarun)", "Saint George Church, Yarun"])
+def test_a_name_placed_by_its_town_is_matched_without_the_town(name):
+    places = _town_with_a_church(name)
+    text = "The Saint George Church in the border village of Yarun was damaged by shelling."
+    assert pairs(places, text) == {("st-george-yarun", "damaged")}
+
+
+@pytest.mark.parametrize("name", ["Saint George Church (Yarun)", "Saint George Church, Yarun"])
+def test_the_town_that_places_a_monument_is_not_a_name_of_it(name):
+    places = _town_with_a_church(name)
+    text = "The outskirts of Yarun and Qana were damaged by shelling, the army said."
+    assert pairs(places, text) == set()
+
+
+def test_a_part_in_brackets_that_is_no_place_is_still_a_name():
+    records = [
+        {"model": "heritage.site", "fields": {"slug": "yarun", "name": "Yarun"}},
+        {
+            "model": "heritage.monument",
+            "fields": {
+                "slug": "st-george-yarun",
+                "name": "Saint George Church (Mar Jiryis)",
+                "kind": "religious",
+                "site": ["yarun"],
+            },
+        },
+    ]
+    places = Gazetteer(places_from_fixture(records), sites_from_fixture(records))
+    assert pairs(places, "Mar Jiryis in Yarun was damaged by shelling on Monday.") == {
+        ("st-george-yarun", "damaged")
+    }
+
+
+# --- what is left of a building -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Great Omari Mosque is a shelled-out ruin after months of fighting.",
+        "By the spring the Great Omari Mosque was little more than a ruin, residents said.",
+        "The Great Omari Mosque is now a ruin, residents said.",
+    ],
+)
+def test_a_building_that_is_now_a_ruin_is_destroyed(places, text):
+    assert pairs(places, text) == {("great-omari-mosque", "destroyed")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Great Omari Mosque is now a burnt-out shell, residents said.",
+        "The blackened hulk of the Great Omari Mosque loomed over the square.",
+    ],
+)
+def test_the_burned_shell_of_a_building_is_severe_damage(places, text):
+    assert pairs(places, text) == {("great-omari-mosque", "severely_damaged")}
+
+
+def test_damages_in_the_plural_keep_their_size(places):
+    text = "The Great Omari Mosque suffered extensive damages during the clashes."
+    assert pairs(places, text) == {("great-omari-mosque", "severely_damaged")}

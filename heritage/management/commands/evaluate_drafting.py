@@ -22,7 +22,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from heritage.drafting.corpus import DRAFTER_FAULT, Report, evaluate
-from heritage.drafting.evaluation import CLAIM_CLASSES, Total
+from heritage.drafting.evaluation import CLAIM_CLASSES, EXTRA_REASONS, MISS_REASONS, Total
 from heritage.drafting.learned import ModelError, load_model
 from heritage.drafting.training import L2, THRESHOLD, LocoReport, fit, leave_one_conflict_out
 from heritage.management.corpus_command import CorpusCommand
@@ -62,11 +62,11 @@ class Command(CorpusCommand):
     def handle(self, *args, **options):
         corpus = self.read_corpus(options)
         articles, sites = corpus.articles, corpus.sites
-        keep = options["leave_one_conflict_out"]
 
         def drafter_for(model):
-            # The rules' candidates are what the learned filter is trained on.
-            return corpus.drafter(candidates=keep, learned=model)
+            # The rules' candidates are what the learned filter is trained on, and
+            # what tells a pair dropped by a rule from one never considered.
+            return corpus.drafter(candidates=True, learned=model)
 
         stored = None
         if options["learned"]:
@@ -154,6 +154,15 @@ class Command(CorpusCommand):
             f"drafted pairs); reported precision {e.reported_precision:.2f} "
             f"({e.reported_right}/{e.reported_drafted}) recall {e.reported_recall:.2f} "
             f"({e.reported_found}/{e.reported_labelled})"
+        )
+        errors = report.errors
+        out(
+            "why labelled pairs were missed: "
+            + "; ".join(f"{reason} {errors.missed.get(reason, 0)}" for reason in MISS_REASONS)
+        )
+        out(
+            "why drafted pairs were extra: "
+            + "; ".join(f"{reason} {errors.extra.get(reason, 0)}" for reason in EXTRA_REASONS)
         )
         total = report.total
         out(
