@@ -83,7 +83,11 @@ _COUNT_BEFORE = re.compile(
 )
 _SHARE_BEFORE = re.compile(
     r"\b(?P<share>much|most|large parts?|parts?|some|half|the bulk|all|"
-    r"(?P<percent>\d{1,3})\s*(?:%|percent|per cent))\s+of\s+(?:(?:the|its|their)\s+)?$",
+    r"(?P<percent>\d{1,3})\s*(?:%|percent|per cent))\s+of\s+(?:(?:the|its|their)\s+)?$|"
+    r"\b(?P<half>half)\s+$|"  # "half the city"
+    # "part of the administrative wing of the palace"
+    r"\b(?P<part>parts?|sections?|portions?)\s+of\s+(?:(?:the|its)\s+)?(?:[\w’'-]+\s+){1,3}?"
+    r"of\s+(?:(?:the|its|their)\s+)?$",
     re.IGNORECASE,
 )
 _MAJORITY = {"much", "most", "large part", "large parts", "half", "the bulk"}
@@ -115,6 +119,7 @@ _PLACE_NOUN_OF = re.compile(
     r"(?:[\w,’'-]+\s+){0,3}?$",
     re.IGNORECASE,
 )
+_PART_OF = re.compile(rf"(?:{PARTS.pattern})\s+of\s+(?:(?:the|its|their|our)\s+)?$", re.IGNORECASE)
 _SITE_WORDS = re.compile(
     r"\b(?:the|its|this)\s+(?:(?:whole|entire|ancient|archaeological|historic|heritage|"
     r"[a-z0-9][\w,]*-[\w-]+)\s+)*(?:site|ruins)\b|"
@@ -961,7 +966,28 @@ def _site_words(
                     mention.percent = int(match.group("percent"))
                 mention.share = "majority" if q == "most" else "minority"
             found.append(mention)
+    # "… the streets of Sukhumi, and half the city was in ruins": a plain "the city"
+    # after the sentence has named the site is that site.
+    named_before = [m.end for m in mentions if m.how in {"name", "fuzzy"} and m.slugs == (site,)]
+    for match in _THE_TOWN.finditer(text):
+        if not named_before or min(named_before) > match.start():
+            continue
+        if not _free(match.start(), match.end(), mentions + found):
+            continue
+        mention = Mention(match.start(), match.end(), (site,), "site", match.group())
+        mention.note = (
+            f"'{match.group()}': read as {gazetteer.get(site).name}, named before it in "
+            "the sentence."
+        )
+        found.append(mention)
     return found
+
+
+_THE_TOWN = re.compile(
+    r"\bthe\s+(?:city|town|village)\b(?!\s+(?:of|centre|center|council|hall|authorit\w*)\b)"
+    r"(?!['’])",
+    re.IGNORECASE,
+)
 
 
 def _qualify(mention: Mention, text: str, gazetteer: Gazetteer) -> None:
@@ -975,7 +1001,7 @@ def _qualify(mention: Mention, text: str, gazetteer: Gazetteer) -> None:
         mention.locative = True
     share = _SHARE_BEFORE.search(before)
     if share and mention.share is None:
-        word = share.group("share").lower()
+        word = (share.group("share") or share.group("half") or "part").lower()
         if share.group("percent"):
             mention.percent = int(share.group("percent"))
             mention.share = "majority" if mention.percent >= 50 else "minority"
@@ -1015,6 +1041,8 @@ def _place_phrase(text: str, mention: Mention) -> bool:
         re.IGNORECASE,
     ):
         return False  # "the damage at Hatra": what was damaged
+    if phrase.group("prep").lower() == "of" and _PART_OF.search(before):
+        return False  # "a wing of Preah Vihear", "the walls of the citadel": a part of it
     return not (phrase.group("prep").lower() == "of" and _PLACE_NOUN_OF.search(before))
 
 

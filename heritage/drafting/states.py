@@ -374,6 +374,7 @@ _IMPLICATIVE = re.compile(
     r"\b(?:used|using)\b[^.;]{0,60}?\s+to\s*$",
     re.IGNORECASE,
 )
+_UNDER_WAY = re.compile(r"\bbeing\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _INFINITIVE = re.compile(r"\bto(?:\s+(?:be|have\s+been|have))?\s*$", re.IGNORECASE)
 _CONDITIONAL_START = re.compile(r"^[\"'“‘(]*(?:if|unless|should|were)\b", re.IGNORECASE)
 
@@ -542,6 +543,8 @@ def raw_cues(clause: str, *, mention_starts: frozenset[int] = frozenset()) -> li
         modal = bool(
             (_INFINITIVE.search(before) and not _IMPLICATIVE.search(before))
             or _MODAL.search(window)
+            # "is being restored": a repair under way is not yet done (a plan, as modal)
+            or (entry.state == RESTORED and _UNDER_WAY.search(before))
         )
         attitude = bool(_ATTITUDE.search(before))
         attributive = not _describes_what_precedes(clause, start, end, mention_starts)

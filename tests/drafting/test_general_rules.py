@@ -664,3 +664,66 @@ def test_the_burned_shell_of_a_building_is_severe_damage(places, text):
 def test_damages_in_the_plural_keep_their_size(places):
     text = "The Great Omari Mosque suffered extensive damages during the clashes."
     assert pairs(places, text) == {("great-omari-mosque", "severely_damaged")}
+
+
+# --- a site, through its parts and as "the city" ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A wing of Preah Vihear has collapsed after the shelling, a commander said.",
+        "“A wing of our Preah Vihear temple has collapsed,” a commander said on Sunday.",
+        "The walls of Preah Vihear were damaged by artillery fire, a commander said.",
+    ],
+)
+def test_a_part_of_a_site_is_damage_to_the_site(places, text):
+    assert pairs(places, text) == {("preah-vihear", "damaged")}
+
+
+def test_a_site_named_where_something_happened_is_still_not_claimed(places):
+    text = "Soldiers stationed near the border of Preah Vihear province damaged a truck."
+    assert ("preah-vihear", "damaged") not in pairs(places, text)
+
+
+def test_the_city_after_the_site_is_named_is_the_site(places):
+    text = (
+        "Grass was growing in the streets of Sukhumi years after the war, and half the "
+        "city was still in ruins."
+    )
+    assert pairs(places, text) == {("sukhumi", "severely_damaged")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The city was still in ruins years after the war, residents of Sukhumi said.",
+        "Fighting reached Sukhumi in the summer, and the city's old market was in ruins.",
+    ],
+)
+def test_the_city_is_not_the_site_before_it_is_named_nor_as_a_possessor(places, text):
+    assert ("sukhumi", "destroyed") not in pairs(places, text)
+
+
+# --- a repair under way, a part of a part ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Great Omari Mosque is being restored by a committee of engineers, officials said.",
+        "The Great Omari Mosque was being carefully rebuilt when the war resumed last year.",
+    ],
+)
+def test_a_repair_under_way_is_not_yet_a_restoration(places, text):
+    assert ("great-omari-mosque", "restored") not in pairs(places, text)
+
+
+def test_a_finished_repair_is_still_a_restoration(places):
+    text = "The Great Omari Mosque has been restored by a committee of engineers, officials said."
+    assert pairs(places, text) == {("great-omari-mosque", "restored")}
+
+
+def test_part_of_a_wing_of_a_monument_is_a_share_of_it(places):
+    text = "Part of the western wing of the Great Omari Mosque was destroyed by the strike, they said."
+    assert pairs(places, text) == {("great-omari-mosque", "damaged")}
