@@ -138,6 +138,9 @@ def _paragraphs(lines) -> list[tuple[int, int]]:
     return spans
 
 
+LIST_ITEMS = 12  # the sentences after a colon read as the items of a list
+
+
 def draft_article(
     text: str,
     *,
@@ -209,6 +212,9 @@ def draft_article(
     recent: list = []  # the monuments of the last sentence that named any
     for index, sentence in enumerate(sentences):
         following = sentences[index + 1].text if index + 1 < len(sentences) else ""
+        if sentence.text.rstrip().endswith(":"):
+            # A list may follow, an item a sentence ("The damaged buildings included:").
+            following = "\n".join(s.text for s in sentences[index + 1 : index + 1 + LIST_ITEMS])
         previous = discourse.mentions
         kept = claims_in_sentence(
             sentence.text,

@@ -40,7 +40,7 @@ _CONTINUATION = re.compile(
     re.IGNORECASE,
 )
 _LIST_FILLER = re.compile(
-    r"^(?:\s|\b(?:the|a|an|and|or|its|their|both|also|as well as|other|several|some|dozen|"
+    r"^(?:\s|\b(?:the|a|an|and|or|with|its|their|both|also|as well as|other|several|some|dozen|"
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\b|[\"'“”‘’.])*$",
     re.I,
 )

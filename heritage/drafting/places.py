@@ -735,6 +735,15 @@ _PLURAL_OF_MONUMENTS = re.compile(
     re.IGNORECASE,
 )
 # The list ends at an exception ("…, but not the mosque") or at the end of its clause.
+# A sentence that opens a list after a colon: "It said the damaged buildings included:".
+_COLON_LIST = re.compile(
+    r"\b(?:include[sd]?|including|are|were|comprise[sd]?|among\s+them)\s*:\s*$", re.IGNORECASE
+)
+_PLURAL_BEFORE_COLON = re.compile(
+    r"\b(?:[\w’'-]+\s+){0,3}?(?:churches|mosques|monasteries|museums|sites|buildings|monuments|"
+    r"structures|shrines|tombs|temples|landmarks|palaces|cathedrals|libraries)\b",
+    re.IGNORECASE,
+)
 _LIST_END = re.compile(r"\b(?:but|except|excluding|apart\s+from|other\s+than)\b|[.;:!?]")
 _LIST_ITEM_SEPARATOR = re.compile(r",|\band\b")
 # An item naming a monument only as where something is: "houses near the mosque".
@@ -755,17 +764,29 @@ def _listed_next(
     here, on the plural nearest the end of the sentence, so that what this sentence
     says of the plural is read for it."""
     opening = _LIST_OPENING.match(following)
-    if not opening:
+    colon = _COLON_LIST.search(text)
+    if not opening and not colon:
         return []
-    plurals = [
-        m for m in _PLURAL_OF_MONUMENTS.finditer(text) if _free(m.start(), m.end(), mentions)
-    ]
+    pattern = _PLURAL_OF_MONUMENTS if opening else _PLURAL_BEFORE_COLON
+    plurals = [m for m in pattern.finditer(text) if _free(m.start(), m.end(), mentions)]
     if not plurals:
         return []
-    body = following[opening.end() :]
-    body = body[len(body) - len(body.lstrip(" :")) :]  # "These include: …"
-    ended = _LIST_END.search(body)
-    body = body[: ended.start()] if ended else body
+    if opening:
+        body = following[opening.end() :]
+        body = body[len(body) - len(body.lstrip(" :")) :]  # "These include: …"
+        ended = _LIST_END.search(body)
+        body = body[: ended.start()] if ended else body
+    else:
+        # "the damaged buildings included:" and then an item a sentence (*following* holds
+        # the sentences after it, a line each): each item's opening words up to its
+        # first comma or stop, while they name a monument.
+        items = []
+        for item in following.split("\n"):
+            opening_words = re.split(r"[,.;:]", item, maxsplit=1)[0]
+            if not any(True for _ in gazetteer.name_matches(tokenize(opening_words))):
+                break
+            items.append(opening_words)
+        body = ", ".join(items)
     tokens = tokenize(body)
     listed = []
     for first, _last, names in gazetteer.name_matches(tokens):

@@ -183,6 +183,8 @@ def classify_lines(text: str) -> list[Line]:
         elif _SENTENCE_END.search(stripped) and words >= 5 or words > 30:
             kind = LineKind.BODY
             seen_body = True
+        elif seen_body and words >= 5 and stripped.endswith(":"):
+            kind = LineKind.BODY  # a sentence of the story opening a list
         else:
             kind = LineKind.HEADING
         lines.append(Line(number, position, line_text, kind))

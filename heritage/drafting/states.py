@@ -66,6 +66,13 @@ LEXICON: list[_Entry] = [
         INTACT,
         stative=True,
     ),
+    # "suffering varying degrees of structural damage": a size that differs from one
+    # monument to the next is no size for any of them.
+    _entry(
+        rf"\b(?:varying|various|different|differing)\s+degrees\s+of\s+{_DAMAGE_BY}damage\b",
+        DAMAGED,
+        stative=True,
+    ),
     # severely damaged
     _entry(
         r"\b(?:heavily|badly|severely|seriously|extensively|substantially|massively|"

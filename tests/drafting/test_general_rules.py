@@ -727,3 +727,40 @@ def test_a_finished_repair_is_still_a_restoration(places):
 def test_part_of_a_wing_of_a_monument_is_a_share_of_it(places):
     text = "Part of the western wing of the Great Omari Mosque was destroyed by the strike, they said."
     assert pairs(places, text) == {("great-omari-mosque", "damaged")}
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+def test_monuments_listed_an_item_a_line_after_a_colon_take_the_state_before_it(places):
+    from heritage.drafting.article import draft_article
+
+    text = (
+        "Bombs damaged history\n\n"
+        "The state news agency has been listing the damage done to the city's monuments "
+        "by the bombing campaign of the last two months.\n\n"
+        "It said the damaged buildings included:\n\n"
+        "The 16th-century Rakovica Monastery, the burial site of several patriarchs.\n\n"
+        "The Serbian Government building, built in 1928.\n\n"
+        "A new bridge over the river, opened last year.\n\n"
+        "The Foreign Ministry building, built in 1929.\n"
+    )
+    draft = draft_article(text, gazetteer=places, published_on=datetime.date(1999, 5, 25))
+    found = {(c.monument, c.state) for c in draft.claims}
+    assert found == {
+        ("rakovica-monastery", "damaged"),
+        ("serbian-government-building", "damaged"),
+    }  # the list ends with the first item that names no monument
+
+
+def test_a_size_that_varies_between_monuments_is_plain_damage_to_each(places):
+    text = (
+        "The agency said landmarks had not been spared, with the Rakovica Monastery, the "
+        "Serbian Government building, and the Foreign Ministry building suffering varying "
+        "degrees of structural damage."
+    )
+    assert pairs(places, text) == {
+        ("rakovica-monastery", "damaged"),
+        ("serbian-government-building", "damaged"),
+        ("foreign-ministry-building-belgrade", "damaged"),
+    }
