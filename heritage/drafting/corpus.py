@@ -39,6 +39,7 @@ from heritage.drafting.evaluation import (
     ErrorBreakdown,
     EvidenceScore,
     MetadataScore,
+    NearScore,
     Score,
     Total,
     drafted_classes,
@@ -50,6 +51,7 @@ from heritage.drafting.evaluation import (
     score_classes,
     score_errors,
     score_evidence,
+    score_near,
 )
 from heritage.drafting.reading import UnreadableArticle, decode_article
 
@@ -174,6 +176,7 @@ class Report:
     copies: CopyScore = field(default_factory=CopyScore)
     evidence: EvidenceScore = field(default_factory=EvidenceScore)
     errors: ErrorBreakdown = field(default_factory=ErrorBreakdown)
+    near: NearScore = field(default_factory=NearScore)
 
     @property
     def total(self) -> Total:
@@ -225,6 +228,7 @@ def evaluate(articles: list[Article], draft: Drafter, site_slugs: set[str]) -> R
             )
             drafted_keys[result.draft.key] = article.key
         score_classes(found, labelled, report.classes)
+        score_near(result.score.found, result.score.expected, report.near)
         source = result.draft
         score_errors(
             result.score.found,

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from heritage.consensus import distance
+
 Pair = tuple[str, str]
 
 
@@ -362,3 +364,39 @@ def score_errors(
     for pair in found - expected:
         reason = why_extra(pair, expected)
         into.extra[reason] = into.extra.get(reason, 0) + 1
+
+
+# --- within one step ---------------------------------------------------------------------------
+
+
+@dataclass
+class NearScore:
+    """Pairs right within one step of the state scale (``consensus.distance``): a drafted
+    pair whose monument the article's labels give a state at most one step away, and a
+    labelled pair whose monument was drafted so. "Severely damaged" for "destroyed" is
+    a small disagreement; "intact" for "destroyed" is not."""
+
+    drafted: int = 0
+    drafted_near: int = 0
+    labelled: int = 0
+    labelled_near: int = 0
+
+    @property
+    def precision(self) -> float:
+        return _ratio(self.drafted_near, self.drafted)
+
+    @property
+    def recall(self) -> float:
+        return _ratio(self.labelled_near, self.labelled)
+
+
+def score_near(found: set[Pair], expected: set[Pair], into: NearScore) -> None:
+    """Add one article's drafted and labelled pairs to *into* (see NearScore)."""
+
+    def near(pair: Pair, others: set[Pair]) -> bool:
+        return any(m == pair[0] and distance(s, pair[1]) <= 1 for m, s in others)
+
+    into.drafted += len(found)
+    into.drafted_near += sum(near(pair, expected) for pair in found)
+    into.labelled += len(expected)
+    into.labelled_near += sum(near(pair, found) for pair in expected)

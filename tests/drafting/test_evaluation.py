@@ -18,9 +18,11 @@ from heritage.drafting.evaluation import (
     UNLABELLED,
     WRONG_STATE,
     ErrorBreakdown,
+    NearScore,
     micro_average,
     score,
     score_errors,
+    score_near,
     why_missed,
 )
 
@@ -216,3 +218,17 @@ def test_the_report_says_why_pairs_were_missed_and_extra(registry, tmp_path):
         "why drafted pairs were extra: labelled with another state 0; monument not labelled 0"
         in report
     )
+    assert "within one step of the scale: precision 1.000 (1/1) recall 0.333 (1/3)" in report
+
+
+def test_pairs_one_step_apart_on_the_scale_count_as_near():
+    near = NearScore()
+    score_near(
+        {("arch", "severely_damaged"), ("lion", "intact"), ("tomb", "restored")},
+        {("arch", "destroyed"), ("lion", "destroyed"), ("gate", "damaged"), ("tomb", "intact")},
+        near,
+    )
+    # severely damaged for destroyed and restored for intact are near; intact for
+    # destroyed is not, and the gate was not drafted at all.
+    assert (near.drafted_near, near.drafted) == (2, 3)
+    assert (near.labelled_near, near.labelled) == (2, 4)

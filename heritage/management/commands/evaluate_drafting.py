@@ -164,6 +164,12 @@ class Command(CorpusCommand):
             "why drafted pairs were extra: "
             + "; ".join(f"{reason} {errors.extra.get(reason, 0)}" for reason in EXTRA_REASONS)
         )
+        near = report.near
+        out(
+            f"within one step of the scale: precision {near.precision:.3f} "
+            f"({near.drafted_near}/{near.drafted}) recall {near.recall:.3f} "
+            f"({near.labelled_near}/{near.labelled})"
+        )
         total = report.total
         out(
             f"micro-averaged over {total.articles} articles: precision {total.precision:.3f} "
