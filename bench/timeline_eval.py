@@ -10,9 +10,10 @@ Timbuktu, Mariupol, Ivankiv, Odesa, Skovorodynivka, Mostar, Ain Dara): a gazette
 article (metadata and the short verbatim excerpt of each claim, every claim reviewed)
 and truth.json, each monument's dated states. Palmyra is left out on purpose: its
 2015-2017 timeline is kept unseen, to test the rules chosen here. ``--dir
-bench/timelines_heldout`` and ``--dir bench/timelines_heldout2`` score the held-out
-sets laid out the same way: 15 and 18 other monuments, labelled before the engine was
-run on them, that no rule was chosen from.
+bench/timelines_heldout``, ``--dir bench/timelines_heldout2`` and ``--dir
+bench/timelines_heldout3`` score the held-out sets laid out the same way: 15, 18 and 15
+other monuments, labelled before the engine was run on them, that no rule was chosen
+from.
 
 The fixtures are loaded with the registry's own loaddata (``--accept-as``) into an
 in-memory SQLite registry and read back as engine input by the service that feeds
