@@ -36,7 +36,7 @@ _BREAK = re.compile(
 )
 _CONTINUATION = re.compile(
     r"^(?:including|among\s+them|among\s+which|as\s+well\s+as|along\s+with|such\s+as|"
-    r"notably|together\s+with|and|or)\b",
+    r"notably|namely|together\s+with|and|or)\b",
     re.IGNORECASE,
 )
 _LIST_FILLER = re.compile(
@@ -329,6 +329,8 @@ def _targets(
     # The list the clause opens: "…, including the Tower of Elahbel", "…, its
     # triumphal arch and a dozen tower tombs".
     for j in range(index + 1, len(parts)):
+        if _passed_over(parts, j, cues_by_clause, usable):
+            continue  # "managed to rebuild, so far, five mosques, namely …"
         if cues_by_clause[j] or not (
             _CONTINUATION.match(parts[j].text) or _bare_list(parts[j], usable)
         ):
@@ -360,6 +362,28 @@ def _targets(
     if any(not m.site_level for m in targets):
         targets = [m for m in targets if not m.site_level]
     return sorted(targets, key=lambda m: m.start)
+
+
+def _passed_over(parts: list[Clause], j: int, cues_by_clause: list, mentions: list) -> bool:
+    """Clause *j*, between a verb and the monuments it acts on, names none and claims
+    nothing: a short aside ("so far") or the plural the next clause names ("five
+    mosques", then "namely the Grand Mosque, …")."""
+    if cues_by_clause[j] or any(_in(parts[j], m) for m in mentions):
+        return False
+    text = parts[j].text
+    return bool(_ASIDE.fullmatch(text)) or (
+        len(text.split()) <= 4
+        and j + 1 < len(parts)
+        and bool(_CONTINUATION.match(parts[j + 1].text))
+    )
+
+
+# A short aside between a verb and its objects.
+_ASIDE = re.compile(
+    r"\s*(?:so\s+far|thus\s+far|to\s+date|in\s+total|in\s+all|by\s+now|until\s+now|"
+    r"as\s+of\s+now|however|though|too|also)\s*",
+    re.IGNORECASE,
+)
 
 
 def _nearest_per_place(mentions: list[Mention], offset: int, cue: states.Cue) -> list[Mention]:

@@ -947,6 +947,10 @@ def _vague(
         number = _count(count.group("number")) if count else None
         if number and number > len(slugs):
             continue  # "192 mosques": more than the registry holds, so not these ones
+        if _NAMED_AFTER.match(text, match.end()):
+            continue  # "five mosques, namely the Grand Mosque, …": those named, not all
+        if number is None and _SOME_OF_THEM.search(text[: match.start()]):
+            continue  # "several mosques damaged": which ones, the text does not say
         if number is None and re.search(
             r"\bone\s+of\s+(?:the\s+)?(?:[\w’'-]+\s+){0,5}$", text[: match.start()], re.I
         ):
@@ -957,6 +961,21 @@ def _vague(
             note += f" The text says {number}: keep only those meant."
         found.append(Mention(start, match.end(), slugs, "vague", phrase, note=note))
     return found
+
+
+# An indefinite share of a kind of monument: "several mosques", "some of the churches".
+_SOME_OF_THEM = re.compile(
+    r"\b(?:several|some|many|a\s+few|few|various|numerous|a\s+number\s+of|dozens\s+of|"
+    r"scores\s+of|hundreds\s+of|other)\s+(?:of\s+(?:the|its|their)\s+)?(?:[\w’'-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+# A plural followed by the names of its members.
+_NAMED_AFTER = re.compile(
+    r"\s*(?:[,:–—-]\s*)?(?:namely|including|such\s+as|among\s+them|among\s+which|:)",
+    re.IGNORECASE,
+)
 
 
 def _phrase_start(text: str, position: int) -> int:

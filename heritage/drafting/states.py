@@ -343,6 +343,9 @@ LEXICON: list[_Entry] = [
     _entry(r"\bpiec(?:ed|ing)\b[^.;]{0,40}?\btogether\b", RESTORED),
     # "renovated" is not here: a renovation is not a repair of damage.
     _entry(r"\b(?:restored|rebuilt|reconstructed|repaired|reassembled)\b", RESTORED),
+    # bare forms: after a modal or a plan they claim nothing, but "managed to rebuild"
+    # did it ("repair" is left out: "beyond repair", "in need of repair")
+    _entry(r"\b(?:restore|rebuild|reconstruct)\b", RESTORED),
 ]
 
 _NEGATION = re.compile(

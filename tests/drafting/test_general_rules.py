@@ -764,3 +764,53 @@ def test_a_size_that_varies_between_monuments_is_plain_damage_to_each(places):
         ("serbian-government-building", "damaged"),
         ("foreign-ministry-building-belgrade", "damaged"),
     }
+
+
+# --- which of a site's monuments a plural means -------------------------------------------
+
+
+def test_an_indefinite_plural_is_not_every_monument_of_that_kind(places):
+    text = (
+        "The Grand Mosque of Marawi reopened on Saturday, and officials vowed to help "
+        "several mosques damaged or destroyed during the siege."
+    )
+    found = pairs(places, text)
+    assert not {m for m, _ in found} & {"masjid-disomangcop", "white-mosque-marawi"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The task force managed to rebuild five mosques, namely the Grand Mosque of Marawi, "
+        "Masjid Disomangcop and the White Mosque.",
+        "The task force managed to rebuild, so far, five mosques - namely the Grand Mosque of "
+        "Marawi, Masjid Disomangcop and the White Mosque.",
+    ],
+)
+def test_a_plural_followed_by_names_is_those_named(places, text):
+    assert pairs(places, text) == {
+        ("marawi-grand-mosque", "restored"),
+        ("masjid-disomangcop", "restored"),
+        ("white-mosque-marawi", "restored"),
+    }
+
+
+def test_a_rebuilding_done_is_a_restoration_and_a_plan_is_not(places):
+    assert pairs(places, "Engineers used cranes to rebuild the White Mosque last year.") == {
+        ("white-mosque-marawi", "restored")
+    }
+    assert pairs(places, "The government plans to rebuild the White Mosque next year.") == set()
+
+
+def test_a_monument_damaged_beyond_repair_is_not_restored(places):
+    text = "The White Mosque was damaged beyond repair during the siege, officials said."
+    assert ("white-mosque-marawi", "restored") not in pairs(places, text)
+
+
+def test_every_monument_of_a_list_after_the_verb_is_claimed(places):
+    text = "The militants destroyed Masjid Disomangcop, the White Mosque, and Marinaut Mosque."
+    assert pairs(places, text) == {
+        ("masjid-disomangcop", "destroyed"),
+        ("white-mosque-marawi", "destroyed"),
+        ("marinaut-mosque", "destroyed"),
+    }
