@@ -212,9 +212,10 @@ def draft_article(
     recent: list = []  # the monuments of the last sentence that named any
     for index, sentence in enumerate(sentences):
         following = sentences[index + 1].text if index + 1 < len(sentences) else ""
+        list_items: tuple[str, ...] = ()
         if sentence.text.rstrip().endswith(":"):
             # A list may follow, an item a sentence ("The damaged buildings included:").
-            following = "\n".join(s.text for s in sentences[index + 1 : index + 1 + LIST_ITEMS])
+            list_items = tuple(s.text for s in sentences[index + 1 : index + 1 + LIST_ITEMS])
         previous = discourse.mentions
         kept = claims_in_sentence(
             sentence.text,
@@ -223,10 +224,13 @@ def draft_article(
             published_on=date,
             discourse=discourse,
             following=following,
+            list_items=list_items,
         )
         claims += kept
         if collect:
-            mentions = find_mentions(sentence.text, gazetteer, context, previous, following)
+            mentions = find_mentions(
+                sentence.text, gazetteer, context, previous, following, list_items
+            )
             considered += sentence_candidates(
                 sentence.text,
                 index,

@@ -40,7 +40,7 @@ _CONTINUATION = re.compile(
     re.IGNORECASE,
 )
 _LIST_FILLER = re.compile(
-    r"^(?:\s|\b(?:the|a|an|and|or|with|its|their|both|also|as well as|other|several|some|dozen|"
+    r"^(?:\s|\b(?:the|a|an|and|or|its|their|both|also|as well as|other|several|some|dozen|"
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\b|[\"'“”‘’.])*$",
     re.I,
 )
@@ -198,6 +198,7 @@ def claims_in_sentence(
     published_on: datetime.date,
     discourse: Discourse | None = None,
     following: str = "",
+    list_items: tuple[str, ...] = (),
 ) -> list[DraftClaim]:
     """Drafted claims made by *sentence* (its text is each claim's excerpt); *following*
     is the next sentence, which may name a monument this one leaves unnamed."""
@@ -210,7 +211,9 @@ def claims_in_sentence(
     ):
         discourse.mentions = []
         return []
-    mentions = find_mentions(sentence, gazetteer, context, discourse.mentions, following)
+    mentions = find_mentions(
+        sentence, gazetteer, context, discourse.mentions, following, list_items
+    )
     discourse.mentions = mentions
     if not mentions:
         return []
@@ -341,7 +344,7 @@ def _targets(
         # subject before a relative clause: "The mosque, whose minaret was toppled").
         if not _BACK_REFERENCE.match(parts[index].text):
             for j in range(index - 1, -1, -1):
-                if cues_by_clause[j] or not _bare_list(parts[j], usable):
+                if cues_by_clause[j] or not _bare_list(parts[j], usable, before_the_verb=True):
                     break
                 targets += [m for m in usable if _in(parts[j], m)]
     elif _refers_back(parts[index]):
@@ -418,9 +421,13 @@ def _refers_back(clause: Clause) -> bool:
     )
 
 
-def _bare_list(clause: Clause, mentions: list[Mention]) -> bool:
-    """A clause that only lists monuments ("the Temple of Bel, the Arch …")."""
+def _bare_list(clause: Clause, mentions: list[Mention], before_the_verb: bool = False) -> bool:
+    """A clause that only lists monuments ("the Temple of Bel, the Arch …"); before the
+    verb, also one opening an absolute "with X, Y and Z suffering …" (after it, "…,
+    with the Arch left standing" contrasts rather than lists)."""
     text = clause.text
+    if before_the_verb:
+        text = re.sub(r"^\s*with\b", lambda m: " " * len(m.group()), text, flags=re.IGNORECASE)
     inside = [m for m in mentions if _in(clause, m)]
     if not inside:
         return False

@@ -70,6 +70,10 @@ EVIDENCE_KINDS = (
     "reported",
     "unattributed",
 )
+BAD_STATE = "{path}: state {value!r} is not one of {states}"
+# The states a claim may give (``heritage.models.DamageState`` less the consensus's own
+# ``unknown``).
+STATES = ("intact", "damaged", "severely_damaged", "destroyed", "restored")
 BAD_LABEL_DATE = "{path}: published_on must be a date written YYYY-MM-DD, not {value!r}"
 
 
@@ -136,6 +140,10 @@ def _labels(path: Path) -> dict:
     ):
         raise CorpusError(LABELS_SHAPE.format(path=path))
     for claim in claims:
+        if claim["state"] not in STATES:
+            raise CorpusError(
+                BAD_STATE.format(path=path, value=claim["state"], states=", ".join(STATES))
+            )
         if claim.get("evidence") is not None and claim["evidence"] not in EVIDENCE_KINDS:
             raise CorpusError(
                 BAD_EVIDENCE.format(
@@ -230,13 +238,26 @@ def evaluate(articles: list[Article], draft: Drafter, site_slugs: set[str]) -> R
         score_classes(found, labelled, report.classes)
         score_near(result.score.found, result.score.expected, report.near)
         source = result.draft
+        # Wording in the body about the monument, not as a place: what the rules weighed.
+        tied = [
+            c
+            for c in (source.candidates if source else [])
+            if not c.features.get("headline") and not c.features.get("locative")
+        ]
         score_errors(
             result.score.found,
             result.score.expected,
             report.errors,
             drafted=source is not None or result.names_nothing,
             named=source.named if source else (),
-            considered={(c.monument, c.state) for c in source.candidates} if source else (),
+            tied={(c.monument, c.state) for c in tied},
+            read={
+                (c.monument, c.state)
+                for c in tied
+                if c.features.get("rule")
+                or c.features.get("lexicon_same")
+                or c.features.get("negated_to")
+            },
         )
         score_evidence(
             [((c.monument, c.state), c.evidence) for c in result.draft.claims]

@@ -285,22 +285,20 @@ def score_evidence(
 
 # --- why a pair was missed or extra ----------------------------------------------------------
 
-# Where in drafting a labelled pair was lost, from the first step that failed: the
-# monument must be recognised in the text, then wording of a state must be tied to it,
-# then the rules must read that wording as the labelled state and keep the claim.
+# Why a labelled pair was not drafted, counted once, at the first of these that holds.
 NOT_DRAFTED = "article not drafted"  # no date, unreadable, or a fault of the drafter
-NOT_RECOGNISED = "monument not recognised"
-NO_WORDING = "no state wording tied to it"
-READ_AS_OTHER = "wording read as another state"
-DROPPED = "dropped by a rule"
-OTHER_STATE_DRAFTED = "another state drafted"
+NOT_RECOGNISED = "monument not recognised"  # the text never names it for the rules
+NO_WORDING = "no state wording tied to it"  # named, but only as a place or a headline
+OTHER_STATE_DRAFTED = "another state drafted"  # claimed, with another state
+DROPPED = "dropped by a rule"  # its wording was read as this state, and a rule dropped it
+READ_AS_OTHER = "wording read as another state"  # wording tied to it, read otherwise
 MISS_REASONS = [
     NOT_DRAFTED,
     NOT_RECOGNISED,
     NO_WORDING,
-    READ_AS_OTHER,
-    DROPPED,
     OTHER_STATE_DRAFTED,
+    DROPPED,
+    READ_AS_OTHER,
 ]
 # An extra pair is a monument the labels give another state, or one they do not claim.
 WRONG_STATE = "labelled with another state"
@@ -321,25 +319,27 @@ def why_missed(
     *,
     drafted: bool,
     named: Iterable[str],
-    considered: Iterable[Pair],
+    tied: Iterable[Pair],
+    read: Iterable[Pair],
     found: Iterable[Pair],
 ) -> str:
     """Why the labelled *pair* is not among the *found* pairs of an article: *drafted*
     says whether the article was drafted at all, *named* the monuments its text names,
-    *considered* the (monument, state) pairs the rules weighed."""
+    *tied* the (monument, state) pairs the rules weighed from wording in the body about
+    the monument (not as a place, not in the headline), *read* those whose wording
+    itself says that state (not a milder reading the rules also weigh)."""
     monument, state = pair
     if not drafted:
         return NOT_DRAFTED
+    if monument not in set(named):
+        return NOT_RECOGNISED
+    if not any(m == monument for m, _ in tied):
+        return NO_WORDING
     if any(m == monument for m, _ in found):
         return OTHER_STATE_DRAFTED
-    weighed = {s for m, s in considered if m == monument}
-    if state in weighed:
+    if pair in set(read):
         return DROPPED
-    if weighed:
-        return READ_AS_OTHER
-    if monument in set(named):
-        return NO_WORDING
-    return NOT_RECOGNISED
+    return READ_AS_OTHER
 
 
 def why_extra(pair: Pair, expected: Iterable[Pair]) -> str:
@@ -354,12 +354,13 @@ def score_errors(
     *,
     drafted: bool,
     named: Iterable[str] = (),
-    considered: Iterable[Pair] = (),
+    tied: Iterable[Pair] = (),
+    read: Iterable[Pair] = (),
 ) -> None:
     """Add one article's missed and extra pairs to *into*, each by its reason."""
-    named, considered = set(named), set(considered)
+    named, tied, read = set(named), set(tied), set(read)
     for pair in expected - found:
-        reason = why_missed(pair, drafted=drafted, named=named, considered=considered, found=found)
+        reason = why_missed(pair, drafted=drafted, named=named, tied=tied, read=read, found=found)
         into.missed[reason] = into.missed.get(reason, 0) + 1
     for pair in found - expected:
         reason = why_extra(pair, expected)

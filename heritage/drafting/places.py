@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from heritage.drafting.dates import CARDINALS
 from heritage.drafting.reading import Token, tokenize
-from heritage.drafting.states import PARTS
+from heritage.drafting.states import PARTS, find_cues
 from heritage.text import matched_key, normalise
 
 SITE_KIND = "site"
@@ -84,9 +84,11 @@ _COUNT_BEFORE = re.compile(
 _SHARE_BEFORE = re.compile(
     r"\b(?P<share>much|most|large parts?|parts?|some|half|the bulk|all|"
     r"(?P<percent>\d{1,3})\s*(?:%|percent|per cent))\s+of\s+(?:(?:the|its|their)\s+)?$|"
-    r"\b(?P<half>half)\s+$|"  # "half the city"
+    r"(?<!\ba\s)\b(?P<half>half)\s+(?:the\s+)?$|"  # "half the city"
     # "part of the administrative wing of the palace"
-    r"\b(?P<part>parts?|sections?|portions?)\s+of\s+(?:(?:the|its)\s+)?(?:[\w’'-]+\s+){1,3}?"
+    r"\b(?P<part>parts?|sections?|portions?)\s+of\s+(?:(?:the|its)\s+)?(?:[\w’'-]+\s+){0,2}?"
+    r"(?:wing|unit|block|section|building|complex|compound|area|quarter|district|"
+    r"grounds|premises|structure|roof|walls?|interior)\s+"
     r"of\s+(?:(?:the|its|their)\s+)?$",
     re.IGNORECASE,
 )
@@ -94,7 +96,7 @@ _MAJORITY = {"much", "most", "large part", "large parts", "half", "the bulk"}
 _MINORITY = {"part", "parts", "some"}
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:outside|near|nearby|beside|next to|behind|around|opposite|across from|towards?|"
-    r"close to|overlooking|entrance to|away from|on the outskirts of|off|"
+    r"close to|overlooking|entrance to|away from|on the outskirts of|off|in front of|"
     r"(?:at|on|by)\s+the\s+(?:far\s+)?(?:end|edge|foot|top|side|head|corner)\s+of)\s+"
     r"(?:(?:the|its|their|a)\s+)?$",
     re.IGNORECASE,
@@ -119,7 +121,16 @@ _PLACE_NOUN_OF = re.compile(
     r"(?:[\w,’'-]+\s+){0,3}?$",
     re.IGNORECASE,
 )
-_PART_OF = re.compile(rf"(?:{PARTS.pattern})\s+of\s+(?:(?:the|its|their|our)\s+)?$", re.IGNORECASE)
+# A part of a building or site named before it: "a wing of Preah Vihear", "the walls of
+# the citadel"; not a place by it ("at the gates of Mosul", "at the entrance of").
+_PART_OF = re.compile(
+    r"(?<!\bat\s)(?<!\bnear\s)(?<!\bby\s)(?<!\bto\s)(?<!\bfrom\s)(?<!\binto\s)"
+    r"(?<!\bat\sthe\s)(?<!\bnear\sthe\s)(?<!\bby\sthe\s)(?<!\bto\sthe\s)(?<!\bfrom\sthe\s)"
+    r"\b(?:wings?|roofs?|walls|domes?|fa[cç]ades?|minarets?|naves?|vaults?|columns|colonnades?|"
+    r"porticos?|courtyards?|interior|ceilings?|towers?|ramparts|arches|frescoe?s|murals)\s+"
+    r"of\s+(?:(?:the|its|their|our)\s+)?$",
+    re.IGNORECASE,
+)
 _SITE_WORDS = re.compile(
     r"\b(?:the|its|this)\s+(?:(?:whole|entire|ancient|archaeological|historic|heritage|"
     r"[a-z0-9][\w,]*-[\w-]+)\s+)*(?:site|ruins)\b|"
@@ -154,6 +165,12 @@ class Place:
 class _Name:
     slug: str
     descriptive: bool  # all lower case: a description rather than a proper name
+    qualified: bool = False  # the monument's only where its place is named
+
+    @property
+    def proper(self) -> bool:
+        """A proper name that stands for its monument wherever it is read."""
+        return not (self.descriptive or self.qualified)
 
 
 @dataclass
@@ -190,19 +207,24 @@ class Mention:
         }
 
 
-def _variants(name: str, places: frozenset[str] = frozenset()) -> list[str]:
-    """A name and, for "Tower tombs (Valley of the Tombs)", each part separately.
+def _variants(name: str, places: frozenset[str] = frozenset()) -> list[tuple[str, bool]]:
+    """A name and, for "Tower tombs (Valley of the Tombs)", each part separately, each
+    with whether it names the monument only where its place is named.
 
     A part that only places the monument ("Temple of Bacchus (Baalbek)", "Saint George
     Church, Yaroun": a name of *places*, normalised) is not a name of it: the name
-    without it is."""
-    inner = [part for part in re.findall(r"\(([^)]*)\)", name) if normalise(part) not in places]
+    without it is, in an article that names that place ("Saint George Church" is
+    Yaroun's only where Yaroun is named)."""
+    parts = re.findall(r"\(([^)]*)\)", name)
+    inner = [part for part in parts if normalise(part) not in places]
     outer = re.sub(r"\([^)]*\)", " ", name).strip()
-    variants = [outer]
+    variants = [(outer, len(inner) < len(parts))]
     head, comma, tail = outer.rpartition(",")
     if comma and head.strip() and normalise(tail) in places:
-        variants.append(head.strip())
-    return [v for v in [*variants, *inner] if v.strip()]
+        variants.append((head.strip(), True))
+    return [
+        (v, qualified) for v, qualified in [*variants, *((i, False) for i in inner)] if v.strip()
+    ]
 
 
 def head_noun(name: str) -> str | None:
@@ -262,7 +284,7 @@ class Gazetteer:
         for site, name in (site_names or {}).items():
             if site in self.site_monument:
                 continue
-            words = tuple(normalise(_variants(name)[0]).split())
+            words = tuple(normalise(_variants(name)[0][0]).split())
             if words:
                 self.site_names[words] = site
 
@@ -273,12 +295,12 @@ class Gazetteer:
             self.site_monument[place.site] = place.slug
         places = self._place_names if not place.is_site else frozenset()
         for full in (place.name, *place.aliases):
-            for variant in _variants(full, places):
+            for variant, qualified in _variants(full, places):
                 words = normalise(variant).split()
                 if not words:
                     continue
                 descriptive = variant == variant.lower() and variant != variant.upper()
-                entry = _Name(place.slug, descriptive)
+                entry = _Name(place.slug, descriptive, qualified)
                 self._names[" ".join(words)].append(entry)
                 if len(words) > 1:
                     self._spaceless["".join(words)].append(entry)
@@ -326,7 +348,7 @@ class Gazetteer:
             self._deletions = defaultdict(set)
             for name, entries in self._names.items():
                 if len(name.replace(" ", "")) >= FUZZY_MIN_LETTERS and any(
-                    not e.descriptive for e in entries
+                    e.proper for e in entries
                 ):
                     for variant in _deletions(name):
                         self._deletions[variant].add(name)
@@ -340,7 +362,7 @@ class Gazetteer:
         ]
         if len(close) != 1:
             return []
-        return [e for e in self._names[close[0]] if not e.descriptive]
+        return [e for e in self._names[close[0]] if e.proper]
 
     # --- article context ---------------------------------------------------------------
 
@@ -349,7 +371,7 @@ class Gazetteer:
         scores: Counter = Counter()
         tokens = tokenize(text)
         for _start, _end, names in self.name_matches(tokens):
-            proper = {n.slug for n in names if not n.descriptive}
+            proper = {n.slug for n in names if n.proper}
             sites = {self.places[slug].site for slug in proper}
             if len(sites) == 1:
                 scores[sites.pop()] += 1
@@ -446,7 +468,7 @@ def article_context(gazetteer: Gazetteer, text: str) -> Context:
     for _start, _end, names in gazetteer.name_matches(tokenize(text)):
         # A name two monuments share ("Transfiguration Cathedral") is the one of a site
         # the article names.
-        proper = [n for n in names if not n.descriptive]
+        proper = [n for n in names if n.proper]
         context.named.update(_resolve(proper, gazetteer, context, set(ranked)))
     return context
 
@@ -457,6 +479,7 @@ def find_mentions(
     context: Context,
     previous: list[Mention] | None = None,
     following: str = "",
+    list_items: tuple[str, ...] = (),
 ) -> list[Mention]:
     """Every reference to a monument in *text* (offsets within *text*), in order.
 
@@ -484,7 +507,7 @@ def find_mentions(
     mentions += _generic_reference(text, gazetteer, mentions, previous or [])
     if following:
         mentions += _named_next(text, gazetteer, context, mentions, following)
-        mentions += _listed_next(text, gazetteer, context, mentions, following)
+        mentions += _listed_next(text, gazetteer, context, mentions, following, list_items)
     mentions += _named_elsewhere(text, gazetteer, context, mentions)
     mentions += _one_of_a_named_site(text, tokens, gazetteer, mentions)
     if context.main_site:
@@ -507,9 +530,7 @@ def _resolve(
     names: list[_Name], gazetteer: Gazetteer, context: Context, named_sites: set[str]
 ) -> tuple[str, ...]:
     """The monument a matched name means, using the article's sites for ambiguity."""
-    candidates = {
-        n.slug for n in names if not n.descriptive or gazetteer.get(n.slug).site in named_sites
-    }
+    candidates = {n.slug for n in names if n.proper or gazetteer.get(n.slug).site in named_sites}
     if len(candidates) > 1:
         for site in context.sites:
             in_site = {slug for slug in candidates if gazetteer.get(slug).site == site}
@@ -739,6 +760,7 @@ _PLURAL_OF_MONUMENTS = re.compile(
 _COLON_LIST = re.compile(
     r"\b(?:include[sd]?|including|are|were|comprise[sd]?|among\s+them)\s*:\s*$", re.IGNORECASE
 )
+_CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|but|while|whereas)\b", re.IGNORECASE)
 _PLURAL_BEFORE_COLON = re.compile(
     r"\b(?:[\w’'-]+\s+){0,3}?(?:churches|mosques|monasteries|museums|sites|buildings|monuments|"
     r"structures|shrines|tombs|temples|landmarks|palaces|cathedrals|libraries)\b",
@@ -755,20 +777,41 @@ _ITEM_LOCATIVE = re.compile(
 
 
 def _listed_next(
-    text: str, gazetteer: Gazetteer, context: Context, mentions: list[Mention], following: str
+    text: str,
+    gazetteer: Gazetteer,
+    context: Context,
+    mentions: list[Mention],
+    following: str,
+    list_items: tuple[str, ...] = (),
 ) -> list[Mention]:
     """A plural of monuments ("dozens of churches", "11 cultural and historical sites")
     whose members the next sentence lists ("Among these are …", "These include …"):
     each item of the list that opens with a monument's name (not a site, nor a
     monument named only as where something is: "houses near the mosque") is a mention
     here, on the plural nearest the end of the sentence, so that what this sentence
-    says of the plural is read for it."""
+    says of the plural is read for it.
+
+    A sentence ending with a colon ("It said the damaged buildings included:") may be
+    followed by its items, a sentence each (*list_items*): its plural is the one of its
+    last clause, and each item counts while its opening words name a monument and it
+    says nothing of a state itself."""
     opening = _LIST_OPENING.match(following)
     colon = _COLON_LIST.search(text)
-    if not opening and not colon:
+    if not opening and not (colon and list_items):
         return []
-    pattern = _PLURAL_OF_MONUMENTS if opening else _PLURAL_BEFORE_COLON
-    plurals = [m for m in pattern.finditer(text) if _free(m.start(), m.end(), mentions)]
+    if opening:
+        plurals = [
+            m for m in _PLURAL_OF_MONUMENTS.finditer(text) if _free(m.start(), m.end(), mentions)
+        ]
+    else:
+        last_clause = max(
+            (m.end() for m in _CLAUSE_BREAK.finditer(text, 0, colon.start())), default=0
+        )
+        plurals = [
+            m
+            for m in _PLURAL_BEFORE_COLON.finditer(text, last_clause)
+            if _free(m.start(), m.end(), mentions)
+        ]
     if not plurals:
         return []
     if opening:
@@ -777,14 +820,14 @@ def _listed_next(
         ended = _LIST_END.search(body)
         body = body[: ended.start()] if ended else body
     else:
-        # "the damaged buildings included:" and then an item a sentence (*following* holds
-        # the sentences after it, a line each): each item's opening words up to its
-        # first comma or stop, while they name a monument.
+        # Each item's opening words, up to its first comma (not its first stop: "St.").
         items = []
-        for item in following.split("\n"):
-            opening_words = re.split(r"[,.;:]", item, maxsplit=1)[0]
-            if not any(True for _ in gazetteer.name_matches(tokenize(opening_words))):
-                break
+        for item in list_items:
+            opening_words = re.split(r"[,;:]", item, maxsplit=1)[0]
+            if find_cues(item) or not any(
+                True for _ in gazetteer.name_matches(tokenize(opening_words))
+            ):
+                break  # the list is over: an item naming no monument, or a sentence
             items.append(opening_words)
         body = ", ".join(items)
     tokens = tokenize(body)
@@ -1010,8 +1053,11 @@ def _site_words(
     # after the sentence has named the site is that site.
     named_before = [m.end for m in mentions if m.how in {"name", "fuzzy"} and m.slugs == (site,)]
     for match in _THE_TOWN.finditer(text):
-        if not named_before or min(named_before) > match.start():
-            continue
+        ends = [end for end in named_before if end <= match.start()]
+        if not ends or _ANOTHER_PLACE.search(text, max(ends), match.start()):
+            continue  # not named before it, or another place named between
+        if _ANOTHER_PLACE.search(text, match.end(), match.end() + 40):
+            continue  # "the town they were sent to, Butig": another town, named
         if not _free(match.start(), match.end(), mentions + found):
             continue
         mention = Mention(match.start(), match.end(), (site,), "site", match.group())
@@ -1024,9 +1070,13 @@ def _site_words(
 
 
 _THE_TOWN = re.compile(
-    r"\bthe\s+(?:city|town|village)\b(?!\s+(?:of|centre|center|council|hall|authorit\w*)\b)"
-    r"(?!['’])",
+    r"\bthe\s+(?:city|town)\b(?!\s+(?:of|centre|center|council|hall|authorit\w*)\b)(?!['’])",
     re.IGNORECASE,
+)
+# Between a site's name and "the city": another place, by its name or as "a nearby town".
+_ANOTHER_PLACE = re.compile(
+    r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]|\b(?:a|an|another|nearby|neighbouring|neighboring)\s+"
+    r"(?:[\w-]+\s+)?(?:city|town|village|district|suburb)\b"
 )
 
 

@@ -94,7 +94,11 @@ LEXICON: list[_Entry] = [
         SEVERELY_DAMAGED,
     ),
     _entry(
-        rf"\b(?:major|extensive|heavy|severe|serious|massive|significant)\s+{_DAMAGE_BY}damages?\b",
+        rf"\b(?:major|extensive|heavy|severe|serious|massive|significant)\s+{_DAMAGE_BY}damage\b|"
+        # in the plural only as damage a building took, not the damages of a lawsuit
+        rf"\b(?:suffer|sustain|due\s+to|because\s+of|owing\s+to|caus|incurr|inflict)\w*\s+"
+        rf"(?:\w+\s+){{0,2}}?(?:major|extensive|heavy|severe|serious|massive|significant)\s+"
+        rf"{_DAMAGE_BY}damages\b",
         SEVERELY_DAMAGED,
         stative=True,
     ),
@@ -103,7 +107,7 @@ LEXICON: list[_Entry] = [
     # burnt-out shell".
     _entry(
         r"\b(?:burn(?:ed|t)|blackened|charred|gutted|bombed|shelled)(?:[\s-]+out)?\s+"
-        r"(?:hulk|shell|husk|carcass)\b",
+        r"(?:hulk|shell|husk|carcass)\b(?!\s+of\s+(?:a|an)\b)",  # not "the shell of a bus"
         SEVERELY_DAMAGED,
         stative=True,
     ),
@@ -186,11 +190,15 @@ LEXICON: list[_Entry] = [
         DESTROYED,
     ),
     _entry(r"\bburn(?:ed|t)\s+to\s+the\s+ground\b", DESTROYED),
-    # A building that is now "a ruin", "a shelled-out ruin": no longer a building.
+    # A building that is now "a ruin", "a shelled-out ruin": no longer a building. Not
+    # an ancient site that is "an ancient ruin", "a UNESCO-listed ruin": only a ruin
+    # made by the war ("a shelled-out ruin"), or one said plainly of the present.
     _entry(
         r"\b(?:is|was|are|were|became|become|now|remains?|remained|left)\s+"
         r"(?:(?:only|just|little\s+more\s+than|nothing\s+but)\s+)?(?:a|an)\s+"
-        r"(?:[\w-]+\s+){0,2}?ruin\b",
+        r"(?:(?:smoking|smouldering|charred|blackened|"
+        r"(?:shell|bomb|burn|burnt|gutt|blast|fire)\w*(?:[\s-]+out)?)[\s-]+)?ruin\b"
+        r"(?!\s+(?:when|before|until)\b)",  # "was a ruin when monks restored it"
         DESTROYED,
         stative=True,
     ),
@@ -228,6 +236,13 @@ LEXICON: list[_Entry] = [
     ),
     _entry(r"\bmarks\s+of\s+(?:the\s+)?fighting\b", DAMAGED, stative=True, cause=FIGHTING),
     _entry(r"\b(?:shelled|pockmarked|scarred)\b", DAMAGED, cause=SHELLING, if_negated=INTACT),
+    # "was not hit", "wasn't struck": spared by the strikes.
+    _entry(
+        r"\b(?:was|were|has\s+been|have\s+been|had\s+been)(?:\s+not|\s+never|n['’]t)\s+"
+        r"(?:directly\s+)?(?:hit|struck)\b",
+        INTACT,
+        stative=True,
+    ),
     # Struck by a weapon: "was hit by a missile", "the shell hit the roof", "dropped a
     # bomb on the theatre". A strike near a building ("hit near") is not one on it.
     _entry(
@@ -384,7 +399,10 @@ _IMPLICATIVE = re.compile(
     r"\b(?:used|using)\b[^.;]{0,60}?\s+to\s*$",
     re.IGNORECASE,
 )
-_UNDER_WAY = re.compile(r"\bbeing\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+# "is being restored" (under way), not "after being restored" (done).
+_UNDER_WAY = re.compile(
+    r"(?<!\bafter\s)(?<!\bsince\s)(?<!\bupon\s)\bbeing\s+(?:\w+ly\s+)?$", re.IGNORECASE
+)
 _INFINITIVE = re.compile(r"\bto(?:\s+(?:be|have\s+been|have))?\s*$", re.IGNORECASE)
 _CONDITIONAL_START = re.compile(r"^[\"'“‘(]*(?:if|unless|should|were)\b", re.IGNORECASE)
 
