@@ -756,10 +756,14 @@ _PLURAL_OF_MONUMENTS = re.compile(
     re.IGNORECASE,
 )
 # The list ends at an exception ("…, but not the mosque") or at the end of its clause.
-# A sentence that opens a list after a colon: "It said the damaged buildings included:".
+# A sentence that opens a list after a colon: "It said the damaged buildings included:",
+# "the following churches were damaged by the shelling:".
 _COLON_LIST = re.compile(
-    r"\b(?:include[sd]?|including|are|were|comprise[sd]?|among\s+them)\s*:\s*$", re.IGNORECASE
+    r"\b(?:include[sd]?|including|are|were|comprise[sd]?|among\s+them)\s*:\s*$|"
+    r"\bthe\s+following\b[^:]*:\s*$",
+    re.IGNORECASE,
 )
+_THE_FOLLOWING = re.compile(r"\bthe\s+following\s+", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|but|while|whereas)\b", re.IGNORECASE)
 _PLURAL_BEFORE_COLON = re.compile(
     r"\b(?:[\w’'-]+\s+){0,3}?(?:churches|mosques|monasteries|museums|sites|buildings|monuments|"
@@ -804,8 +808,11 @@ def _listed_next(
             m for m in _PLURAL_OF_MONUMENTS.finditer(text) if _free(m.start(), m.end(), mentions)
         ]
     else:
-        last_clause = max(
-            (m.end() for m in _CLAUSE_BREAK.finditer(text, 0, colon.start())), default=0
+        following_at = _THE_FOLLOWING.search(text)
+        last_clause = (
+            following_at.start()  # "the following churches and monastery … were damaged:"
+            if following_at
+            else max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, colon.start())), default=0)
         )
         plurals = [
             m

@@ -146,6 +146,7 @@ _PHOTO_CREDIT = re.compile(
     r"^(?:Photo|Photograph|Image|Picture)\s*:",
 )
 _BYLINE = re.compile(r"^by\s+\S", re.IGNORECASE)
+_BULLET = re.compile(r"[·•▪◦*–-]\s")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")
 
 
@@ -157,6 +158,7 @@ def classify_lines(text: str) -> list[Line]:
     position = 0
     in_trailer = False
     seen_body = False
+    list_open = False  # the last line opened a list, or was one of its items
     for number, raw in enumerate(text.split("\n")):
         line_text = raw.rstrip("\r")
         stripped = line_text.strip()
@@ -183,10 +185,16 @@ def classify_lines(text: str) -> list[Line]:
         elif _SENTENCE_END.search(stripped) and words >= 5 or words > 30:
             kind = LineKind.BODY
             seen_body = True
-        elif seen_body and words >= 5 and stripped.endswith(":"):
+        elif (seen_body and words >= 5 or words >= 12) and stripped.endswith(":"):
             kind = LineKind.BODY  # a sentence of the story opening a list
+        elif list_open and (_BULLET.match(stripped) or stripped.endswith((";", ","))):
+            kind = LineKind.BODY  # an item of the list the sentence before opened
         else:
             kind = LineKind.HEADING
+        if kind is LineKind.BODY:
+            list_open = stripped.endswith((":", ";", ",")) or bool(_BULLET.match(stripped))
+        elif kind is not LineKind.BLANK:
+            list_open = False
         lines.append(Line(number, position, line_text, kind))
         position += len(raw) + 1
     return _unwrapped(lines)

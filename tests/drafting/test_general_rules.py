@@ -920,3 +920,22 @@ def test_a_colon_list_takes_the_state_of_its_own_clause(places):
         ("rakovica-monastery", "destroyed"),
         ("serbian-government-building", "destroyed"),
     }
+
+
+def test_a_list_of_the_following_monuments_in_bulleted_lines_takes_the_sentence_state(places):
+    from heritage.drafting.article import draft_article
+
+    text = (
+        "Several buildings damaged by the bombing\n\n"
+        "Agency desk, 25/05/1999\n\n"
+        "As of Tuesday, the following buildings and churches in the city were damaged as a "
+        "result of the bombing campaign of the last two months:\n\n"
+        "·    The Rakovica Monastery, south of the centre;\n\n"
+        "·    The Serbian Government building, built in 1928;\n\n"
+        "At the moment the ministry has not said when repairs will begin.\n"
+    )
+    draft = draft_article(text, gazetteer=places, published_on=datetime.date(1999, 5, 25))
+    assert {(c.monument, c.state) for c in draft.claims} == {
+        ("rakovica-monastery", "damaged"),
+        ("serbian-government-building", "damaged"),
+    }
