@@ -585,10 +585,11 @@ def test_an_article_naming_no_monument_is_refused_with_the_date_it_gives(places)
 # --- names that carry their place -----------------------------------------------------------
 
 
-def _town_with_a_church(name: str) -> Gazetteer:
+def _town_with_a_church(name: str, other_town: str = "Qana") -> Gazetteer:
+    """Yarun, whose only monument is the church *name*, and another town."""
     records = [
         {"model": "heritage.site", "fields": {"slug": "yarun", "name": "Yarun"}},
-        {"model": "heritage.site", "fields": {"slug": "qana", "name": "Qana"}},
+        {"model": "heritage.site", "fields": {"slug": "other", "name": other_town}},
         {
             "model": "heritage.monument",
             "fields": {
@@ -617,19 +618,7 @@ def test_the_town_that_places_a_monument_is_not_a_name_of_it(name):
 
 
 def test_a_part_in_brackets_that_is_no_place_is_still_a_name():
-    records = [
-        {"model": "heritage.site", "fields": {"slug": "yarun", "name": "Yarun"}},
-        {
-            "model": "heritage.monument",
-            "fields": {
-                "slug": "st-george-yarun",
-                "name": "Saint George Church (Mar Jiryis)",
-                "kind": "religious",
-                "site": ["yarun"],
-            },
-        },
-    ]
-    places = Gazetteer(places_from_fixture(records), sites_from_fixture(records))
+    places = _town_with_a_church("Saint George Church (Mar Jiryis)")
     assert pairs(places, "Mar Jiryis in Yarun was damaged by shelling on Monday.") == {
         ("st-george-yarun", "damaged")
     }
@@ -869,20 +858,7 @@ def test_a_monument_left_standing_beside_a_destruction_is_not_destroyed(places):
 
 
 def test_a_name_placed_by_its_town_is_not_read_in_another_town():
-    records = [
-        {"model": "heritage.site", "fields": {"slug": "yarun", "name": "Yarun"}},
-        {"model": "heritage.site", "fields": {"slug": "kherson", "name": "Kherson"}},
-        {
-            "model": "heritage.monument",
-            "fields": {
-                "slug": "st-george-yarun",
-                "name": "Saint George Church, Yarun",
-                "kind": "religious",
-                "site": ["yarun"],
-            },
-        },
-    ]
-    places = Gazetteer(places_from_fixture(records), sites_from_fixture(records))
+    places = _town_with_a_church("Saint George Church, Yarun", other_town="Kherson")
     text = "The Saint George Church in Kherson was damaged by shelling on Monday."
     assert pairs(places, text) == set()
 
