@@ -748,11 +748,14 @@ _LIST_OPENING = re.compile(
     r"^\W*(?:among\s+(?:these|them|those)\s+(?:are|is|was|were)|these\s+include[sd]?)\b",
     re.IGNORECASE,
 )
+# The plural nouns a list of monuments is announced by.
+_MONUMENT_PLURALS = (
+    r"(?:churches|mosques|monasteries|museums|sites|buildings|monuments|structures|shrines|"
+    r"tombs|temples|landmarks|palaces|cathedrals|libraries)"
+)
 _PLURAL_OF_MONUMENTS = re.compile(
     rf"\b(?:{_NUMBER}|dozens|scores|hundreds|several|many|numerous|a\s+number)\s+(?:of\s+)?"
-    r"(?:[\w’'-]+,?\s+(?:and\s+)?){0,4}?(?:churches|mosques|monasteries|museums|sites|"
-    r"buildings|monuments|structures|shrines|tombs|temples|landmarks|palaces|cathedrals|"
-    r"libraries)\b",
+    rf"(?:[\w’'-]+,?\s+(?:and\s+)?){{0,4}}?{_MONUMENT_PLURALS}\b",
     re.IGNORECASE,
 )
 # The list ends at an exception ("…, but not the mosque") or at the end of its clause.
@@ -766,9 +769,7 @@ _COLON_LIST = re.compile(
 _THE_FOLLOWING = re.compile(r"\bthe\s+following\s+", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|but|while|whereas)\b", re.IGNORECASE)
 _PLURAL_BEFORE_COLON = re.compile(
-    r"\b(?:[\w’'-]+\s+){0,3}?(?:churches|mosques|monasteries|museums|sites|buildings|monuments|"
-    r"structures|shrines|tombs|temples|landmarks|palaces|cathedrals|libraries)\b",
-    re.IGNORECASE,
+    rf"\b(?:[\w’'-]+\s+){{0,3}}?{_MONUMENT_PLURALS}\b", re.IGNORECASE
 )
 _LIST_END = re.compile(r"\b(?:but|except|excluding|apart\s+from|other\s+than)\b|[.;:!?]")
 _LIST_ITEM_SEPARATOR = re.compile(r",|\band\b")
