@@ -21,7 +21,6 @@ from heritage.drafting.fingerprint import fingerprint as fingerprint_of
 from heritage.drafting.metadata import (
     UNNAMED_AGENCIES,
     OutletRef,
-    outlet_named,
     read_dateline,
     read_metadata,
     source_key,
@@ -167,9 +166,7 @@ def draft_article(
     """
     today = today or datetime.date.today()
     lines = classify_lines(text)
-    meta = read_metadata(lines, list(outlets))
-    if meta.outlet is None and site_name:
-        meta.outlet = outlet_named(site_name, list(outlets))
+    meta = read_metadata(lines, list(outlets), site_name)
     sentences = body_sentences(text)
     headings = [ln.text for ln in lines if ln.kind is LineKind.HEADING]
     context = article_context(gazetteer, "\n".join([*headings, *(s.text for s in sentences)]))

@@ -168,6 +168,7 @@ class ArticleResult:
     # The date the text gives when nothing was drafted (no monument named): still read.
     date_read: datetime.date | None = None
     names_nothing: bool = False  # read, and no monument of the gazetteer named
+    reasons: dict[tuple[str, str], str] = field(default_factory=dict)  # why missed or extra
 
     @property
     def date_from_text(self) -> datetime.date | None:
@@ -244,7 +245,7 @@ def evaluate(articles: list[Article], draft: Drafter, site_slugs: set[str]) -> R
             for c in (source.candidates if source else [])
             if not c.features.get("headline") and not c.features.get("locative")
         ]
-        score_errors(
+        result.reasons = score_errors(
             result.score.found,
             result.score.expected,
             report.errors,
@@ -318,11 +319,13 @@ def _score_metadata(article: Article, result: ArticleResult, into: MetadataScore
         into.labelled_dated_right += right and bool(from_text)
     outlet = labels.get("outlet", "")
     text = article.path.read_text(encoding="utf-8", errors="replace")
-    if outlet and _names(text, outlet):
-        into.outlet_labelled += 1
+    named = bool(outlet) and _names(text, outlet)
+    into.outlet_labelled += named
     if draft is not None and draft.outlet is not None:
+        right = same_outlet(draft.outlet.name, outlet)
         into.outlet_read += 1
-        into.outlet_right += same_outlet(draft.outlet.name, outlet)
+        into.outlet_right += right
+        into.labelled_outlet_right += right and named
 
 
 def _score_copies(

@@ -7,6 +7,7 @@ before dividing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -185,7 +186,8 @@ class MetadataScore:
     date_labelled: int = 0  # articles whose label gives a date taken from the text
     outlet_read: int = 0
     outlet_right: int = 0
-    outlet_labelled: int = 0
+    outlet_labelled: int = 0  # articles whose text names the labelled outlet
+    labelled_outlet_right: int = 0  # of those, read right
 
     @property
     def date_precision(self) -> float:
@@ -201,18 +203,34 @@ class MetadataScore:
 
     @property
     def outlet_recall(self) -> float:
-        return _ratio(self.outlet_right, self.outlet_labelled)
+        return _ratio(self.labelled_outlet_right, self.outlet_labelled)
 
 
 def same_outlet(read: str, labelled: str) -> bool:
-    """Outlet names agree when one contains the other, ignoring case and "The"."""
+    """Outlet names agree when one contains the other, ignoring case and "The", or when
+    one opens with the other's initials ("RFA Burmese", "Radio Free Asia")."""
 
     def simple(name: str) -> str:
         name = name.lower().strip()
         return name[4:] if name.startswith("the ") else name
 
+    def initials(name: str) -> str:
+        words = [w for w in re.split(r"[\s-]+", simple(name)) if w not in {"of", "and", "&"}]
+        return "".join(w[0] for w in words if w) if len(words) >= 2 else ""
+
+    def acronym(name: str) -> str:
+        first = name.split()[0] if name.split() else ""
+        return first.lower() if re.fullmatch(r"[A-Z]{2,6}", first) else ""
+
     a, b = simple(read), simple(labelled)
-    return bool(a and b) and (a in b or b in a)
+    if not (a and b):
+        return False
+    return (
+        a in b
+        or b in a
+        or acronym(read) == initials(labelled) != ""
+        or (acronym(labelled) == initials(read) != "")
+    )
 
 
 @dataclass
@@ -356,15 +374,20 @@ def score_errors(
     named: Iterable[str] = (),
     tied: Iterable[Pair] = (),
     read: Iterable[Pair] = (),
-) -> None:
-    """Add one article's missed and extra pairs to *into*, each by its reason."""
+) -> dict[Pair, str]:
+    """Add one article's missed and extra pairs to *into*, each by its reason; return
+    each pair's reason."""
     named, tied, read = set(named), set(tied), set(read)
+    reasons = {}
     for pair in expected - found:
         reason = why_missed(pair, drafted=drafted, named=named, tied=tied, read=read, found=found)
         into.missed[reason] = into.missed.get(reason, 0) + 1
+        reasons[pair] = reason
     for pair in found - expected:
         reason = why_extra(pair, expected)
         into.extra[reason] = into.extra.get(reason, 0) + 1
+        reasons[pair] = reason
+    return reasons
 
 
 # --- within one step ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from heritage.drafting.credits import credit_in_dateline, credit_in_line, credit_in_opening
 from heritage.drafting.dates import credit_line_date, full_dates, is_date_line, month_day
 from heritage.drafting.reading import Line, LineKind
 from heritage.text import normalise
@@ -101,6 +102,10 @@ _HEADLINE_OUTLET = re.compile(
     r"^(?P<title>.{12,}?)\s+(?:\||-|–|—)\s+(?P<outlet>(?:The\s+)?[A-Z][\w.&'’-]*"
     r"(?:\s+(?:of|the|and|&|[A-Z][\w.&'’-]*)){0,4})\s*$"
 )
+# A credit of a photograph, not of the page ("Pic Via PIB", "Photo: AFP").
+_CREDIT_NOT_OUTLET = re.compile(
+    r"\b(?:photo(?:graph)?s?|pic|picture|image|via|courtesy|file|video)\b", re.IGNORECASE
+)
 _TITLE_NOISE = re.compile(
     r"\b(?:news|opinion|archive|home|section|homepage|live|breaking)\b", re.IGNORECASE
 )
@@ -155,8 +160,9 @@ def _place_name(place: str) -> str:
     return place.title() if place.isupper() else place
 
 
-def read_metadata(lines: list[Line], outlets: list[OutletRef]) -> Metadata:
-    """Title, byline, dateline, date, outlet and credits of the article in *lines*."""
+def read_metadata(lines: list[Line], outlets: list[OutletRef], site_name: str = "") -> Metadata:
+    """Title, byline, dateline, date, outlet and credits of the article in *lines*;
+    *site_name* is the name a saved page gives its site."""
     catalogue = _catalogue(outlets)
     meta = Metadata()
     body = [line for line in lines if line.kind is LineKind.BODY]
@@ -220,8 +226,16 @@ def read_metadata(lines: list[Line], outlets: list[OutletRef]) -> Metadata:
         meta.dateline_month_day = month_day(dateline.extra)
 
     meta.wire_credits = _unique([*extra_credits, *_wire_credits(lines, body, dateline, catalogue)])
+    if meta.outlet is None and site_name:
+        meta.outlet = outlet_named(site_name, catalogue)  # the saved page's own site
+    if meta.outlet is None:
+        meta.outlet = _credited_outlet(lines, first_body, meta.title, catalogue)
     if meta.outlet is None:
         meta.outlet = _outlet_closing_headline(header)
+    if meta.outlet is None and body:
+        # A story that credits only an agency, in its dateline or its opening: the
+        # agency's own story.
+        meta.outlet = _dateline_outlet(body[0].text.strip(), dateline, catalogue)
     meta.photo_credits = _unique(
         outlet
         for line in lines
@@ -302,6 +316,54 @@ def outlet_named(name: str, outlets: list[OutletRef]) -> OutletRef | None:
     slug = "-".join(words[1:] if words[:1] == ["the"] and len(words) > 1 else words)
     slug = slug[:80].strip("-")
     return OutletRef(slug, name[:200], "newspaper") if slug else None
+
+
+def _credited_outlet(
+    lines: list[Line], first_body: int, title: str, catalogue: list[OutletRef]
+) -> OutletRef | None:
+    """The outlet a credit line of the header names ("BBC News, Tuesday 25 May, 1999",
+    "Visafric (Toronto), 18 May 2001"), or one of the first lines after the story's
+    opening ("Michael Sullivan, NPR"). A lone name ("Rudaw") counts only beside a
+    date or a byline line."""
+    filled = [line for line in lines if line.text.strip()]
+    head = [line for line in filled if line.number <= first_body]
+    head += [line for line in filled if line.number > first_body][:2]
+    for i, line in enumerate(head):
+        text = line.text.strip()
+        if line.kind in (LineKind.CAPTION, LineKind.TRAILER):
+            continue
+        if text == title and not full_dates(text):
+            continue  # the headline, unless it is a credit line taken for one
+        if line.kind is LineKind.BODY and not (len(text.split()) <= 12 and full_dates(text)):
+            continue
+        if _CREDIT_NOT_OUTLET.search(text):
+            continue
+        neighbours = head[max(i - 1, 0) : i] + head[i + 1 : i + 2]
+        beside_credit = any(n.kind in (LineKind.DATE, LineKind.BYLINE) for n in neighbours)
+        name = credit_in_line(text, lone_name=beside_credit)
+        if name:
+            return outlet_named(name, catalogue)
+    return None
+
+
+def _dateline_outlet(
+    opening: str, dateline: Dateline | None, catalogue: list[OutletRef]
+) -> OutletRef | None:
+    if dateline and dateline.credit:
+        known = _agencies_in(f"({dateline.credit})", catalogue)
+        if known and known[0].kind != UNNAMED_AGENCIES:
+            return known[0]
+    name = credit_in_opening(opening)
+    if not name:
+        name = credit_in_dateline(
+            opening, dateline.credit if dateline else "", dateline.extra if dateline else ""
+        )
+    if not name:
+        return None
+    outlet = outlet_named(name, catalogue)
+    if outlet is not None and outlet.slug not in {o.slug for o in catalogue}:
+        outlet = OutletRef(outlet.slug, outlet.name, NEWS_AGENCY)
+    return outlet
 
 
 def _outlet_closing_headline(header: list[Line]) -> OutletRef | None:

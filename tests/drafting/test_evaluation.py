@@ -2,6 +2,7 @@
 pairs, on the test articles and, when present, on the five seed articles."""
 
 import io
+import json
 import re
 
 import pytest
@@ -127,6 +128,25 @@ def test_a_corpus_is_scored_per_conflict_per_failure_class_and_for_copies(db, tm
     assert "dates-credits: date precision" in report
     # Two articles of the Yemen folder republish an earlier one's passages.
     assert "copies: precision 1.00 (2/2) recall 1.00 (2/2)" in report
+
+
+def test_outlet_recall_counts_only_articles_whose_text_names_the_labelled_outlet(
+    registry, tmp_path
+):
+    text = (
+        "Militants blow up the great temple\n\nTigris Daily News, Tuesday 25 May, 2016\n\n"
+        "Militants blew up the Temple of Bel on Sunday, officials said.\n"
+    )
+    for key, labelled in (("named", "Tigris Daily News"), ("unnamed", "Tigris Daily News Online")):
+        (tmp_path / f"{key}.txt").write_text(text, encoding="utf-8")
+        label = {
+            "outlet": labelled,
+            "claims": [{"monument": "temple-of-bel", "state": "destroyed"}],
+        }
+        (tmp_path / f"{key}.json").write_text(json.dumps(label), encoding="utf-8")
+    report, *_ = evaluate(tmp_path)
+    # Both reads are right; only the article naming its labelled outlet counts for recall.
+    assert "outlet precision 1.00 (2/2) recall 1.00 (1/1)" in report
 
 
 def test_a_label_file_with_a_malformed_date_is_an_error_naming_it(registry, tmp_path):

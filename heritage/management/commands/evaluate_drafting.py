@@ -114,9 +114,11 @@ class Command(CorpusCommand):
             )
             if verbose:
                 for monument, state in sorted(s.found - s.expected):
-                    out(f"    extra  {monument} {state}")
+                    why = result.reasons.get((monument, state), "")
+                    out(f"    extra  {monument} {state}" + (f" ({why})" if why else ""))
                 for monument, state in sorted(s.expected - s.found):
-                    out(f"    missed {monument} {state}")
+                    why = result.reasons.get((monument, state), "")
+                    out(f"    missed {monument} {state}" + (f" ({why})" if why else ""))
         conflicts = report.by_conflict()
         if len(conflicts) > 1:
             out("per conflict (each scored on its own articles):")
@@ -141,7 +143,7 @@ class Command(CorpusCommand):
             f"  dates-credits: date precision {m.date_precision:.2f} ({m.dated_right}/{m.dated}) "
             f"recall {m.date_recall:.2f} ({m.labelled_dated_right}/{m.date_labelled}); outlet precision "
             f"{m.outlet_precision:.2f} ({m.outlet_right}/{m.outlet_read}) recall "
-            f"{m.outlet_recall:.2f} ({m.outlet_right}/{m.outlet_labelled})"
+            f"{m.outlet_recall:.2f} ({m.labelled_outlet_right}/{m.outlet_labelled})"
         )
         c = report.copies
         out(
