@@ -228,8 +228,9 @@ def _variants(name: str, places: frozenset[str] = frozenset()) -> list[tuple[str
 
 
 def head_noun(name: str) -> str | None:
-    """The noun a name is about: the word before "of", else the last word."""
-    words = normalise(re.sub(r"\([^)]*\)", " ", name)).split()
+    """The noun a name is about: the word before "of", else the last word. An
+    apostrophe inside a word does not part it ("al-Shafi'i" is one word, not "i")."""
+    words = normalise(re.sub(r"['’](?=\w)", "", re.sub(r"\([^)]*\)", " ", name))).split()
     if not words:
         return None
     if "of" in words[1:]:

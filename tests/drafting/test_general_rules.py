@@ -22,6 +22,7 @@ from heritage.drafting.evaluation import (
 )
 from heritage.drafting.places import (
     Gazetteer,
+    head_noun,
     places_from_fixture,
     sites_from_fixture,
 )
@@ -224,6 +225,13 @@ def test_a_monument_described_by_its_head_noun_is_the_one_the_article_names(plac
     assert (claim.monument, claim.state) == ("great-omari-mosque", "severely_damaged")
     assert claim.inferred and "the article names one mosque" in claim.inference_note
     assert NEIGHBOUR in claim.readings
+
+
+def test_an_apostrophe_inside_a_word_does_not_make_a_head_noun_of_its_end():
+    # "Shafi'i" had given the head "i", whose plural "is" then read every "is" as the
+    # mosque.
+    assert head_noun("Masjid al-Imam al-Shafi'i") == "shafii"
+    assert head_noun("St. Mary's Cathedral") == "cathedral"
 
 
 def test_a_head_noun_two_named_monuments_share_stays_unread(places):
