@@ -20,6 +20,7 @@ from heritage.drafting.copies import Copy, KnownSource, find_copies
 from heritage.drafting.fingerprint import fingerprint as fingerprint_of
 from heritage.drafting.metadata import (
     UNNAMED_AGENCIES,
+    Metadata,
     OutletRef,
     read_dateline,
     read_metadata,
@@ -274,7 +275,7 @@ def draft_article(
     )
     draft.copies_passages_from = [c.key for c in copies]
     draft.copy_shares = {c.key: c.share for c in copies if c.share is not None}
-    draft.notes = _notes(draft, copies)
+    draft.notes = _notes(draft, copies, meta)
     return draft
 
 
@@ -297,8 +298,13 @@ def _assign_keys(claims: list[DraftClaim]) -> None:
         claim.key = key
 
 
-def _notes(draft: DraftSource, copies: list[Copy]) -> str:
+def _notes(draft: DraftSource, copies: list[Copy], meta: Metadata) -> str:
     notes = ["Drafted from the article's text; every claim awaits review."]
+    if meta.outlet is not None and meta.outlet_read_from:
+        notes.append(
+            f"The outlet, {meta.outlet.name}, is read from {meta.outlet_read_from} and is "
+            "new to the registry: check it, and whether another outlet published the page."
+        )
     for copy in copies:
         if copy.share is not None:
             notes.append(

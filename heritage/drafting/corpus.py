@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,7 @@ from heritage.drafting.evaluation import (
     expected_pairs,
     labelled_classes,
     micro_average,
+    outlet_words,
     same_outlet,
     score,
     score_classes,
@@ -319,7 +321,7 @@ def _score_metadata(article: Article, result: ArticleResult, into: MetadataScore
         into.labelled_dated_right += right and bool(from_text)
     outlet = labels.get("outlet", "")
     text = article.path.read_text(encoding="utf-8", errors="replace")
-    named = bool(outlet) and _names(text, outlet)
+    named = bool(outlet) and text_names_outlet(text, outlet)
     into.outlet_labelled += named
     if draft is not None and draft.outlet is not None:
         right = same_outlet(draft.outlet.name, outlet)
@@ -340,8 +342,10 @@ def _score_copies(
     into.flagged_right += len(flagged & expected)
 
 
-def _names(text: str, outlet: str) -> bool:
-    """The text names the outlet ("The Irish Times" as "Irish Times" too)."""
-    name = outlet.lower()
-    name = name[4:] if name.startswith("the ") else name
-    return name in text.lower()
+def text_names_outlet(text: str, outlet: str) -> bool:
+    """The text names the outlet, as whole words ("The Irish Times" as "Irish Times"
+    too; "AP" not in "apart")."""
+    words = outlet_words(outlet)
+    if not words:
+        return False
+    return bool(re.search(r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)", text, re.I))

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from heritage.consensus import distance
+from heritage.drafting.credits import TRADE_WORDS
 
 Pair = tuple[str, str]
 
@@ -207,30 +208,41 @@ class MetadataScore:
 
 
 def same_outlet(read: str, labelled: str) -> bool:
-    """Outlet names agree when one contains the other, ignoring case and "The", or when
-    one opens with the other's initials ("RFA Burmese", "Radio Free Asia")."""
-
-    def simple(name: str) -> str:
-        name = name.lower().strip()
-        return name[4:] if name.startswith("the ") else name
-
-    def initials(name: str) -> str:
-        words = [w for w in re.split(r"[\s-]+", simple(name)) if w not in {"of", "and", "&"}]
-        return "".join(w[0] for w in words if w) if len(words) >= 2 else ""
-
-    def acronym(name: str) -> str:
-        first = name.split()[0] if name.split() else ""
-        return first.lower() if re.fullmatch(r"[A-Z]{2,6}", first) else ""
-
-    a, b = simple(read), simple(labelled)
+    """Outlet names agree when the words of one run inside the other's ("Sydney Morning
+    Herald", "The Sydney Morning Herald"), ignoring case, "The" and what a label adds
+    in brackets ("Dawn (AFP)" is Dawn, not AFP), or when one is an acronym of three or
+    more letters of the other's words ("RFA", "Radio Free Asia"; "VOA", "Voice of
+    America")."""
+    a, b = outlet_words(read), outlet_words(labelled)
     if not (a and b):
         return False
+    if min(len(a), len(b)) == 1 and (a if len(a) == 1 else b)[0] in TRADE_WORDS:
+        return a == b  # "Times" alone is no more the Los Angeles Times than any other
     return (
-        a in b
-        or b in a
-        or acronym(read) == initials(labelled) != ""
-        or (acronym(labelled) == initials(read) != "")
+        _runs_inside(a, b)
+        or _runs_inside(b, a)
+        or _acronym_of(read, b)
+        or _acronym_of(labelled, a)
     )
+
+
+def outlet_words(name: str) -> list[str]:
+    """The words of an outlet's name, without "The" and without a bracket's addition."""
+    words = re.findall(r"[\w&]+", re.sub(r"\([^)]*\)", " ", name).lower())
+    return words[1:] if words[:1] == ["the"] and len(words) > 1 else words
+
+
+def _runs_inside(a: list[str], b: list[str]) -> bool:
+    return any(b[i : i + len(a)] == a for i in range(len(b) - len(a) + 1))
+
+
+def _acronym_of(name: str, words: list[str]) -> bool:
+    first = name.split()[0] if name.split() else ""
+    if not re.fullmatch(r"[A-Z]{3,6}", first) or len(words) < 3:
+        return False
+    every = "".join(w[0] for w in words)
+    content = "".join(w[0] for w in words if w not in {"of", "and", "&", "for"})
+    return first.lower() in (every, content)
 
 
 @dataclass

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from heritage.drafting.credits import credit_in_dateline, credit_in_line, credit_in_opening
+from heritage.drafting.credits import (
+    credit_in_dateline,
+    credit_in_line,
+    credit_in_opening,
+    credit_line_parts,
+)
 from heritage.drafting.dates import credit_line_date, full_dates, is_date_line, month_day
 from heritage.drafting.reading import Line, LineKind
 from heritage.text import normalise
@@ -123,6 +128,9 @@ class Metadata:
     dateline_month_day: tuple[int, int] | None = None
     published_on: datetime.date | None = None
     outlet: OutletRef | None = None
+    # Where a new outlet (one the registry does not hold) was read: a credit line, the
+    # dateline's credit. Empty for a registered outlet or a saved page's site.
+    outlet_read_from: str = ""
     wire_credits: list[OutletRef] = field(default_factory=list)
     photo_credits: list[OutletRef] = field(default_factory=list)
 
@@ -162,7 +170,9 @@ def _place_name(place: str) -> str:
 
 def read_metadata(lines: list[Line], outlets: list[OutletRef], site_name: str = "") -> Metadata:
     """Title, byline, dateline, date, outlet and credits of the article in *lines*;
-    *site_name* is the name a saved page gives its site."""
+    *site_name* is the name a saved page gives its site. Runs of spaces count as one
+    (a run of thousands would otherwise cost the patterns its square)."""
+    lines = [replace(line, text=" ".join(line.text.split())) for line in lines]
     catalogue = _catalogue(outlets)
     meta = Metadata()
     body = [line for line in lines if line.kind is LineKind.BODY]
@@ -228,14 +238,19 @@ def read_metadata(lines: list[Line], outlets: list[OutletRef], site_name: str = 
     meta.wire_credits = _unique([*extra_credits, *_wire_credits(lines, body, dateline, catalogue)])
     if meta.outlet is None and site_name:
         meta.outlet = outlet_named(site_name, catalogue)  # the saved page's own site
+    registered = {o.slug for o in outlets}
     if meta.outlet is None:
         meta.outlet = _credited_outlet(lines, first_body, meta.title, catalogue)
+        if meta.outlet is not None and meta.outlet.slug not in registered:
+            meta.outlet_read_from = "a credit line of the header"
     if meta.outlet is None:
         meta.outlet = _outlet_closing_headline(header)
     if meta.outlet is None and body:
         # A story that credits only an agency, in its dateline or its opening: the
-        # agency's own story.
+        # agency's own story, or a copy of it that does not name its publisher.
         meta.outlet = _dateline_outlet(body[0].text.strip(), dateline, catalogue)
+        if meta.outlet is not None and meta.outlet.slug not in registered:
+            meta.outlet_read_from = "the credit of the story's dateline"
     meta.photo_credits = _unique(
         outlet
         for line in lines
@@ -322,37 +337,50 @@ def _credited_outlet(
     lines: list[Line], first_body: int, title: str, catalogue: list[OutletRef]
 ) -> OutletRef | None:
     """The outlet a credit line of the header names ("BBC News, Tuesday 25 May, 1999",
-    "Visafric (Toronto), 18 May 2001"), or one of the first lines after the story's
-    opening ("Michael Sullivan, NPR"). A lone name ("Rudaw") counts only beside a
-    date or a byline line."""
+    "By Reuters - Mar 07, 2018", "Trend News Agency" beside the date line), a known
+    one or a new one (``credits``). The headline is not a credit line, nor is a line
+    of the story, unless it is a short one with a date (a wire's credit line)."""
     filled = [line for line in lines if line.text.strip()]
     head = [line for line in filled if line.number <= first_body]
     head += [line for line in filled if line.number > first_body][:2]
     for i, line in enumerate(head):
         text = line.text.strip()
+        dated = bool(full_dates(text))
         if line.kind in (LineKind.CAPTION, LineKind.TRAILER):
             continue
-        if text == title and not full_dates(text):
-            continue  # the headline, unless it is a credit line taken for one
-        if line.kind is LineKind.BODY and not (len(text.split()) <= 12 and full_dates(text)):
+        if title and title in text and not dated:
+            continue  # the headline, perhaps with its site after it
+        if line.kind is LineKind.BODY and not (len(text.split()) <= 12 and dated):
             continue
+        if line.number > first_body and not dated:
+            continue  # after the story's opening, only a credit line with its date
         if _CREDIT_NOT_OUTLET.search(text):
             continue
         neighbours = head[max(i - 1, 0) : i] + head[i + 1 : i + 2]
-        beside_credit = any(n.kind in (LineKind.DATE, LineKind.BYLINE) for n in neighbours)
-        name = credit_in_line(text, lone_name=beside_credit)
+        beside = any(n.kind in (LineKind.DATE, LineKind.BYLINE) for n in neighbours)
+        parts = credit_line_parts(text, beside_credit=beside)
+        by_slug = {o.slug: o for o in catalogue}
+        named = [outlet_named(part, catalogue) for part in parts]
+        known = [by_slug[o.slug] for o in named if o is not None and o.slug in by_slug]
+        if known:
+            # A registered publisher; an agency credited there is a wire credit only.
+            publisher = next((o for o in known if not o.is_agency), None)
+            if publisher is not None:
+                return publisher
+            continue
+        name = credit_in_line(text, beside_credit=beside)
         if name:
-            return outlet_named(name, catalogue)
+            outlet = outlet_named(name, catalogue)
+            return None if outlet is not None and outlet.is_agency else outlet
     return None
 
 
 def _dateline_outlet(
     opening: str, dateline: Dateline | None, catalogue: list[OutletRef]
 ) -> OutletRef | None:
-    if dateline and dateline.credit:
-        known = _agencies_in(f"({dateline.credit})", catalogue)
-        if known and known[0].kind != UNNAMED_AGENCIES:
-            return known[0]
+    """A new agency credited in the dateline or the opening: the agency's own story.
+    An agency the registry or the known agencies hold is a wire credit only, since
+    newspapers print its stories under its dateline as often as it does."""
     name = credit_in_opening(opening)
     if not name:
         name = credit_in_dateline(
@@ -361,9 +389,9 @@ def _dateline_outlet(
     if not name:
         return None
     outlet = outlet_named(name, catalogue)
-    if outlet is not None and outlet.slug not in {o.slug for o in catalogue}:
-        outlet = OutletRef(outlet.slug, outlet.name, NEWS_AGENCY)
-    return outlet
+    if outlet is None or outlet.slug in {o.slug for o in catalogue}:
+        return None if outlet is None or outlet.is_agency else outlet
+    return OutletRef(outlet.slug, outlet.name, NEWS_AGENCY)
 
 
 def _outlet_closing_headline(header: list[Line]) -> OutletRef | None:
