@@ -107,7 +107,7 @@ def credit_in_line(text: str, *, beside_credit: bool = False) -> str:
     return next((name for name in map(trade_name, parts) if name), "")
 
 
-def credit_in_dateline(paragraph: str, credit: str = "", extra: str = "") -> str:
+def credit_in_dateline(paragraph: str, credit: str = "") -> str:
     """The outlet a story's dateline credits: its bracketed credit ("(FENA)",
     "(AsiaNews)") or a credit in capitals after its date ("MOSCOW, April 22. /TASS/.")."""
     if credit:

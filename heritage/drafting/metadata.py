@@ -340,6 +340,7 @@ def _credited_outlet(
     "By Reuters - Mar 07, 2018", "Trend News Agency" beside the date line), a known
     one or a new one (``credits``). The headline is not a credit line, nor is a line
     of the story, unless it is a short one with a date (a wire's credit line)."""
+    by_slug = {o.slug: o for o in catalogue}
     filled = [line for line in lines if line.text.strip()]
     head = [line for line in filled if line.number <= first_body]
     head += [line for line in filled if line.number > first_body][:2]
@@ -359,7 +360,6 @@ def _credited_outlet(
         neighbours = head[max(i - 1, 0) : i] + head[i + 1 : i + 2]
         beside = any(n.kind in (LineKind.DATE, LineKind.BYLINE) for n in neighbours)
         parts = credit_line_parts(text, beside_credit=beside)
-        by_slug = {o.slug: o for o in catalogue}
         named = [outlet_named(part, catalogue) for part in parts]
         known = [by_slug[o.slug] for o in named if o is not None and o.slug in by_slug]
         if known:
@@ -368,10 +368,9 @@ def _credited_outlet(
             if publisher is not None:
                 return publisher
             continue
-        name = credit_in_line(text, beside_credit=beside)
-        if name:
-            outlet = outlet_named(name, catalogue)
-            return None if outlet is not None and outlet.is_agency else outlet
+        outlet = outlet_named(credit_in_line(text, beside_credit=beside), catalogue)
+        if outlet is not None and not outlet.is_agency:
+            return outlet
     return None
 
 
@@ -383,9 +382,7 @@ def _dateline_outlet(
     newspapers print its stories under its dateline as often as it does."""
     name = credit_in_opening(opening)
     if not name:
-        name = credit_in_dateline(
-            opening, dateline.credit if dateline else "", dateline.extra if dateline else ""
-        )
+        name = credit_in_dateline(opening, dateline.credit if dateline else "")
     if not name:
         return None
     outlet = outlet_named(name, catalogue)
