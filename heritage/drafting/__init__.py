@@ -5,7 +5,9 @@ The rules are pure functions over text and plain data, one module per concern:
 * ``reading``: decoding, lines (body, captions, page furniture), sentences, words;
 * ``dates``: publication dates, datelines, dates of events relative to publication;
 * ``metadata``: title, outlet, byline, dateline, wire and photo credits, source key;
+* ``credits``: the name of an outlet a credit line or dateline gives, when new;
 * ``places``: the gazetteer and the references to monuments in a sentence;
+* ``unregistered``: names of buildings in the text that the registry does not hold;
 * ``states``: the state wording claims, with negation, modality, parts and shares;
 * ``claims``: clauses, attribution, dates and the claims of one sentence;
 * ``copies``: likely copies of registered sources;

@@ -28,6 +28,7 @@ from heritage.drafting.metadata import (
 )
 from heritage.drafting.places import Gazetteer, article_context, find_mentions
 from heritage.drafting.reading import LineKind, Sentence, classify_lines, split_sentences
+from heritage.drafting.unregistered import unregistered_names
 from heritage.text import normalise
 
 if TYPE_CHECKING:
@@ -37,6 +38,10 @@ NO_DATE = "the text gives no full publication date{hint}: give it with --publish
 FUTURE_DATE = "the publication date {date} is in the future"
 NO_MONUMENT = "the text names no monument of the registry: nothing to draft"
 NO_CLAIM = "the text names {names} but says nothing about their state: the draft has no claims"
+UNREGISTERED = (
+    "names in the text that may be monuments the registry does not hold (add the monument "
+    "or an alias, then draft again): {names}"
+)
 DATE_DISAGREES = (
     "--published-on {given} differs from the date in the text ({found}); using {given}"
 )
@@ -51,9 +56,15 @@ class NothingToDraft(DraftingError):
     ``published_on`` is the date its text gives, if any (an evaluation still scores
     it)."""
 
-    def __init__(self, message: str, published_on: datetime.date | None = None):
+    def __init__(
+        self,
+        message: str,
+        published_on: datetime.date | None = None,
+        unregistered: list[str] | None = None,
+    ):
         super().__init__(message)
         self.published_on = published_on
+        self.unregistered = unregistered or []  # names of buildings it holds instead
 
 
 @dataclass
@@ -172,11 +183,15 @@ def draft_article(
     headings = [ln.text for ln in lines if ln.kind is LineKind.HEADING]
     context = article_context(gazetteer, "\n".join([*headings, *(s.text for s in sentences)]))
 
-    named = _named_monuments(sentences, gazetteer, context)
+    mentions = [find_mentions(s.text, gazetteer, context) for s in sentences]
+    named = {slug for found in mentions for mention in found for slug in mention.slugs}
+    unknown = unregistered_names(zip((s.text for s in sentences), mentions, strict=True))
     if not named:
-        raise NothingToDraft(NO_MONUMENT, meta.published_on)
+        raise NothingToDraft(NO_MONUMENT, meta.published_on, unknown)
 
     warnings = []
+    if unknown:
+        warnings.append(UNREGISTERED.format(names="; ".join(unknown)))
     date = published_on or meta.published_on or fallback_published_on
     if date is None:
         hint = ""
@@ -277,14 +292,6 @@ def draft_article(
     draft.copy_shares = {c.key: c.share for c in copies if c.share is not None}
     draft.notes = _notes(draft, copies, meta)
     return draft
-
-
-def _named_monuments(sentences, gazetteer, context) -> set[str]:
-    named = set()
-    for sentence in sentences:
-        for mention in find_mentions(sentence.text, gazetteer, context):
-            named.update(mention.slugs)
-    return named
 
 
 def _assign_keys(claims: list[DraftClaim]) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from heritage.drafting import DraftingError, NothingToDraft, UnreadableArticle
+from heritage.drafting.article import UNREGISTERED
 from heritage.drafting.learned import ModelError, load_model
 from heritage.drafting.pages import MAX_PAGE_BYTES, check_article_size, read_article
 from heritage.drafting.registry import (
@@ -122,6 +123,9 @@ class Command(BaseCommand):
                 )
             except NothingToDraft as exc:
                 self.stderr.write(f"{name}: warning: {exc}")
+                if exc.unregistered:
+                    names = "; ".join(exc.unregistered)
+                    self.stderr.write(f"{name}: warning: {UNREGISTERED.format(names=names)}")
                 continue
             except DraftingError as exc:
                 raise CommandError(f"{name}: {exc}") from None
