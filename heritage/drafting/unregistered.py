@@ -100,7 +100,7 @@ def unregistered_names(sentences: Iterable[tuple[str, list[Mention]]]) -> list[s
                 continue  # "The Mosque": a building's kind, not its name
             if all(w.lower() in _DENOMINATIONS for w in words[:-1]):
                 continue  # "the Catholic Church": a church as an institution
-            name = " ".join(" ".join(words).split())
+            name = " ".join(words)
             if name.lower() not in seen:
                 seen.add(name.lower())
                 found.append(name)
