@@ -426,13 +426,77 @@ class NearScore:
         return _ratio(self.labelled_near, self.labelled)
 
 
+def _near(pair: Pair, others: set[Pair]) -> bool:
+    """Whether *others* give *pair*'s monument a state at most one step from its own."""
+    return any(m == pair[0] and distance(s, pair[1]) <= 1 for m, s in others)
+
+
 def score_near(found: set[Pair], expected: set[Pair], into: NearScore) -> None:
     """Add one article's drafted and labelled pairs to *into* (see NearScore)."""
-
-    def near(pair: Pair, others: set[Pair]) -> bool:
-        return any(m == pair[0] and distance(s, pair[1]) <= 1 for m, s in others)
-
     into.drafted += len(found)
-    into.drafted_near += sum(near(pair, expected) for pair in found)
+    into.drafted_near += sum(_near(pair, expected) for pair in found)
     into.labelled += len(expected)
-    into.labelled_near += sum(near(pair, found) for pair in expected)
+    into.labelled_near += sum(_near(pair, found) for pair in expected)
+
+
+# --- two labellers -----------------------------------------------------------------------------
+
+
+@dataclass
+class Agreement:
+    """Two labellers' pairs for the same articles, and the drafts where they agree.
+
+    The second labeller is scored against the first as a drafter would be: how far the
+    labels themselves can be trusted, the most any drafter can be measured to reach.
+    The drafts are then scored on what is not in doubt: recall over the pairs both
+    labellers give, precision over the drafted pairs both give or neither gives (a
+    pair only one gives is left out).
+    """
+
+    first: int = 0
+    second: int = 0
+    both: int = 0
+    first_near: int = 0  # first's pairs the second gives within one step
+    second_near: int = 0  # second's pairs the first gives within one step
+    drafted_agreed: int = 0  # drafted pairs both labellers give
+    drafted_disowned: int = 0  # drafted pairs neither gives
+
+    @property
+    def precision(self) -> float:
+        """The second labeller's pairs that the first gives too."""
+        return _ratio(self.both, self.second)
+
+    @property
+    def recall(self) -> float:
+        """The first labeller's pairs that the second gives too."""
+        return _ratio(self.both, self.first)
+
+    @property
+    def near_precision(self) -> float:
+        return _ratio(self.second_near, self.second)
+
+    @property
+    def near_recall(self) -> float:
+        return _ratio(self.first_near, self.first)
+
+    @property
+    def drafted_precision(self) -> float:
+        return _ratio(self.drafted_agreed, self.drafted_agreed + self.drafted_disowned)
+
+    @property
+    def drafted_recall(self) -> float:
+        return _ratio(self.drafted_agreed, self.both)
+
+
+def score_agreement(
+    found: set[Pair], first: set[Pair], second: set[Pair], into: Agreement
+) -> None:
+    """Add one article's drafted pairs and its two labellers' pairs to *into*."""
+    both = first & second
+    into.first += len(first)
+    into.second += len(second)
+    into.both += len(both)
+    into.first_near += sum(_near(pair, second) for pair in first)
+    into.second_near += sum(_near(pair, first) for pair in second)
+    into.drafted_agreed += len(found & both)
+    into.drafted_disowned += len(found - first - second)

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from heritage.drafting.corpus import read_corpus
 from heritage.drafting.evaluation import (
     DROPPED,
     NO_WORDING,
@@ -18,16 +19,18 @@ from heritage.drafting.evaluation import (
     READ_AS_OTHER,
     UNLABELLED,
     WRONG_STATE,
+    Agreement,
     ErrorBreakdown,
     NearScore,
     micro_average,
     score,
+    score_agreement,
     score_errors,
     score_near,
     why_missed,
 )
 
-from ..conftest import GAZETTEER
+from ..conftest import GAZETTEER, ROOT
 from .conftest import ARTICLES_DIR, LABELS_DIR, SEED_LABELS_DIR, TEST_ARTICLES
 
 PRECISION_GOAL = 0.9
@@ -251,6 +254,69 @@ def test_pairs_one_step_apart_on_the_scale_count_as_near():
     # destroyed is not, and the gate was not drafted at all.
     assert (near.drafted_near, near.drafted) == (2, 3)
     assert (near.labelled_near, near.labelled) == (2, 4)
+
+
+def test_two_labellers_are_compared_and_drafts_scored_where_they_agree():
+    agreement = Agreement()
+    score_agreement(
+        found={("arch", "destroyed"), ("lion", "damaged"), ("gate", "damaged")},
+        first={("arch", "destroyed"), ("lion", "destroyed"), ("tomb", "intact")},
+        second={("arch", "destroyed"), ("lion", "severely_damaged"), ("gate", "damaged")},
+        into=agreement,
+    )
+    # The labellers share the arch; the lion is one step apart; the tomb and the gate
+    # are each one labeller's only.
+    assert (agreement.both, agreement.first, agreement.second) == (1, 3, 3)
+    assert (agreement.first_near, agreement.second_near) == (2, 2)
+    # The arch is right beyond doubt; the gate is one labeller's, so neither right nor
+    # wrong; the lion, as damaged, is given by neither: wrong.
+    assert (agreement.drafted_agreed, agreement.drafted_disowned) == (1, 1)
+    assert agreement.drafted_precision == 0.5
+    assert agreement.drafted_recall == 1.0
+
+
+def test_a_second_labellers_folder_is_compared_with_the_first(registry, tmp_path):
+    text = "Militants blew up the Temple of Bel in Palmyra on Sunday, officials said.\n"
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "a.json").write_text(
+        '{"published_on": "2015-08-31", "claims": ['
+        '{"monument": "temple-of-bel", "state": "destroyed"},'
+        '{"monument": "lion-of-al-lat", "state": "destroyed"}]}',
+        encoding="utf-8",
+    )
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "a.json").write_text(
+        '{"claims": [{"monument": "temple-of-bel", "state": "destroyed"}]}', encoding="utf-8"
+    )
+    report, _, _, _ = evaluate(tmp_path, "--second-labels", second)
+    assert (
+        "two labellers: the second against the first, precision 1.000 recall 0.500 "
+        "(1 pairs both give, 2 first, 1 second)"
+    ) in report
+    assert "a: first only  lion-of-al-lat destroyed" in report
+    assert "drafts where the labellers agree: precision 1.000 (1 drafted pairs both give" in report
+
+    (second / "a.json").unlink()
+    with pytest.raises(CommandError, match="--second-labels: .*a.json"):
+        evaluate(tmp_path, "--second-labels", second)
+
+
+def test_the_second_labels_cover_every_article_of_their_sets_with_known_monuments():
+    corpus = ROOT / "corpus" / "drafting"
+    second = corpus / "second_labels"
+    monuments = {
+        record["fields"]["slug"]
+        for record in json.loads((corpus / "gazetteer.json").read_text(encoding="utf-8"))
+        if record["model"] == "heritage.monument"
+    }
+    sets = sorted(folder.name for folder in second.iterdir() if folder.is_dir())
+    assert sets == ["heldout10", "heldout9"]
+    for name in sets:
+        again = read_corpus(corpus / name, second / name)  # a missing label file raises
+        assert [a.key for a in again] == [a.key for a in read_corpus(corpus / name)]
+        for article in again:
+            assert {c["monument"] for c in article.labels["claims"]} <= monuments, article.key
 
 
 def test_a_label_with_a_state_off_the_scale_is_an_error_naming_it(registry, tmp_path):

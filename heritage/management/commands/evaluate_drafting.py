@@ -13,6 +13,10 @@ articles, printed beside the rules alone, per conflict, per set (the corpus's fi
 level of folders, when the articles lie two levels down) and overall. ``--learned``
 drafts with the stored filter (``heritage/drafting/model.json``) instead of the rules
 alone; it was trained on the corpus, so its figures there are not a measurement.
+
+``--second-labels DIR2`` reads a second labeller's labels of the same articles (laid
+out as ``--labels``) and prints how far the two labellers agree, and the drafts scored
+where they agree (``heritage.drafting.evaluation.Agreement``).
 """
 
 from __future__ import annotations
@@ -21,8 +25,16 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from heritage.drafting.corpus import DRAFTER_FAULT, Report, evaluate
-from heritage.drafting.evaluation import CLAIM_CLASSES, EXTRA_REASONS, MISS_REASONS, Total
+from heritage.drafting.corpus import DRAFTER_FAULT, CorpusError, Report, evaluate, read_corpus
+from heritage.drafting.evaluation import (
+    CLAIM_CLASSES,
+    EXTRA_REASONS,
+    MISS_REASONS,
+    Agreement,
+    Total,
+    expected_pairs,
+    score_agreement,
+)
 from heritage.drafting.learned import ModelError, load_model
 from heritage.drafting.training import L2, THRESHOLD, LocoReport, fit, leave_one_conflict_out
 from heritage.management.corpus_command import CorpusCommand
@@ -50,6 +62,12 @@ class Command(CorpusCommand):
             help="draft with the stored learned filter instead of the rules alone",
         )
         parser.add_argument(
+            "--second-labels",
+            metavar="LABELDIR2",
+            help="a second labeller's labels of the same articles: print how far the "
+            "labellers agree and the drafts scored where they agree",
+        )
+        parser.add_argument(
             "--l2", type=float, default=L2, help=f"penalty of the LOCO training (default {L2})"
         )
         parser.add_argument(
@@ -62,6 +80,13 @@ class Command(CorpusCommand):
     def handle(self, *args, **options):
         corpus = self.read_corpus(options)
         articles, sites = corpus.articles, corpus.sites
+        second_labels = None
+        if options["second_labels"]:
+            try:
+                second = read_corpus(Path(options["directory"]), Path(options["second_labels"]))
+            except CorpusError as exc:
+                raise CommandError(f"--second-labels: {exc}") from None
+            second_labels = {a.path: expected_pairs(a.labels) for a in second}
 
         def drafter_for(model):
             # The rules' candidates are what the learned filter is trained on, and
@@ -76,6 +101,8 @@ class Command(CorpusCommand):
                 raise CommandError(str(exc)) from None
         report = evaluate(articles, drafter_for(stored), sites)
         self._write(report, verbose=options["verbosity"] >= 1)
+        if second_labels is not None:
+            self._write_agreement(report, second_labels, verbose=options["verbosity"] >= 1)
         total = report.total
         if options["leave_one_conflict_out"]:
             loco = leave_one_conflict_out(
@@ -177,6 +204,32 @@ class Command(CorpusCommand):
             f"micro-averaged over {total.articles} articles: precision {total.precision:.3f} "
             f"recall {total.recall:.3f} (tp {total.true_positives}, fp {total.false_positives}, "
             f"fn {total.false_negatives})"
+        )
+
+    def _write_agreement(
+        self, report: Report, second_labels: dict[Path, set], *, verbose: bool
+    ) -> None:
+        out = self.stdout.write
+        agreement = Agreement()
+        for result in report.articles:
+            first, second = result.score.expected, second_labels[result.article.path]
+            score_agreement(result.score.found, first, second, agreement)
+            if verbose:
+                for monument, state in sorted(first - second):
+                    out(f"  {result.article.key}: first only  {monument} {state}")
+                for monument, state in sorted(second - first):
+                    out(f"  {result.article.key}: second only {monument} {state}")
+        a = agreement
+        out(
+            f"two labellers: the second against the first, precision {a.precision:.3f} "
+            f"recall {a.recall:.3f} ({a.both} pairs both give, {a.first} first, "
+            f"{a.second} second); within one step precision {a.near_precision:.3f} "
+            f"recall {a.near_recall:.3f}"
+        )
+        out(
+            f"drafts where the labellers agree: precision {a.drafted_precision:.3f} "
+            f"({a.drafted_agreed} drafted pairs both give, {a.drafted_disowned} neither gives) "
+            f"recall {a.drafted_recall:.3f} ({a.drafted_agreed}/{a.both})"
         )
 
     def _write_loco(self, loco: LocoReport, root: Path) -> None:
