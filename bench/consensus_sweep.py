@@ -3,13 +3,15 @@ values on the labelled timelines and on the synthetic registry.
 
 Usage::
 
-    .venv/bin/python bench/consensus_sweep.py [--seed N] [--monuments N]
+    .venv/bin/python bench/consensus_sweep.py [--seed N] [--monuments N] [--dir DIR ...]
 
 For each combination of ``EVIDENCE_WEIGHT["reported"]``, ``CREDIBLE_WEIGHT`` and
 ``SUPERSEDE_RATIO`` (the candidates below), prints: exact share of the informed
 points of bench/timeline_eval.py (as_of and known_at, at each change date and 30 days
 later, all together) and the synthetic registry's accuracy (present state and state
-as of its mid date) of bench/consensus_eval.py. The registry's values are the
+as of its mid date) of bench/consensus_eval.py. The timelines are bench/timelines/
+unless ``--dir`` names sets (repeatable); a set with a second labeller's truth
+(``truth_second.json``) is scored only where the two labellers agree. The registry's values are the
 combination with the best timeline score, the synthetic score breaking ties; the
 README records the figures. Then, the others held at the registry's values, the same
 for each candidate ``CHANGE_REPORT_WEIGHT`` (the weight a change report needs), with
@@ -38,22 +40,42 @@ RATIO = (0.1, 0.15, 0.25, 0.5, 1.0)
 CHANGE_REPORT = (0.1, 0.15, 0.2, 0.25, 0.3)
 
 
-def timeline_score(claims, truth) -> tuple[int, int]:
+Truths = list[tuple[dict, dict]]  # per set: the truth and a second labeller's (or itself)
+
+
+def load_sets(directories: list[Path]) -> tuple[dict, Truths]:
+    claims = timeline_eval.load_claims(*directories)
+    truths = []
+    for directory in directories:
+        first = timeline_eval.load_truth(directory)
+        second = directory / "truth_second.json"
+        truths.append((first, timeline_eval.load_truth(path=second) if second.exists() else first))
+    return claims, truths
+
+
+def timeline_score(claims, truths: Truths) -> tuple[int, int]:
     hits = total = 0
     for days in (0, 30):
         for reading in timeline_eval.READINGS:
-            s = timeline_eval.score(claims, truth, reading=reading, after_days=days)
-            hits += s.exact_informed
-            total += s.informed
+            for first, second in truths:
+                s = timeline_eval.agreement(
+                    claims, first, second, reading=reading, after_days=days
+                )
+                hits += s.engine_exact
+                total += s.agreed_informed
     return hits, total
 
 
-def after_30_days(claims, truth) -> str:
+def after_30_days(claims, truths: Truths) -> str:
     """Exact share of the informed readings 30 days after each change, per reading."""
     parts = []
     for reading in timeline_eval.READINGS:
-        s = timeline_eval.score(claims, truth, reading=reading, after_days=30)
-        parts.append(f"{timeline_eval.pct(s.exact_informed, s.informed)}")
+        hits = total = 0
+        for first, second in truths:
+            s = timeline_eval.agreement(claims, first, second, reading=reading, after_days=30)
+            hits += s.engine_exact
+            total += s.agreed_informed
+        parts.append(timeline_eval.pct(hits, total))
     return " / ".join(parts)
 
 
@@ -73,9 +95,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--monuments", type=int, default=500)
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        action="append",
+        help="a labelled timeline set (repeatable; default: bench/timelines/)",
+    )
     args = parser.parse_args()
-    truth = timeline_eval.load_truth()
-    claims = timeline_eval.load_claims()
+    claims, truths = load_sets(args.dir or [timeline_eval.TIMELINES])
     generator = consensus_eval.Generator(args.seed)
     monuments = [generator.monument(i + 1) for i in range(args.monuments)]
 
@@ -86,7 +113,7 @@ def main() -> None:
             consensus.EVIDENCE_WEIGHT["reported"] = reported
             consensus.CREDIBLE_WEIGHT = credible
             consensus.SUPERSEDE_RATIO = ratio
-            t_hits, t_total = timeline_score(claims, truth)
+            t_hits, t_total = timeline_score(claims, truths)
             s_hits, s_total = synthetic_score(monuments)
             rows.append((t_hits / t_total, s_hits / s_total, reported, credible, ratio))
     finally:
@@ -119,22 +146,22 @@ def main() -> None:
             table,
         )
     )
-    change_report_sweep(claims, truth, monuments)
+    change_report_sweep(claims, truths, monuments)
 
 
-def change_report_sweep(claims, truth, monuments) -> None:
+def change_report_sweep(claims, truths: Truths, monuments) -> None:
     saved = consensus.CHANGE_REPORT_WEIGHT
     rows = []
     try:
         for weight in CHANGE_REPORT:
             consensus.CHANGE_REPORT_WEIGHT = weight
-            t_hits, t_total = timeline_score(claims, truth)
+            t_hits, t_total = timeline_score(claims, truths)
             s_hits, s_total = synthetic_score(monuments)
             rows.append(
                 [
                     f"{weight:.2f}",
                     f"{100 * t_hits / t_total:.1f}%",
-                    after_30_days(claims, truth),
+                    after_30_days(claims, truths),
                     f"{100 * s_hits / s_total:.1f}%",
                     "<- registry" if weight == saved else "",
                 ]

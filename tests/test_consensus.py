@@ -420,7 +420,8 @@ def test_supersession_needs_a_credible_later_claim():
 
     result = compute(claims)
 
-    assert roles(result) == {1: "disputes", 2: "supports"}
+    # Neither sets the other aside: both vote (the tie goes to the milder damage).
+    assert roles(result) == {1: "supports", 2: "disputes"}
     assert result.independent_origins == 2
 
 
@@ -691,6 +692,27 @@ def test_nearby_states_break_ties_between_equal_weights(third, expected):
     ]
 
     assert compute(claims).state == expected
+
+
+@pytest.mark.parametrize(
+    "a, b, expected",
+    [
+        # Between degrees of damage the milder wins an exact tie: early reports overstate.
+        (DAMAGED, DESTROYED, DAMAGED),
+        (SEVERELY_DAMAGED, DESTROYED, SEVERELY_DAMAGED),
+        (DAMAGED, SEVERELY_DAMAGED, DAMAGED),
+        # Between damage and none the damage wins: damage accumulates until a restoration.
+        (INTACT, DAMAGED, DAMAGED),
+        (INTACT, DESTROYED, DESTROYED),
+        (RESTORED, DAMAGED, DAMAGED),
+        (RESTORED, INTACT, INTACT),
+    ],
+)
+def test_an_exact_tie_of_weights_goes_to_the_milder_damage_but_never_to_no_damage(a, b, expected):
+    claims = [claim(1, a, evidence="official"), claim(2, b, evidence="official")]  # 0.48 each
+
+    assert compute(claims).state == expected
+    assert compute(claims[::-1]).state == expected
 
 
 @pytest.mark.parametrize(
