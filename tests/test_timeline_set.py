@@ -71,7 +71,7 @@ def test_palmyra_is_kept_out_of_the_timeline_sets(directory):
         assert name not in text
 
 
-@pytest.mark.parametrize("directory", [HELD_OUT, HELD_OUT_2, HELD_OUT_3])
+@pytest.mark.parametrize("directory", [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4])
 def test_a_second_labellers_truth_covers_the_same_monuments_on_the_scale(directory):
     def read(name):
         return json.loads((directory / name).read_text(encoding="utf-8"))["monuments"]
