@@ -728,13 +728,6 @@ def _earliest(
     return min(max(bounds), day) if bounds else None
 
 
-def _tie_rank(state: str) -> int:
-    """How an exact tie of weights is broken: between damage states, towards the
-    milder (early reports overstate); between damage and no damage, towards the damage
-    (damage accumulates until a restoration is reported)."""
-    return -_severity(state) if state in _DAMAGE_STATES else _severity(state) - 10
-
-
 def _severity(state: str) -> int:
     return _DAMAGE_LEVEL.get(state, -1)
 
@@ -910,7 +903,7 @@ def _vote(votes: list[tuple[str, float]], override: Override | None) -> tuple[st
 
     # The state with the most weight behind it wins; nearby support only breaks ties.
     candidates = sorted({s for s, _ in votes})
-    best = max(candidates, key=lambda s: (round(direct(s), 9), support(s), _tie_rank(s)))
+    best = max(candidates, key=lambda s: (round(direct(s), 9), support(s), _severity(s)))
     target = override.state if override else best
     agreement = support(target) / total
     doubt = 1.0
