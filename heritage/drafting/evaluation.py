@@ -410,12 +410,19 @@ class NearScore:
     """Pairs right within one step of the state scale (``consensus.distance``): a drafted
     pair whose monument the article's labels give a state at most one step away, and a
     labelled pair whose monument was drafted so. "Severely damaged" for "destroyed" is
-    a small disagreement; "intact" for "destroyed" is not."""
+    a small disagreement; "intact" for "destroyed" is not. And the monuments alone,
+    whatever their state: the ones a curator reviewing the draft is shown, each article
+    counting a monument once."""
 
     drafted: int = 0
     drafted_near: int = 0
     labelled: int = 0
     labelled_near: int = 0
+    # Monuments, whatever their state: what a curator reviewing the draft is shown.
+    monuments_drafted: int = 0
+    monuments_drafted_labelled: int = 0
+    monuments_labelled: int = 0
+    monuments_labelled_drafted: int = 0
 
     @property
     def precision(self) -> float:
@@ -424,6 +431,14 @@ class NearScore:
     @property
     def recall(self) -> float:
         return _ratio(self.labelled_near, self.labelled)
+
+    @property
+    def monument_precision(self) -> float:
+        return _ratio(self.monuments_drafted_labelled, self.monuments_drafted)
+
+    @property
+    def monument_recall(self) -> float:
+        return _ratio(self.monuments_labelled_drafted, self.monuments_labelled)
 
 
 def _near(pair: Pair, others: set[Pair]) -> bool:
@@ -437,6 +452,11 @@ def score_near(found: set[Pair], expected: set[Pair], into: NearScore) -> None:
     into.drafted_near += sum(_near(pair, expected) for pair in found)
     into.labelled += len(expected)
     into.labelled_near += sum(_near(pair, found) for pair in expected)
+    drafted, labelled = {m for m, _ in found}, {m for m, _ in expected}
+    into.monuments_drafted += len(drafted)
+    into.monuments_drafted_labelled += len(drafted & labelled)
+    into.monuments_labelled += len(labelled)
+    into.monuments_labelled_drafted += len(labelled & drafted)
 
 
 # --- two labellers -----------------------------------------------------------------------------

@@ -241,6 +241,9 @@ def test_the_report_says_why_pairs_were_missed_and_extra(registry, tmp_path):
         in report
     )
     assert "within one step of the scale: precision 1.000 (1/1) recall 0.333 (1/3)" in report
+    assert (
+        "monuments drafted, whatever the state: precision 1.000 (1/1) recall 0.333 (1/3)" in report
+    )
 
 
 def test_pairs_one_step_apart_on_the_scale_count_as_near():
@@ -254,6 +257,9 @@ def test_pairs_one_step_apart_on_the_scale_count_as_near():
     # destroyed is not, and the gate was not drafted at all.
     assert (near.drafted_near, near.drafted) == (2, 3)
     assert (near.labelled_near, near.labelled) == (2, 4)
+    # Whatever the state: arch, lion and tomb drafted, all labelled; the gate missed.
+    assert (near.monuments_drafted_labelled, near.monuments_drafted) == (3, 3)
+    assert (near.monuments_labelled_drafted, near.monuments_labelled) == (3, 4)
 
 
 def test_two_labellers_are_compared_and_drafts_scored_where_they_agree():

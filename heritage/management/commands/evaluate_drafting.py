@@ -199,6 +199,12 @@ class Command(CorpusCommand):
             f"({near.drafted_near}/{near.drafted}) recall {near.recall:.3f} "
             f"({near.labelled_near}/{near.labelled})"
         )
+        out(
+            f"monuments drafted, whatever the state: precision {near.monument_precision:.3f} "
+            f"({near.monuments_drafted_labelled}/{near.monuments_drafted}) recall "
+            f"{near.monument_recall:.3f} ({near.monuments_labelled_drafted}/"
+            f"{near.monuments_labelled})"
+        )
         total = report.total
         out(
             f"micro-averaged over {total.articles} articles: precision {total.precision:.3f} "
