@@ -329,7 +329,7 @@ def agreement_report(
                     pct(r.agree, r.points),
                     pct(r.agree_within_one, r.points),
                     r.agreed_informed,
-                    pct(r.claimed, r.claimable),
+                    f"{pct(r.claimed, r.claimable)} of {r.claimable}",
                     pct(r.engine_exact, r.agreed_informed),
                     pct(r.majority_exact, r.agreed_informed),
                 ]

@@ -130,5 +130,23 @@ def test_a_group_is_read_as_the_engine_reads_it(timeline_eval, monkeypatch):
     monkeypatch.setitem(timeline_eval.GROUPS, "tombs", consensus.Group(members=([member],)))
     rolled_up = timeline_eval.agreement({}, {"tombs": tombs}, {"tombs": tombs}, reading="as_of")
 
+    # One of ten destroyed is the group damaged, for the ceiling and majority vote alike.
     assert (counted.claimed, counted.claimable, counted.engine_exact) == (1, 1, 1)
+    assert counted.majority_exact == 1
     assert (rolled_up.agreed_informed, rolled_up.claimable) == (1, 0)
+
+
+def test_a_claim_about_a_whole_is_read_whatever_its_quantity(timeline_eval, monkeypatch):
+    mosque = [(D(2020, 8, 1), "destroyed")]
+    counted = consensus.Claim(
+        id="w", state="destroyed", evidence="official", source_key="w",
+        published_on=D(2020, 8, 1), observed_from=D(2020, 8, 1), quantity=2,
+    )  # fmt: skip
+    monkeypatch.setitem(
+        timeline_eval.GROUPS, "mosque", consensus.Group(size=10, composition=consensus.WHOLE)
+    )
+    result = timeline_eval.agreement(
+        {"mosque": [counted]}, {"mosque": mosque}, {"mosque": mosque}, reading="as_of"
+    )
+
+    assert (result.claimed, result.engine_exact, result.majority_exact) == (1, 1, 1)

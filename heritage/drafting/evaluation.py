@@ -420,9 +420,8 @@ class NearScore:
     labelled_near: int = 0
     # Monuments, whatever their state: what a curator reviewing the draft is shown.
     monuments_drafted: int = 0
-    monuments_drafted_labelled: int = 0
     monuments_labelled: int = 0
-    monuments_labelled_drafted: int = 0
+    monuments_both: int = 0  # drafted and labelled
 
     @property
     def precision(self) -> float:
@@ -434,11 +433,11 @@ class NearScore:
 
     @property
     def monument_precision(self) -> float:
-        return _ratio(self.monuments_drafted_labelled, self.monuments_drafted)
+        return _ratio(self.monuments_both, self.monuments_drafted)
 
     @property
     def monument_recall(self) -> float:
-        return _ratio(self.monuments_labelled_drafted, self.monuments_labelled)
+        return _ratio(self.monuments_both, self.monuments_labelled)
 
 
 def _near(pair: Pair, others: set[Pair]) -> bool:
@@ -454,9 +453,8 @@ def score_near(found: set[Pair], expected: set[Pair], into: NearScore) -> None:
     into.labelled_near += sum(_near(pair, found) for pair in expected)
     drafted, labelled = {m for m, _ in found}, {m for m, _ in expected}
     into.monuments_drafted += len(drafted)
-    into.monuments_drafted_labelled += len(drafted & labelled)
     into.monuments_labelled += len(labelled)
-    into.monuments_labelled_drafted += len(labelled & drafted)
+    into.monuments_both += len(drafted & labelled)
 
 
 # --- two labellers -----------------------------------------------------------------------------

@@ -258,8 +258,20 @@ def test_pairs_one_step_apart_on_the_scale_count_as_near():
     assert (near.drafted_near, near.drafted) == (2, 3)
     assert (near.labelled_near, near.labelled) == (2, 4)
     # Whatever the state: arch, lion and tomb drafted, all labelled; the gate missed.
-    assert (near.monuments_drafted_labelled, near.monuments_drafted) == (3, 3)
-    assert (near.monuments_labelled_drafted, near.monuments_labelled) == (3, 4)
+    assert (near.monuments_both, near.monuments_drafted, near.monuments_labelled) == (3, 3, 4)
+
+
+def test_each_monument_counts_once_whatever_its_states():
+    near = NearScore()
+    score_near(
+        {("arch", "destroyed"), ("arch", "damaged"), ("well", "damaged")},
+        {("arch", "destroyed"), ("arch", "restored"), ("gate", "damaged")},
+        near,
+    )
+    # The arch, drafted and labelled twice each, is one monument; the well is drafted and
+    # not labelled, the gate labelled and not drafted.
+    assert (near.monuments_both, near.monuments_drafted, near.monuments_labelled) == (1, 2, 2)
+    assert near.monument_precision == near.monument_recall == 0.5
 
 
 def test_two_labellers_are_compared_and_drafts_scored_where_they_agree():

@@ -201,9 +201,8 @@ class Command(CorpusCommand):
         )
         out(
             f"monuments drafted, whatever the state: precision {near.monument_precision:.3f} "
-            f"({near.monuments_drafted_labelled}/{near.monuments_drafted}) recall "
-            f"{near.monument_recall:.3f} ({near.monuments_labelled_drafted}/"
-            f"{near.monuments_labelled})"
+            f"({near.monuments_both}/{near.monuments_drafted}) recall "
+            f"{near.monument_recall:.3f} ({near.monuments_both}/{near.monuments_labelled})"
         )
         total = report.total
         out(
